@@ -1,0 +1,1 @@
+// Filled by the issues that build this layer.

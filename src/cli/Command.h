@@ -1,0 +1,42 @@
+#pragma once
+
+#include <QCommandLineParser>
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+
+#include "core/Error.h"
+
+namespace pga::cli {
+
+// Exit codes shared by all commands (individual commands document additional ones).
+enum ExitCode {
+    ExitOk = 0,
+    ExitFailure = 1,     // the operation failed (message on stderr)
+    ExitUsage = 64,      // bad command line (sysexits EX_USAGE)
+};
+
+// One subcommand: its name, a one-line summary and the function that runs it.
+// args excludes the program name and the subcommand itself.
+struct Command {
+    const char *name;
+    const char *summary;
+    int (*run)(const QStringList &args);
+};
+
+// QCommandLineParser set up for a subcommand: --help, and a usage line naming the subcommand.
+class CommandParser : public QCommandLineParser {
+public:
+    CommandParser(const QString &command, const QString &description);
+    // Parses; on error or --help prints and returns false with *exitCode set.
+    bool parseOrExit(const QStringList &args, int *exitCode);
+    QString m_command;
+};
+
+// Prints "pgarchivist-cli: MESSAGE" (and the detail) on stderr.
+void printError(const Error &e);
+void printError(const QString &message);
+void printJson(const QJsonObject &obj);
+QTextStream &out();
+
+} // namespace pga::cli

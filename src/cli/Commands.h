@@ -1,0 +1,9 @@
+#pragma once
+
+#include <QStringList>
+
+// Each subcommand lives in its own file; main.cpp lists them.
+namespace pga::cli {
+int runVersion(const QStringList &args);
+int runConnect(const QStringList &args);
+} // namespace pga::cli

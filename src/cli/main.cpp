@@ -1,0 +1,57 @@
+#include "Command.h"
+#include "Commands.h"
+
+#include <QCoreApplication>
+
+#include <cstring>
+
+using namespace pga::cli;
+
+namespace {
+
+const Command kCommands[] = {
+    {"connect", "Connect to a server and print what it is", runConnect},
+    {"version", "Print the version", runVersion},
+};
+
+void usage()
+{
+    out() << "Usage: pgarchivist-cli COMMAND [OPTIONS]\n\n"
+             "PostgreSQL backup and point-in-time recovery, headless.\n\nCommands:\n";
+    for (const Command &c : kCommands)
+        out() << "  " << QString::fromLatin1(c.name).leftJustified(16) << c.summary << '\n';
+    out() << "\nRun 'pgarchivist-cli COMMAND --help' for a command's options.\n";
+    out().flush();
+}
+
+} // namespace
+
+namespace pga::cli {
+int runVersion(const QStringList &)
+{
+    out() << "pgarchivist-cli " << PGA_VERSION << '\n';
+    out().flush();
+    return ExitOk;
+}
+} // namespace pga::cli
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("pgarchivist"));
+    QCoreApplication::setOrganizationName(QStringLiteral("pgarchivist"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(PGA_VERSION));
+    QStringList args = app.arguments().mid(1);
+    if (args.isEmpty() || args.first() == QLatin1String("--help") || args.first() == QLatin1String("-h")) {
+        usage();
+        return args.isEmpty() ? ExitUsage : ExitOk;
+    }
+    if (args.first() == QLatin1String("--version"))
+        return runVersion({});
+    const QString name = args.takeFirst();
+    for (const Command &c : kCommands)
+        if (name == QLatin1String(c.name))
+            return c.run(args);
+    printError(QStringLiteral("unknown command '%1'. Run 'pgarchivist-cli --help' for the list.").arg(name));
+    return ExitUsage;
+}
