@@ -1,0 +1,58 @@
+#include "Zstd.h"
+
+#include <zstd.h>
+
+namespace pga::zstd {
+
+QByteArray compress(const char *data, size_t size, int level)
+{
+    QByteArray out(qsizetype(ZSTD_compressBound(size)), Qt::Uninitialized);
+    const size_t n = ZSTD_compress(out.data(), size_t(out.size()), data, size, level);
+    if (ZSTD_isError(n))
+        return {};
+    out.truncate(qsizetype(n));
+    return out;
+}
+
+Result<QByteArray> decompress(const QByteArray &frame, size_t maxSize)
+{
+    const unsigned long long declared = ZSTD_getFrameContentSize(frame.constData(), size_t(frame.size()));
+    if (declared == ZSTD_CONTENTSIZE_ERROR)
+        return Error(Error::Code::Corrupt, QStringLiteral("The compressed data is not a zstd frame."));
+    if (declared != ZSTD_CONTENTSIZE_UNKNOWN && declared <= maxSize) {
+        QByteArray out(qsizetype(declared), Qt::Uninitialized);
+        const size_t n = ZSTD_decompress(out.data(), size_t(out.size()), frame.constData(), size_t(frame.size()));
+        if (ZSTD_isError(n) || n != declared)
+            return Error(Error::Code::Corrupt, QStringLiteral("The compressed data is damaged."),
+                         QString::fromLatin1(ZSTD_getErrorName(n)));
+        return out;
+    }
+    if (declared != ZSTD_CONTENTSIZE_UNKNOWN)
+        return Error(Error::Code::Corrupt, QStringLiteral("The compressed data claims an implausible size."));
+    // Streaming decode for frames without a content size.
+    ZSTD_DCtx *ctx = ZSTD_createDCtx();
+    QByteArray out;
+    ZSTD_inBuffer in{frame.constData(), size_t(frame.size()), 0};
+    QByteArray buf(qsizetype(ZSTD_DStreamOutSize()), Qt::Uninitialized);
+    size_t ret = 1;
+    while (in.pos < in.size) {
+        ZSTD_outBuffer o{buf.data(), size_t(buf.size()), 0};
+        ret = ZSTD_decompressStream(ctx, &o, &in);
+        if (ZSTD_isError(ret)) {
+            ZSTD_freeDCtx(ctx);
+            return Error(Error::Code::Corrupt, QStringLiteral("The compressed data is damaged."),
+                         QString::fromLatin1(ZSTD_getErrorName(ret)));
+        }
+        out.append(buf.constData(), qsizetype(o.pos));
+        if (size_t(out.size()) > maxSize) {
+            ZSTD_freeDCtx(ctx);
+            return Error(Error::Code::Corrupt, QStringLiteral("The compressed data expands beyond the allowed size."));
+        }
+    }
+    ZSTD_freeDCtx(ctx);
+    if (ret != 0)
+        return Error(Error::Code::Corrupt, QStringLiteral("The compressed data is truncated."));
+    return out;
+}
+
+} // namespace pga::zstd

@@ -1,0 +1,15 @@
+#pragma once
+
+#include "Result.h"
+
+#include <QByteArray>
+
+namespace pga::zstd {
+
+// One-shot frame compression; level 1..19 (3 is zstd's default, a good speed/size balance).
+QByteArray compress(const char *data, size_t size, int level = 3);
+inline QByteArray compress(const QByteArray &data, int level = 3) { return compress(data.constData(), size_t(data.size()), level); }
+// Decompresses one or more frames. maxSize guards against a corrupt header claiming gigabytes.
+Result<QByteArray> decompress(const QByteArray &frame, size_t maxSize = size_t(1) << 30);
+
+} // namespace pga::zstd

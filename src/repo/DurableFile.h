@@ -1,0 +1,31 @@
+#pragma once
+
+#include "core/Result.h"
+
+#include <QByteArray>
+#include <QString>
+
+namespace pga::repo {
+
+enum class Publish {
+    Replace,       // rename over an existing file (manifests, state we own)
+    IfAbsent,      // never replace: link(2) the temporary into place; Error::Code::Conflict if the name exists
+};
+
+// Writes `data` so that a crash at any moment leaves either the old state or the complete new file:
+// temporary name in the same directory, write, fsync, publish (rename or link), fsync the directory.
+// ENOSPC/EDQUOT/EFBIG map to Error::Code::DiskFull. On any failure nothing new is visible.
+Status writeFileDurably(const QString &path, const QByteArray &data, Publish mode = Publish::Replace);
+
+// fsync a directory so that a rename or link inside it survives a crash.
+Status syncDirectory(const QString &dir);
+// Creates the directory and any missing parents, fsyncing each parent that gained an entry.
+Status makeDirectoryDurably(const QString &dir);
+
+// Reads a whole file; NotFound when absent, Corrupt when it is larger than maxSize.
+Result<QByteArray> readWholeFile(const QString &path, qint64 maxSize = qint64(1) << 30);
+
+// An Error for a failed system call, naming what we were doing and the path.
+Error ioError(const QString &what, const QString &path, int savedErrno);
+
+} // namespace pga::repo

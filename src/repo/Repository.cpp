@@ -1,0 +1,206 @@
+#include "Repository.h"
+#include "DurableFile.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QThread>
+#include <QElapsedTimer>
+
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+namespace pga::repo {
+
+namespace {
+
+const QString kMarker = QStringLiteral("pgarchivist-repo.json");
+
+Result<QJsonObject> readJsonObject(const QString &path)
+{
+    auto data = readWholeFile(path, 16 << 20);
+    if (!data)
+        return data.error();
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(*data, &pe);
+    if (pe.error != QJsonParseError::NoError || !doc.isObject())
+        return Error(Error::Code::Corrupt,
+                     QStringLiteral("%1 is not valid JSON (%2 at offset %3). Restore it from a copy or re-create it.")
+                         .arg(path, pe.errorString())
+                         .arg(pe.offset));
+    return doc.object();
+}
+
+} // namespace
+
+RepoLock::~RepoLock()
+{
+    if (m_fd >= 0)
+        ::close(m_fd);
+}
+
+Status Repository::validateServerName(const QString &name)
+{
+    static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9_-][A-Za-z0-9._-]{0,62}$"));
+    if (!re.match(name).hasMatch())
+        return Error(Error::Code::InvalidArgument,
+                     QStringLiteral("'%1' is not a valid server name: use 1-63 letters, digits, '.', '_' or '-', not "
+                                    "starting with '.'.")
+                         .arg(name));
+    return {};
+}
+
+Result<Repository> Repository::init(const QString &dir)
+{
+    const QString root = QFileInfo(dir).absoluteFilePath();
+    if (QFileInfo::exists(root + QLatin1Char('/') + kMarker))
+        return Error(Error::Code::Conflict, QStringLiteral("%1 is already a pgArchivist repository.").arg(root));
+    if (QFileInfo(root).exists() && !QFileInfo(root).isDir())
+        return Error(Error::Code::InvalidArgument, QStringLiteral("%1 exists and is not a directory.").arg(root));
+    if (Status s = makeDirectoryDurably(root); !s)
+        return s.error();
+    for (const QString &sub : {QStringLiteral("servers"), QStringLiteral("chunks")})
+        if (Status s = makeDirectoryDurably(root + QLatin1Char('/') + sub); !s)
+            return s.error();
+    const QJsonObject marker{{QStringLiteral("format"), kFormat},
+                             {QStringLiteral("created"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
+                             {QStringLiteral("generator"), QStringLiteral("pgarchivist " PGA_VERSION)}};
+    // The marker is written last: a half-initialized directory is not mistaken for a repository.
+    if (Status s = writeFileDurably(root + QLatin1Char('/') + kMarker, QJsonDocument(marker).toJson(), Publish::IfAbsent); !s)
+        return s.error();
+    return Repository(root);
+}
+
+Result<Repository> Repository::open(const QString &dir)
+{
+    if (dir.isEmpty())
+        return Error(Error::Code::InvalidArgument,
+                     QStringLiteral("No repository given. Pass --repo DIR or set PGARCHIVIST_REPO."));
+    const QString root = QFileInfo(dir).absoluteFilePath();
+    const QString markerPath = root + QLatin1Char('/') + kMarker;
+    if (!QFileInfo::exists(markerPath))
+        return Error(Error::Code::NotFound,
+                     QStringLiteral("%1 is not a pgArchivist repository (no %2). Create one with "
+                                    "'pgarchivist-cli repo-init --repo %1'.")
+                         .arg(root, kMarker));
+    auto marker = readJsonObject(markerPath);
+    if (!marker)
+        return marker.error();
+    const int format = marker->value(QStringLiteral("format")).toInt(-1);
+    if (format != kFormat)
+        return Error(Error::Code::Unsupported,
+                     QStringLiteral("The repository %1 has format %2; this pgArchivist reads format %3 only. Use the "
+                                    "pgArchivist version that wrote it.")
+                         .arg(root)
+                         .arg(format)
+                         .arg(kFormat));
+    return Repository(root);
+}
+
+QString Repository::serverDir(const QString &server) const { return m_root + QStringLiteral("/servers/") + server; }
+QString Repository::walDir(const QString &server) const { return serverDir(server) + QStringLiteral("/wal"); }
+QString Repository::timelineDir(const QString &server, quint32 tli) const
+{
+    return walDir(server) + QStringLiteral("/%1").arg(tli, 8, 16, QLatin1Char('0')).toUpper();
+}
+QString Repository::backupsDir(const QString &server) const { return serverDir(server) + QStringLiteral("/backups"); }
+QString Repository::chunksDir() const { return m_root + QStringLiteral("/chunks"); }
+
+QStringList Repository::servers() const
+{
+    QStringList out;
+    const QDir d(m_root + QStringLiteral("/servers"));
+    for (const QString &e : d.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name))
+        if (QFileInfo::exists(d.filePath(e + QStringLiteral("/server.json"))))
+            out << e;
+    return out;
+}
+
+Result<ServerRecord> Repository::server(const QString &name) const
+{
+    if (Status s = validateServerName(name); !s)
+        return s.error();
+    const QString path = serverDir(name) + QStringLiteral("/server.json");
+    if (!QFileInfo::exists(path))
+        return Error(Error::Code::NotFound, QStringLiteral("The repository has no server named '%1'.").arg(name));
+    auto obj = readJsonObject(path);
+    if (!obj)
+        return obj.error();
+    ServerRecord r;
+    r.name = name;
+    bool ok = false;
+    r.systemIdentifier = obj->value(QStringLiteral("system_identifier")).toString().toULongLong(&ok);
+    if (!ok)
+        return Error(Error::Code::Corrupt, QStringLiteral("%1 has no valid system_identifier.").arg(path));
+    r.pgVersionNum = obj->value(QStringLiteral("pg_version_num")).toInt();
+    r.createdUtc = QDateTime::fromString(obj->value(QStringLiteral("created")).toString(), Qt::ISODateWithMs);
+    return r;
+}
+
+Result<ServerRecord> Repository::ensureServer(const QString &name, quint64 systemIdentifier, int pgVersionNum)
+{
+    auto existing = server(name);
+    if (!existing && existing.error().code != Error::Code::NotFound)
+        return existing.error();
+    if (!existing) {
+        if (Status s = makeDirectoryDurably(serverDir(name)); !s)
+            return s.error();
+        const QJsonObject obj{{QStringLiteral("name"), name},
+                              {QStringLiteral("system_identifier"), QString::number(systemIdentifier)},
+                              {QStringLiteral("pg_version_num"), pgVersionNum},
+                              {QStringLiteral("created"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)}};
+        Status s = writeFileDurably(serverDir(name) + QStringLiteral("/server.json"), QJsonDocument(obj).toJson(),
+                                    Publish::IfAbsent);
+        if (!s && s.error().code != Error::Code::Conflict)
+            return s.error();
+        existing = server(name);  // a concurrent first writer may have won; compare against what is there
+        if (!existing)
+            return existing.error();
+    }
+    if (existing->systemIdentifier != systemIdentifier)
+        return Error(Error::Code::WrongCluster,
+                     QStringLiteral("Refused: server '%1' in this repository belongs to the cluster with system identifier "
+                                    "%2, but this comes from cluster %3. Use another server name for a different cluster.")
+                         .arg(name)
+                         .arg(existing->systemIdentifier)
+                         .arg(systemIdentifier));
+    return existing;
+}
+
+Result<std::unique_ptr<RepoLock>> Repository::lock(const QString &server, LockMode mode, int timeoutMs) const
+{
+    const QString dir = server.isEmpty() ? m_root : serverDir(server);
+    if (Status s = makeDirectoryDurably(dir); !s)
+        return s.error();
+    const QString path = dir + QStringLiteral("/lock");
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    if (fd < 0)
+        return ioError(QStringLiteral("Opening lock file"), path, errno);
+    const int op = (mode == LockMode::Exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB;
+    QElapsedTimer t;
+    t.start();
+    for (;;) {
+        if (::flock(fd, op) == 0)
+            return std::unique_ptr<RepoLock>(new RepoLock(fd));
+        if (errno != EWOULDBLOCK && errno != EINTR) {
+            const int e = errno;
+            ::close(fd);
+            return ioError(QStringLiteral("Locking"), path, e);
+        }
+        if (t.elapsed() >= timeoutMs) {
+            ::close(fd);
+            return Error(Error::Code::Busy,
+                         QStringLiteral("Another pgArchivist operation (backup or expire) holds the repository lock for "
+                                        "'%1'. Wait for it to finish and try again.")
+                             .arg(server.isEmpty() ? m_root : server));
+        }
+        QThread::msleep(50);
+    }
+}
+
+} // namespace pga::repo

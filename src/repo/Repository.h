@@ -1,0 +1,71 @@
+#pragma once
+
+#include "core/Result.h"
+
+#include <QDateTime>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+
+namespace pga::repo {
+
+// What the repository records about one server name: the cluster it belongs to.
+struct ServerRecord {
+    QString name;
+    quint64 systemIdentifier = 0;
+    int pgVersionNum = 0;       // e.g. 150000 (from the WAL page magic or the server)
+    QDateTime createdUtc;
+};
+
+// An exclusive or shared flock(2) on a lock file; released on destruction (and by the kernel
+// when the process dies, so a killed backup never leaves a stale lock).
+class RepoLock {
+public:
+    ~RepoLock();
+    RepoLock(const RepoLock &) = delete;
+    RepoLock &operator=(const RepoLock &) = delete;
+
+private:
+    friend class Repository;
+    explicit RepoLock(int fd) : m_fd(fd) {}
+    int m_fd = -1;
+};
+
+// The on-disk repository (docs/repository-format.md). Paths only; the WAL archive, chunk store and
+// backup catalog build on it. Format version 1.
+class Repository {
+public:
+    static constexpr int kFormat = 1;
+
+    // Creates an empty repository in dir (which may exist but must be empty of repository files).
+    static Result<Repository> init(const QString &dir);
+    // Opens an existing repository; refuses a format it does not know.
+    static Result<Repository> open(const QString &dir);
+
+    QString root() const { return m_root; }
+    QString serverDir(const QString &server) const;
+    QString walDir(const QString &server) const;                 // servers/NAME/wal
+    QString timelineDir(const QString &server, quint32 tli) const; // servers/NAME/wal/TTTTTTTT
+    QString backupsDir(const QString &server) const;             // servers/NAME/backups
+    QString chunksDir() const;                                   // chunks
+
+    QStringList servers() const;
+    // NotFound when nothing was recorded for that name yet.
+    Result<ServerRecord> server(const QString &name) const;
+    // Records the server on first use; afterwards refuses another cluster (Error::Code::WrongCluster).
+    Result<ServerRecord> ensureServer(const QString &name, quint64 systemIdentifier, int pgVersionNum);
+
+    enum class LockMode { Shared, Exclusive };
+    // Blocks up to timeoutMs (0: try once). Error::Code::Busy names what holds it when known.
+    Result<std::unique_ptr<RepoLock>> lock(const QString &server, LockMode mode, int timeoutMs = 0) const;
+
+    // Server names become directory names: letters, digits, '.', '_' and '-', not starting with '.'.
+    static Status validateServerName(const QString &name);
+
+private:
+    explicit Repository(QString root) : m_root(std::move(root)) {}
+    QString m_root;
+};
+
+} // namespace pga::repo
