@@ -6,4 +6,5 @@
 namespace pga::cli {
 int runVersion(const QStringList &args);
 int runConnect(const QStringList &args);
+int runSandbox(const QStringList &args);
 } // namespace pga::cli

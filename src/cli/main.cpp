@@ -2,6 +2,7 @@
 #include "Commands.h"
 
 #include <QCoreApplication>
+#include <QLoggingCategory>
 
 #include <cstring>
 
@@ -11,6 +12,7 @@ namespace {
 
 const Command kCommands[] = {
     {"connect", "Connect to a server and print what it is", runConnect},
+    {"sandbox", "Create, start, stop or destroy a local sandbox server", runSandbox},
     {"version", "Print the version", runVersion},
 };
 
@@ -41,6 +43,9 @@ int main(int argc, char **argv)
     QCoreApplication::setApplicationName(QStringLiteral("pgarchivist"));
     QCoreApplication::setOrganizationName(QStringLiteral("pgarchivist"));
     QCoreApplication::setApplicationVersion(QStringLiteral(PGA_VERSION));
+    // Our debug lines are for developers; QT_LOGGING_RULES turns them on.
+    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
+        QLoggingCategory::setFilterRules(QStringLiteral("pgarchivist.*.debug=false"));
     QStringList args = app.arguments().mid(1);
     if (args.isEmpty() || args.first() == QLatin1String("--help") || args.first() == QLatin1String("-h")) {
         usage();
