@@ -1,1 +1,0 @@
-// Filled by the issues that build this layer.

@@ -1,0 +1,348 @@
+#include "ServerRegistry.h"
+
+#include "JobRecord.h"
+#include "pg/Connection.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QLoggingCategory>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStandardPaths>
+#include <QUuid>
+
+Q_LOGGING_CATEGORY(lcRegistry, "pgarchivist.app.registry")
+
+namespace pga::app {
+
+namespace {
+
+// Each step takes the schema from version i to i + 1. Never edit a step once released; add one.
+const char *const kMigrations[] = {
+    // 0 -> 1: servers
+    "CREATE TABLE servers ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " name TEXT NOT NULL UNIQUE,"
+    " grp TEXT NOT NULL DEFAULT '',"
+    " conninfo TEXT NOT NULL,"
+    " repo_dir TEXT NOT NULL DEFAULT '',"
+    " repo_server TEXT NOT NULL DEFAULT '',"
+    " sandbox INTEGER NOT NULL DEFAULT 0,"
+    " secret_key TEXT NOT NULL,"
+    " created_at TEXT NOT NULL)",
+    // 1 -> 2: job history
+    "CREATE TABLE job_history ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " kind TEXT NOT NULL,"
+    " title TEXT NOT NULL,"
+    " server_id INTEGER NOT NULL DEFAULT 0,"
+    " state TEXT NOT NULL,"
+    " started_at TEXT NOT NULL,"
+    " finished_at TEXT NOT NULL,"
+    " message TEXT NOT NULL DEFAULT '',"
+    " log TEXT NOT NULL DEFAULT '')",
+};
+static_assert(std::size(kMigrations) == ServerRegistry::kSchemaVersion);
+
+QString isoUtc(const QDateTime &t) { return t.toUTC().toString(Qt::ISODateWithMs); }
+QDateTime fromIso(const QString &s) { return QDateTime::fromString(s, Qt::ISODateWithMs); }
+
+Error sqlError(const QString &what, const QSqlError &e, const QString &path)
+{
+    return Error(Error::Code::Io, QStringLiteral("Could not %1 in the server registry %2.").arg(what, path),
+                 e.text());
+}
+
+ServerEntry entryFrom(const QSqlQuery &q)
+{
+    ServerEntry e;
+    e.id = q.value(0).toLongLong();
+    e.name = q.value(1).toString();
+    e.group = q.value(2).toString();
+    e.conninfo = q.value(3).toString();
+    e.repoDir = q.value(4).toString();
+    e.repoServer = q.value(5).toString();
+    e.sandbox = q.value(6).toBool();
+    e.secretKey = q.value(7).toString();
+    e.createdAt = fromIso(q.value(8).toString());
+    return e;
+}
+
+const char kSelectServers[] =
+    "SELECT id, name, grp, conninfo, repo_dir, repo_server, sandbox, secret_key, created_at FROM servers";
+
+} // namespace
+
+ServerRegistry::ServerRegistry(QObject *parent)
+    : QObject(parent), m_connectionName(QStringLiteral("pga-registry-%1").arg(quintptr(this), 0, 16))
+{
+}
+
+ServerRegistry::~ServerRegistry()
+{
+    {
+        QSqlDatabase d = QSqlDatabase::database(m_connectionName, false);
+        if (d.isValid())
+            d.close();
+    }
+    if (QSqlDatabase::contains(m_connectionName))
+        QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+QString ServerRegistry::defaultPath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
+        + QStringLiteral("/pgarchivist/registry.sqlite");
+}
+
+QSqlDatabase ServerRegistry::db() const { return QSqlDatabase::database(m_connectionName, false); }
+
+bool ServerRegistry::isOpen() const { return db().isValid() && db().isOpen(); }
+
+Status ServerRegistry::open(const QString &path)
+{
+    m_notice.clear();
+    const QFileInfo fi(path);
+    if (!QDir().mkpath(fi.absolutePath()))
+        return Error(Error::Code::Io, QStringLiteral("Could not create the folder %1 for the server registry.")
+                                          .arg(fi.absolutePath()));
+    Status s = openAt(path);
+    if (s || s.error().code != Error::Code::Corrupt)
+        return s;
+    // Unreadable: keep it for the user (it may hold the only list of their servers), start afresh.
+    const QString aside = path + QStringLiteral(".corrupt-")
+        + QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss"));
+    if (!QFile::rename(path, aside))
+        return Error(Error::Code::Io,
+                     QStringLiteral("The server registry %1 is damaged and could not be moved aside; "
+                                    "move it away by hand and start again.").arg(path),
+                     s.error().detail);
+    for (const char *suffix : {"-wal", "-shm", "-journal"})
+        QFile::rename(path + QLatin1String(suffix), aside + QLatin1String(suffix));
+    qCWarning(lcRegistry) << "registry" << path << "was damaged, moved to" << aside;
+    Status fresh = openAt(path);
+    if (!fresh)
+        return fresh;
+    m_notice = tr("The server registry was damaged and could not be read (%1). It was kept as %2; "
+                  "a new, empty registry was started.")
+                   .arg(s.error().detail, aside);
+    return {};
+}
+
+Status ServerRegistry::openAt(const QString &path)
+{
+    if (QSqlDatabase::contains(m_connectionName)) {
+        db().close();
+        QSqlDatabase::removeDatabase(m_connectionName);
+    }
+    m_path = path;
+    {
+        QSqlDatabase d = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
+        d.setDatabaseName(path);
+        if (!d.open())
+            return sqlError(QStringLiteral("open the database"), d.lastError(), path);
+        QSqlQuery q(d);
+        // A file that is not SQLite fails here or at the integrity check, not at open().
+        if (!q.exec(QStringLiteral("PRAGMA quick_check")) || !q.next()
+            || q.value(0).toString() != QLatin1String("ok")) {
+            const QString why = q.lastError().isValid() ? q.lastError().text() : q.value(0).toString();
+            d.close();
+            return Error(Error::Code::Corrupt, tr("The server registry %1 is damaged.").arg(path), why);
+        }
+        q.exec(QStringLiteral("PRAGMA journal_mode=WAL"));
+        q.exec(QStringLiteral("PRAGMA foreign_keys=ON"));
+    }
+    Status m = migrate();
+    if (!m) {
+        db().close();
+        QSqlDatabase::removeDatabase(m_connectionName);
+    }
+    return m;
+}
+
+Status ServerRegistry::migrate()
+{
+    QSqlDatabase d = db();
+    QSqlQuery q(d);
+    if (!q.exec(QStringLiteral("PRAGMA user_version")) || !q.next())
+        return Error(Error::Code::Corrupt, tr("The server registry %1 is damaged.").arg(m_path), q.lastError().text());
+    const int version = q.value(0).toInt();
+    if (version > kSchemaVersion)
+        return Error(Error::Code::Unsupported,
+                     tr("The server registry %1 was written by a newer pgArchivist (schema %2, this one knows %3). "
+                        "Update pgArchivist; the file was left as it is.")
+                         .arg(m_path).arg(version).arg(kSchemaVersion));
+    for (int v = version; v < kSchemaVersion; ++v) {
+        if (!d.transaction())
+            return sqlError(tr("start a migration"), d.lastError(), m_path);
+        QSqlQuery step(d);
+        if (!step.exec(QString::fromLatin1(kMigrations[v]))
+            || !step.exec(QStringLiteral("PRAGMA user_version = %1").arg(v + 1))) {
+            const QSqlError e = step.lastError();
+            d.rollback();
+            return sqlError(tr("upgrade the schema to version %1").arg(v + 1), e, m_path);
+        }
+        if (!d.commit())
+            return sqlError(tr("upgrade the schema to version %1").arg(v + 1), d.lastError(), m_path);
+        qCInfo(lcRegistry) << "registry schema upgraded to" << v + 1;
+    }
+    return {};
+}
+
+QList<ServerEntry> ServerRegistry::servers() const
+{
+    QList<ServerEntry> out;
+    if (!isOpen())
+        return out;
+    QSqlQuery q(db());
+    if (!q.exec(QString::fromLatin1(kSelectServers) + QStringLiteral(" ORDER BY grp, name COLLATE NOCASE")))
+        return out;
+    while (q.next())
+        out.append(entryFrom(q));
+    return out;
+}
+
+Result<ServerEntry> ServerRegistry::server(qint64 id) const
+{
+    QSqlQuery q(db());
+    q.prepare(QString::fromLatin1(kSelectServers) + QStringLiteral(" WHERE id = ?"));
+    q.addBindValue(id);
+    if (!q.exec())
+        return sqlError(tr("read server %1").arg(id), q.lastError(), m_path);
+    if (!q.next())
+        return Error(Error::Code::NotFound, tr("There is no registered server with id %1.").arg(id));
+    return entryFrom(q);
+}
+
+Result<ServerEntry> ServerRegistry::serverByName(const QString &name) const
+{
+    QSqlQuery q(db());
+    q.prepare(QString::fromLatin1(kSelectServers) + QStringLiteral(" WHERE name = ?"));
+    q.addBindValue(name);
+    if (!q.exec())
+        return sqlError(tr("read server %1").arg(name), q.lastError(), m_path);
+    if (!q.next())
+        return Error(Error::Code::NotFound,
+                     tr("There is no registered server named '%1'. Add it in pgArchivist or pass --conninfo.").arg(name));
+    return entryFrom(q);
+}
+
+Status ServerRegistry::validate(const ServerEntry &entry) const
+{
+    const QString name = entry.name.trimmed();
+    if (name.isEmpty())
+        return Error(Error::Code::InvalidArgument, tr("Give the server a name."));
+    if (name.size() > 200)
+        return Error(Error::Code::InvalidArgument, tr("The server name is too long (at most 200 characters)."));
+    if (entry.conninfo.trimmed().isEmpty())
+        return Error(Error::Code::InvalidArgument,
+                     tr("Enter how to connect: a conninfo such as \"host=db1 user=postgres\", a URI, or \"service=NAME\"."));
+    if (Status s = pg::validateConninfo(entry.conninfo); !s)
+        return s;
+    if (!pg::conninfoValue(entry.conninfo, QStringLiteral("password")).isEmpty())
+        return Error(Error::Code::InvalidArgument,
+                     tr("Remove the password from the connection string; enter it in the Password field, "
+                        "which keeps it in the system keychain."));
+    auto other = serverByName(name);
+    if (other && other->id != entry.id)
+        return Error(Error::Code::Conflict, tr("A server named '%1' is already registered.").arg(name));
+    return {};
+}
+
+Result<ServerEntry> ServerRegistry::save(ServerEntry e)
+{
+    if (!isOpen())
+        return Error(Error::Code::Internal, tr("The server registry is not open."));
+    e.name = e.name.trimmed();
+    e.group = e.group.trimmed();
+    e.conninfo = e.conninfo.trimmed();
+    if (Status s = validate(e); !s)
+        return s.error();
+    if (e.secretKey.isEmpty())
+        e.secretKey = QStringLiteral("server/") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    if (!e.createdAt.isValid())
+        e.createdAt = QDateTime::currentDateTimeUtc();
+    QSqlQuery q(db());
+    const bool insert = e.id == 0;
+    if (insert)
+        q.prepare(QStringLiteral("INSERT INTO servers (name, grp, conninfo, repo_dir, repo_server, sandbox, "
+                                 "secret_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    else
+        q.prepare(QStringLiteral("UPDATE servers SET name = ?, grp = ?, conninfo = ?, repo_dir = ?, repo_server = ?, "
+                                 "sandbox = ?, secret_key = ?, created_at = ? WHERE id = ?"));
+    for (const QVariant &v : {QVariant(e.name), QVariant(e.group), QVariant(e.conninfo), QVariant(e.repoDir),
+                              QVariant(e.repoServer), QVariant(e.sandbox ? 1 : 0), QVariant(e.secretKey),
+                              QVariant(isoUtc(e.createdAt))})
+        q.addBindValue(v);
+    if (!insert)
+        q.addBindValue(e.id);
+    if (!q.exec())
+        return sqlError(tr("save server '%1'").arg(e.name), q.lastError(), m_path);
+    if (insert) {
+        e.id = q.lastInsertId().toLongLong();
+        emit serverAdded(e.id);
+    } else {
+        if (q.numRowsAffected() == 0)
+            return Error(Error::Code::NotFound, tr("Server '%1' was removed meanwhile.").arg(e.name));
+        emit serverChanged(e.id);
+    }
+    return e;
+}
+
+Status ServerRegistry::remove(qint64 id)
+{
+    QSqlQuery q(db());
+    q.prepare(QStringLiteral("DELETE FROM servers WHERE id = ?"));
+    q.addBindValue(id);
+    if (!q.exec())
+        return sqlError(tr("remove server %1").arg(id), q.lastError(), m_path);
+    if (q.numRowsAffected() > 0)
+        emit serverRemoved(id);
+    return {};
+}
+
+Status ServerRegistry::addJobRecord(const JobRecord &r)
+{
+    if (!isOpen())
+        return Error(Error::Code::Internal, tr("The server registry is not open."));
+    QSqlQuery q(db());
+    q.prepare(QStringLiteral("INSERT INTO job_history (kind, title, server_id, state, started_at, finished_at, "
+                             "message, log) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    for (const QVariant &v : {QVariant(r.kind), QVariant(r.title), QVariant(r.serverId), QVariant(r.state),
+                              QVariant(isoUtc(r.startedAt)), QVariant(isoUtc(r.finishedAt)), QVariant(r.message),
+                              QVariant(r.log)})
+        q.addBindValue(v);
+    if (!q.exec())
+        return sqlError(tr("record job '%1'").arg(r.title), q.lastError(), m_path);
+    return {};
+}
+
+QList<JobRecord> ServerRegistry::jobHistory(int limit) const
+{
+    QList<JobRecord> out;
+    if (!isOpen())
+        return out;
+    QSqlQuery q(db());
+    q.prepare(QStringLiteral("SELECT id, kind, title, server_id, state, started_at, finished_at, message, log "
+                             "FROM job_history ORDER BY id DESC LIMIT ?"));
+    q.addBindValue(limit);
+    if (!q.exec())
+        return out;
+    while (q.next()) {
+        JobRecord r;
+        r.id = q.value(0).toLongLong();
+        r.kind = q.value(1).toString();
+        r.title = q.value(2).toString();
+        r.serverId = q.value(3).toLongLong();
+        r.state = q.value(4).toString();
+        r.startedAt = fromIso(q.value(5).toString());
+        r.finishedAt = fromIso(q.value(6).toString());
+        r.message = q.value(7).toString();
+        r.log = q.value(8).toString();
+        out.append(r);
+    }
+    return out;
+}
+
+} // namespace pga::app
