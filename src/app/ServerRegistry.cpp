@@ -45,6 +45,9 @@ const char *const kMigrations[] = {
 };
 static_assert(std::size(kMigrations) == ServerRegistry::kSchemaVersion);
 
+// QtSql binds a null QString as SQL NULL; our columns are NOT NULL text.
+QVariant text(const QString &s) { return QVariant(s.isNull() ? QStringLiteral("") : s); }
+
 QString isoUtc(const QDateTime &t) { return t.toUTC().toString(Qt::ISODateWithMs); }
 QDateTime fromIso(const QString &s) { return QDateTime::fromString(s, Qt::ISODateWithMs); }
 
@@ -271,8 +274,8 @@ Result<ServerEntry> ServerRegistry::save(ServerEntry e)
     else
         q.prepare(QStringLiteral("UPDATE servers SET name = ?, grp = ?, conninfo = ?, repo_dir = ?, repo_server = ?, "
                                  "sandbox = ?, secret_key = ?, created_at = ? WHERE id = ?"));
-    for (const QVariant &v : {QVariant(e.name), QVariant(e.group), QVariant(e.conninfo), QVariant(e.repoDir),
-                              QVariant(e.repoServer), QVariant(e.sandbox ? 1 : 0), QVariant(e.secretKey),
+    for (const QVariant &v : {text(e.name), text(e.group), text(e.conninfo), text(e.repoDir),
+                              text(e.repoServer), QVariant(e.sandbox ? 1 : 0), text(e.secretKey),
                               QVariant(isoUtc(e.createdAt))})
         q.addBindValue(v);
     if (!insert)
@@ -309,9 +312,9 @@ Status ServerRegistry::addJobRecord(const JobRecord &r)
     QSqlQuery q(db());
     q.prepare(QStringLiteral("INSERT INTO job_history (kind, title, server_id, state, started_at, finished_at, "
                              "message, log) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-    for (const QVariant &v : {QVariant(r.kind), QVariant(r.title), QVariant(r.serverId), QVariant(r.state),
-                              QVariant(isoUtc(r.startedAt)), QVariant(isoUtc(r.finishedAt)), QVariant(r.message),
-                              QVariant(r.log)})
+    for (const QVariant &v : {text(r.kind), text(r.title), QVariant(r.serverId), text(r.state),
+                              QVariant(isoUtc(r.startedAt)), QVariant(isoUtc(r.finishedAt)), text(r.message),
+                              text(r.log)})
         q.addBindValue(v);
     if (!q.exec())
         return sqlError(tr("record job '%1'").arg(r.title), q.lastError(), m_path);

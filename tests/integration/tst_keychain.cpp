@@ -1,0 +1,78 @@
+// Passwords in a real keychain: gnome-keyring in a private D-Bus session (run-test.sh keychain),
+// and the in-memory fallback when no keychain answers.
+#include "app/SecretStore.h"
+#include "app/ServerRegistry.h"
+
+#include <QtTest>
+
+using namespace pga;
+using namespace pga::app;
+
+class TestKeychain : public QObject {
+    Q_OBJECT
+
+    static Result<QString> read(SecretStore &s, const QString &key)
+    {
+        std::optional<Result<QString>> got;
+        QObject ctx;
+        s.readPassword(key, &ctx, [&](Result<QString> r) { got = std::move(r); });
+        if (!QTest::qWaitFor([&] { return got.has_value(); }, 20000))
+            return Error(Error::Code::Timeout, QStringLiteral("no answer from SecretStore"));
+        return *got;
+    }
+    static Status write(SecretStore &s, const QString &key, const QString &pw)
+    {
+        std::optional<Status> got;
+        QObject ctx;
+        s.writePassword(key, pw, &ctx, [&](Status r) { got = std::move(r); });
+        if (!QTest::qWaitFor([&] { return got.has_value(); }, 20000))
+            return Error(Error::Code::Timeout, QStringLiteral("no answer from SecretStore"));
+        return *got;
+    }
+
+private slots:
+    void registryAndKeychainRoundTrip()
+    {
+        if (qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"))
+            QSKIP("no D-Bus session: run through run-test.sh keychain");
+        QTemporaryDir dir;
+        ServerEntry saved;
+        {
+            ServerRegistry reg;
+            QVERIFY(reg.open(dir.filePath(QStringLiteral("r.sqlite"))));
+            ServerEntry e;
+            e.name = QStringLiteral("payroll");
+            e.conninfo = QStringLiteral("host=db1 user=payroll");
+            auto r = reg.save(e);
+            QVERIFY(r);
+            saved = *r;
+            SecretStore secrets;
+            QVERIFY(write(secrets, saved.secretKey, QStringLiteral("pä$$ wörd")));
+            QVERIFY2(!secrets.fallbackActive(), qPrintable(secrets.fallbackReason()));
+            QVERIFY(!secrets.isMemoryOnly(saved.secretKey));
+        }
+        // A new store (a new session of the app) finds it in the keychain, not in a cache.
+        ServerRegistry reg;
+        QVERIFY(reg.open(dir.filePath(QStringLiteral("r.sqlite"))));
+        auto back = reg.serverByName(QStringLiteral("payroll"));
+        QVERIFY(back);
+        SecretStore secrets;
+        auto pw = read(secrets, back->secretKey);
+        QVERIFY2(pw, qPrintable(pw ? QString() : pw.error().toString()));
+        QCOMPARE(*pw, QStringLiteral("pä$$ wörd"));
+        // Never on disk in plain text.
+        QFile db(dir.filePath(QStringLiteral("r.sqlite")));
+        QVERIFY(db.open(QIODevice::ReadOnly));
+        QVERIFY(!db.readAll().contains(QStringLiteral("pä$$ wörd").toUtf8()));
+
+        // Deleting it leaves nothing behind.
+        QVERIFY(write(secrets, back->secretKey, QString()));
+        SecretStore fresh;
+        auto gone = read(fresh, back->secretKey);
+        QVERIFY(gone);
+        QVERIFY(gone->isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestKeychain)
+#include "tst_keychain.moc"
