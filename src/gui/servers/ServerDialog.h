@@ -1,0 +1,55 @@
+#pragma once
+
+#include "app/ServerEntry.h"
+#include "pg/ServerFacts.h"
+
+#include <QDialog>
+
+#include <memory>
+
+namespace Ui {
+class ServerDialog;
+}
+
+namespace pga::app {
+class AppContext;
+}
+
+namespace pga::gui {
+
+// Add or edit one server. "Test connection" runs as a job; Save checks the input first and keeps
+// the dialog open with the reason when something is wrong, so nothing typed is lost.
+// On Save the dialog stores the server in the registry and the password in the keychain.
+class ServerDialog : public QDialog {
+    Q_OBJECT
+public:
+    ServerDialog(app::AppContext &app, const app::ServerEntry &entry, const QStringList &groups,
+                 QWidget *parent = nullptr);
+    ~ServerDialog() override;
+
+    app::ServerEntry entry() const;     // what the fields say now
+    app::ServerEntry saved() const { return m_saved; }
+    bool isTesting() const { return m_testJob != 0; }
+    QString resultText() const;
+
+    void accept() override;
+
+signals:
+    void testFinished(bool ok);
+    void serverSaved(qint64 id);
+
+private:
+    void startTest();
+    void cancelTest();
+    void showResult(bool ok, const QString &text);
+    void chooseRepository();
+
+    app::AppContext &m_app;
+    std::unique_ptr<Ui::ServerDialog> m_ui;
+    app::ServerEntry m_original;
+    app::ServerEntry m_saved;
+    bool m_passwordEdited = false;
+    int m_testJob = 0;
+};
+
+} // namespace pga::gui

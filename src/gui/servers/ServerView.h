@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QWidget>
+
+class QFormLayout;
+class QLabel;
+class QTabWidget;
+
+namespace pga::app {
+class AppContext;
+}
+
+namespace pga::gui {
+
+// The selected server, in views: Overview now; Configuration, Backups and WAL as they arrive.
+class ServerView : public QWidget {
+    Q_OBJECT
+public:
+    explicit ServerView(app::AppContext &app, QWidget *parent = nullptr);
+
+    void setServer(qint64 id);
+    qint64 server() const { return m_serverId; }
+    QTabWidget *tabs() const { return m_tabs; }
+    // The Overview's text for one field ("status", "version", ...), for tests and accessibility.
+    QString overviewValue(const QString &field) const;
+
+private:
+    void refresh();
+    QWidget *placeholder(const QString &what);
+    QLabel *addField(const QString &key, const QString &label);
+
+    app::AppContext &m_app;
+    qint64 m_serverId = 0;
+    QTabWidget *m_tabs;
+    QLabel *m_title;
+    QFormLayout *m_form;
+    QHash<QString, QLabel *> m_fields;
+};
+
+} // namespace pga::gui

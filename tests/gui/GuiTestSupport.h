@@ -1,0 +1,51 @@
+#pragma once
+
+#include <QApplication>
+#include <QDialog>
+#include <QElapsedTimer>
+#include <QTimer>
+#include <QtTest>
+
+namespace pga::test {
+
+// The widget of type T that is open now (a dialog the window opened with open()).
+template <typename T>
+T *openDialog(QWidget *parent)
+{
+    T *found = nullptr;
+    (void)QTest::qWaitFor([&] {
+        const auto all = parent->findChildren<T *>();
+        for (T *d : all)
+            if (d->isVisible())
+                found = d;
+        return found != nullptr;
+    }, 5000);
+    return found;
+}
+
+// Measures the longest time the event loop went without turning, while it runs.
+class EventLoopWatch : public QObject {
+public:
+    EventLoopWatch()
+    {
+        m_timer.setInterval(5);
+        connect(&m_timer, &QTimer::timeout, this, [this] {
+            m_worst = std::max(m_worst, m_last.restart());
+        });
+        m_last.start();
+        m_timer.start();
+    }
+    qint64 worstGapMs() const { return m_worst; }
+    void reset()
+    {
+        m_worst = 0;
+        m_last.restart();
+    }
+
+private:
+    QTimer m_timer;
+    QElapsedTimer m_last;
+    qint64 m_worst = 0;
+};
+
+} // namespace pga::test
