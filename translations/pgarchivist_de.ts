@@ -1,4 +1,837 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
+<context>
+    <name>ConnectionTest</name>
+    <message>
+        <source>Connecting…</source>
+        <translation>Verbinde…</translation>
+    </message>
+    <message>
+        <source>Connected: %1</source>
+        <translation>Verbunden: %1</translation>
+    </message>
+    <message>
+        <source>PostgreSQL %1.%2, %3, data checksums %4</source>
+        <translation>PostgreSQL %1.%2, %3, Datenprüfsummen %4</translation>
+    </message>
+    <message>
+        <source>standby</source>
+        <translation>Standby</translation>
+    </message>
+    <message>
+        <source>primary</source>
+        <translation>Primärserver</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>an</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>aus</translation>
+    </message>
+</context>
+<context>
+    <name>ServerDialog</name>
+    <message>
+        <source>Server</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <source>How this server is shown in pgArchivist, e.g. &quot;orders-prod&quot;.</source>
+        <translation>Wie dieser Server in pgArchivist heißt, z. B. „orders-prod“.</translation>
+    </message>
+    <message>
+        <source>orders-prod</source>
+        <translation>orders-prod</translation>
+    </message>
+    <message>
+        <source>&amp;Group:</source>
+        <translation>&amp;Gruppe:</translation>
+    </message>
+    <message>
+        <source>A folder in the server list, e.g. &quot;Production&quot;. Leave empty for none.</source>
+        <translation>Ein Ordner in der Serverliste, z. B. „Produktion“. Leer lassen für keinen.</translation>
+    </message>
+    <message>
+        <source>&amp;Connection:</source>
+        <translation>&amp;Verbindung:</translation>
+    </message>
+    <message>
+        <source>A libpq connection string (&quot;host=db1 port=5432 user=postgres dbname=postgres&quot;), a URI (&quot;postgresql://user@db1/postgres&quot;) or a pg_service.conf entry (&quot;service=orders&quot;). sslmode and the other libpq settings are used as given.</source>
+        <translation>Eine libpq-Verbindungszeichenkette („host=db1 port=5432 user=postgres dbname=postgres“), eine URI („postgresql://user@db1/postgres“) oder ein Eintrag aus pg_service.conf („service=orders“). sslmode und die anderen libpq-Einstellungen werden wie angegeben verwendet.</translation>
+    </message>
+    <message>
+        <source>host=db1.example.com port=5432 user=postgres dbname=postgres</source>
+        <translation>host=db1.example.com port=5432 user=postgres dbname=postgres</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>&amp;Passwort:</translation>
+    </message>
+    <message>
+        <source>Kept in the system keychain, never in a file or on a command line. Leave empty to use ~/.pgpass, a service file or another libpq method.</source>
+        <translation>Wird im Schlüsselbund des Systems gespeichert, nie in einer Datei oder auf einer Befehlszeile. Leer lassen, um ~/.pgpass, eine Service-Datei oder eine andere libpq-Methode zu verwenden.</translation>
+    </message>
+    <message>
+        <source>&amp;Repository:</source>
+        <translation>&amp;Repository:</translation>
+    </message>
+    <message>
+        <source>The pgArchivist repository this server&apos;s backups and WAL go to (optional for now).</source>
+        <translation>Das pgArchivist-Repository, in das die Sicherungen und das WAL dieses Servers gehen (vorerst optional).</translation>
+    </message>
+    <message>
+        <source>/var/lib/pgarchivist/repo</source>
+        <translation>/var/lib/pgarchivist/repo</translation>
+    </message>
+    <message>
+        <source>…</source>
+        <translation>…</translation>
+    </message>
+    <message>
+        <source>Choose the repository folder</source>
+        <translation>Repository-Ordner wählen</translation>
+    </message>
+    <message>
+        <source>&amp;Test connection</source>
+        <translation>Verbindung &amp;testen</translation>
+    </message>
+    <message>
+        <source>Connect with these settings now and show what the server is (runs as a job; the window stays responsive).</source>
+        <translation>Jetzt mit diesen Einstellungen verbinden und zeigen, was für ein Server es ist (läuft als Auftrag; das Fenster bleibt bedienbar).</translation>
+    </message>
+</context>
+<context>
+    <name>ServerImport</name>
+    <message>
+        <source>Could not open %1.</source>
+        <translation>%1 konnte nicht geöffnet werden.</translation>
+    </message>
+    <message>
+        <source>%1 is too large to be a server list.</source>
+        <translation>%1 ist zu groß für eine Serverliste.</translation>
+    </message>
+    <message>
+        <source>%1: the password in the service file was not imported; enter it in the server&apos;s settings to keep it in the keychain.</source>
+        <translation>%1: Das Passwort aus der Service-Datei wurde nicht übernommen; geben Sie es in den Servereinstellungen ein, damit es im Schlüsselbund liegt.</translation>
+    </message>
+    <message>
+        <source>%1: no connection settings, skipped.</source>
+        <translation>%1: keine Verbindungseinstellungen, übersprungen.</translation>
+    </message>
+    <message>
+        <source>%1 line %2: a section header must look like [name].</source>
+        <translation>%1 Zeile %2: Ein Abschnittskopf muss wie [name] aussehen.</translation>
+    </message>
+    <message>
+        <source>%1 line %2: expected key=value, found &quot;%3&quot;.</source>
+        <translation>%1 Zeile %2: Schlüssel=Wert erwartet, „%3“ gefunden.</translation>
+    </message>
+    <message>
+        <source>%1 line %2: a setting outside any [service] section.</source>
+        <translation>%1 Zeile %2: eine Einstellung außerhalb eines [service]-Abschnitts.</translation>
+    </message>
+    <message>
+        <source>%1 has no service entries.</source>
+        <translation>%1 enthält keine Service-Einträge.</translation>
+    </message>
+    <message>
+        <source>%1 is not valid JSON (at offset %2). Export it again from pgAdmin: Tools → Import/Export Servers.</source>
+        <translation>%1 ist kein gültiges JSON (bei Position %2). Exportieren Sie die Datei erneut aus pgAdmin: Werkzeuge → Server importieren/exportieren.</translation>
+    </message>
+    <message>
+        <source>%1 has no &quot;Servers&quot; object; it does not look like a pgAdmin servers export.</source>
+        <translation>%1 hat kein „Servers“-Objekt; das sieht nicht nach einem pgAdmin-Serverexport aus.</translation>
+    </message>
+    <message>
+        <source>Server %1: no name, skipped.</source>
+        <translation>Server %1: kein Name, übersprungen.</translation>
+    </message>
+    <message>
+        <source>%1: %2 Skipped.</source>
+        <translation>%1: %2 Übersprungen.</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>PostgreSQL backup and point-in-time recovery</source>
+        <translation>PostgreSQL-Sicherung und Wiederherstellung auf einen Zeitpunkt</translation>
+    </message>
+    <message>
+        <source>Use this server registry file instead of the default.</source>
+        <translation>Diese Serverregister-Datei statt der voreingestellten verwenden.</translation>
+    </message>
+    <message>
+        <source>Do not offer a sandbox server when none is registered.</source>
+        <translation>Keinen Sandbox-Server anbieten, wenn keiner eingetragen ist.</translation>
+    </message>
+    <message>
+        <source>pgArchivist</source>
+        <translation>pgArchivist</translation>
+    </message>
+</context>
+<context>
+    <name>pga::app::JobRunner</name>
+    <message>
+        <source>Cancelled before it started.</source>
+        <translation>Abgebrochen, bevor er begann.</translation>
+    </message>
+    <message>
+        <source>The job stopped on an internal error.</source>
+        <translation>Der Auftrag wurde durch einen internen Fehler beendet.</translation>
+    </message>
+    <message>
+        <source>Cancel requested.</source>
+        <translation>Abbruch angefordert.</translation>
+    </message>
+</context>
+<context>
+    <name>pga::app::SecretStore</name>
+    <message>
+        <source>the system keychain did not answer within %1 s</source>
+        <translation>der Schlüsselbund des Systems hat nicht innerhalb von %1 s geantwortet</translation>
+    </message>
+    <message>
+        <source>no system keychain is available (%1)</source>
+        <translation>kein Schlüsselbund verfügbar (%1)</translation>
+    </message>
+    <message>
+        <source>the system keychain refused access (%1)</source>
+        <translation>der Schlüsselbund des Systems hat den Zugriff verweigert (%1)</translation>
+    </message>
+    <message>
+        <source>the system keychain failed (%1)</source>
+        <translation>der Schlüsselbund des Systems ist fehlgeschlagen (%1)</translation>
+    </message>
+    <message>
+        <source>Could not read the password: %1. Enter it again; it will be kept in memory until pgArchivist quits.</source>
+        <translation>Das Passwort konnte nicht gelesen werden: %1. Geben Sie es erneut ein; es bleibt im Speicher, bis pgArchivist beendet wird.</translation>
+    </message>
+    <message>
+        <source>Could not remove the password from the keychain: %1.</source>
+        <translation>Das Passwort konnte nicht aus dem Schlüsselbund entfernt werden: %1.</translation>
+    </message>
+</context>
+<context>
+    <name>pga::app::ServerRegistry</name>
+    <message>
+        <source>The server registry was damaged and could not be read (%1). It was kept as %2; a new, empty registry was started.</source>
+        <translation>Das Serverregister war beschädigt und konnte nicht gelesen werden (%1). Es wurde als %2 aufbewahrt; ein neues, leeres Register wurde angelegt.</translation>
+    </message>
+    <message>
+        <source>The server registry %1 is damaged.</source>
+        <translation>Das Serverregister %1 ist beschädigt.</translation>
+    </message>
+    <message>
+        <source>The server registry %1 was written by a newer pgArchivist (schema %2, this one knows %3). Update pgArchivist; the file was left as it is.</source>
+        <translation>Das Serverregister %1 wurde von einem neueren pgArchivist geschrieben (Schema %2, diese Version kennt %3). Aktualisieren Sie pgArchivist; die Datei blieb unverändert.</translation>
+    </message>
+    <message>
+        <source>start a migration</source>
+        <translation>eine Migration starten</translation>
+    </message>
+    <message>
+        <source>upgrade the schema to version %1</source>
+        <translation>das Schema auf Version %1 aktualisieren</translation>
+    </message>
+    <message>
+        <source>read server %1</source>
+        <translation>Server %1 lesen</translation>
+    </message>
+    <message>
+        <source>There is no registered server with id %1.</source>
+        <translation>Es gibt keinen eingetragenen Server mit der Kennung %1.</translation>
+    </message>
+    <message>
+        <source>There is no registered server named &apos;%1&apos;. Add it in pgArchivist or pass --conninfo.</source>
+        <translation>Es gibt keinen eingetragenen Server namens „%1“. Tragen Sie ihn in pgArchivist ein oder geben Sie --conninfo an.</translation>
+    </message>
+    <message>
+        <source>Give the server a name.</source>
+        <translation>Geben Sie dem Server einen Namen.</translation>
+    </message>
+    <message>
+        <source>The server name is too long (at most 200 characters).</source>
+        <translation>Der Servername ist zu lang (höchstens 200 Zeichen).</translation>
+    </message>
+    <message>
+        <source>Enter how to connect: a conninfo such as &quot;host=db1 user=postgres&quot;, a URI, or &quot;service=NAME&quot;.</source>
+        <translation>Geben Sie an, wie verbunden wird: eine Verbindungszeichenkette wie „host=db1 user=postgres“, eine URI oder „service=NAME“.</translation>
+    </message>
+    <message>
+        <source>Remove the password from the connection string; enter it in the Password field, which keeps it in the system keychain.</source>
+        <translation>Entfernen Sie das Passwort aus der Verbindungszeichenkette; geben Sie es im Feld „Passwort“ ein, das es im Schlüsselbund des Systems ablegt.</translation>
+    </message>
+    <message>
+        <source>A server named &apos;%1&apos; is already registered.</source>
+        <translation>Ein Server namens „%1“ ist bereits eingetragen.</translation>
+    </message>
+    <message>
+        <source>The server registry is not open.</source>
+        <translation>Das Serverregister ist nicht geöffnet.</translation>
+    </message>
+    <message>
+        <source>save server &apos;%1&apos;</source>
+        <translation>Server „%1“ speichern</translation>
+    </message>
+    <message>
+        <source>Server &apos;%1&apos; was removed meanwhile.</source>
+        <translation>Server „%1“ wurde inzwischen entfernt.</translation>
+    </message>
+    <message>
+        <source>remove server %1</source>
+        <translation>Server %1 entfernen</translation>
+    </message>
+    <message>
+        <source>record job &apos;%1&apos;</source>
+        <translation>Auftrag „%1“ protokollieren</translation>
+    </message>
+</context>
+<context>
+    <name>pga::gui::JobsModel</name>
+    <message>
+        <source>queued</source>
+        <translation>wartet</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <source>succeeded</source>
+        <translation>erfolgreich</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>abgebrochen</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>Auftrag</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>Fortschritt</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Begonnen</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Meldung</translation>
+    </message>
+</context>
+<context>
+    <name>pga::gui::JobsPanel</name>
+    <message>
+        <source>&amp;Cancel Job</source>
+        <translation>Auftrag a&amp;bbrechen</translation>
+    </message>
+    <message>
+        <source>C&amp;lear Finished</source>
+        <translation>Beendete &amp;entfernen</translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation>Aufträge</translation>
+    </message>
+    <message>
+        <source>Select a job to see its log.</source>
+        <translation>Wählen Sie einen Auftrag, um sein Protokoll zu sehen.</translation>
+    </message>
+    <message>
+        <source>Stop the selected job. Work already made durable is kept; nothing half-written becomes visible.</source>
+        <translation>Den gewählten Auftrag anhalten. Bereits dauerhaft Geschriebenes bleibt erhalten; nichts Halbfertiges wird sichtbar.</translation>
+    </message>
+    <message>
+        <source>Remove finished jobs from this list (they stay in the history).</source>
+        <translation>Beendete Aufträge aus dieser Liste entfernen (sie bleiben im Verlauf).</translation>
+    </message>
+</context>
+<context>
+    <name>pga::gui::MainWindow</name>
+    <message>
+        <source>Jobs</source>
+        <translation>Aufträge</translation>
+    </message>
+    <message>
+        <source>pgArchivist</source>
+        <translation>pgArchivist</translation>
+    </message>
+    <message>
+        <source>Servers</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <source>Hide this notice</source>
+        <translation>Diesen Hinweis ausblenden</translation>
+    </message>
+    <message>
+        <source>Passwords are kept in memory only until pgArchivist quits: %1.</source>
+        <translation>Passwörter werden nur im Speicher gehalten, bis pgArchivist beendet wird: %1.</translation>
+    </message>
+    <message>
+        <source>&amp;Add Server…</source>
+        <translation>Server &amp;hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Register a PostgreSQL server</source>
+        <translation>Einen PostgreSQL-Server eintragen</translation>
+    </message>
+    <message>
+        <source>&amp;Edit Server…</source>
+        <translation>Server &amp;bearbeiten…</translation>
+    </message>
+    <message>
+        <source>Change the selected server&apos;s settings</source>
+        <translation>Die Einstellungen des gewählten Servers ändern</translation>
+    </message>
+    <message>
+        <source>&amp;Remove Server</source>
+        <translation>Server &amp;entfernen</translation>
+    </message>
+    <message>
+        <source>Remove the selected server from pgArchivist (the server and its backups are not touched)</source>
+        <translation>Den gewählten Server aus pgArchivist entfernen (der Server und seine Sicherungen bleiben unberührt)</translation>
+    </message>
+    <message>
+        <source>&amp;Test Connection</source>
+        <translation>Verbindung &amp;testen</translation>
+    </message>
+    <message>
+        <source>Connect to the selected server now, as a job</source>
+        <translation>Jetzt mit dem gewählten Server verbinden, als Auftrag</translation>
+    </message>
+    <message>
+        <source>Re&amp;fresh Status</source>
+        <translation>Status a&amp;ktualisieren</translation>
+    </message>
+    <message>
+        <source>Check every server&apos;s status now</source>
+        <translation>Den Status aller Server jetzt prüfen</translation>
+    </message>
+    <message>
+        <source>Create &amp;Sandbox Server</source>
+        <translation>&amp;Sandbox-Server anlegen</translation>
+    </message>
+    <message>
+        <source>Create a local PostgreSQL server with archiving enabled, for trying pgArchivist</source>
+        <translation>Einen lokalen PostgreSQL-Server mit eingeschalteter Archivierung anlegen, um pgArchivist auszuprobieren</translation>
+    </message>
+    <message>
+        <source>Import from pg_&amp;service.conf…</source>
+        <translation>Aus pg_&amp;service.conf importieren…</translation>
+    </message>
+    <message>
+        <source>Register the entries of a libpq service file</source>
+        <translation>Die Einträge einer libpq-Service-Datei eintragen</translation>
+    </message>
+    <message>
+        <source>Import pgAdmin &amp;Servers…</source>
+        <translation>pgAdmin-&amp;Server importieren…</translation>
+    </message>
+    <message>
+        <source>Register the servers of a pgAdmin servers.json export</source>
+        <translation>Die Server eines pgAdmin-Exports servers.json eintragen</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>Quit pgArchivist</source>
+        <translation>pgArchivist beenden</translation>
+    </message>
+    <message>
+        <source>&amp;About pgArchivist</source>
+        <translation>&amp;Über pgArchivist</translation>
+    </message>
+    <message>
+        <source>Version and licence</source>
+        <translation>Version und Lizenz</translation>
+    </message>
+    <message>
+        <source>About &amp;Qt</source>
+        <translation>Über &amp;Qt</translation>
+    </message>
+    <message>
+        <source>The Qt version in use</source>
+        <translation>Die verwendete Qt-Version</translation>
+    </message>
+    <message>
+        <source>&amp;Server</source>
+        <translation>&amp;Server</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <source>&amp;Jobs Panel</source>
+        <translation>&amp;Auftragsliste</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>Haupt</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n server(s), %1 job(s) running</source>
+        <translation>
+            <numerusform>%n Server, %1 Auftrag/Aufträge laufen</numerusform>
+            <numerusform>%n Server, %1 Auftrag/Aufträge laufen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n server(s)</source>
+        <translation>
+            <numerusform>%n Server</numerusform>
+            <numerusform>%n Server</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Remove Server</source>
+        <translation>Server entfernen</translation>
+    </message>
+    <message>
+        <source>Remove &quot;%1&quot; from pgArchivist? The server itself, its repository and its backups are not touched; the saved password is removed from the keychain.</source>
+        <translation>„%1“ aus pgArchivist entfernen? Der Server selbst, sein Repository und seine Sicherungen bleiben unberührt; das gespeicherte Passwort wird aus dem Schlüsselbund entfernt.</translation>
+    </message>
+    <message>
+        <source>Test connection to %1</source>
+        <translation>Verbindung zu %1 testen</translation>
+    </message>
+    <message>
+        <source>Welcome to pgArchivist</source>
+        <translation>Willkommen bei pgArchivist</translation>
+    </message>
+    <message>
+        <source>No server is registered yet.
+
+Create a local sandbox server to try pgArchivist at once? It is a small PostgreSQL 15 cluster under your data folder, with WAL archiving into its own repository.
+
+Choose No to add one of your servers instead.</source>
+        <translation>Noch ist kein Server eingetragen.
+
+Einen lokalen Sandbox-Server anlegen, um pgArchivist sofort auszuprobieren? Das ist ein kleiner PostgreSQL-15-Cluster in Ihrem Datenordner, der sein WAL in ein eigenes Repository archiviert.
+
+Wählen Sie „Nein“, um stattdessen einen Ihrer Server einzutragen.</translation>
+    </message>
+    <message>
+        <source>Create sandbox server</source>
+        <translation>Sandbox-Server anlegen</translation>
+    </message>
+    <message>
+        <source>A sandbox already exists in %1; using it.</source>
+        <translation>In %1 gibt es bereits eine Sandbox; sie wird verwendet.</translation>
+    </message>
+    <message>
+        <source>The sandbox server could not be created: %1</source>
+        <translation>Der Sandbox-Server konnte nicht angelegt werden: %1</translation>
+    </message>
+    <message>
+        <source>Start sandbox server</source>
+        <translation>Sandbox-Server starten</translation>
+    </message>
+    <message>
+        <source>Starting the sandbox server</source>
+        <translation>Der Sandbox-Server wird gestartet</translation>
+    </message>
+    <message>
+        <source>Import pg_service.conf</source>
+        <translation>pg_service.conf importieren</translation>
+    </message>
+    <message>
+        <source>Service files (*.conf);;All files (*)</source>
+        <translation>Service-Dateien (*.conf);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>pg_service.conf</source>
+        <translation>pg_service.conf</translation>
+    </message>
+    <message>
+        <source>Import pgAdmin Servers</source>
+        <translation>pgAdmin-Server importieren</translation>
+    </message>
+    <message>
+        <source>pgAdmin export (*.json);;All files (*)</source>
+        <translation>pgAdmin-Export (*.json);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>pgAdmin</source>
+        <translation>pgAdmin</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n server(s) from %1.</source>
+        <translation>
+            <numerusform>%n Server aus %1 importiert.</numerusform>
+            <numerusform>%n Server aus %1 importiert.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>About pgArchivist</source>
+        <translation>Über pgArchivist</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;pgArchivist %1&lt;/h3&gt;&lt;p&gt;PostgreSQL backup and point-in-time recovery: can I recover this server, to which moment, how long will it take, and what does it cost?&lt;/p&gt;&lt;p&gt;Command line: &lt;code&gt;pgarchivist-cli --help&lt;/code&gt;&lt;/p&gt;&lt;p&gt;Built with Qt %2.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;pgArchivist %1&lt;/h3&gt;&lt;p&gt;PostgreSQL-Sicherung und Wiederherstellung auf einen Zeitpunkt: Kann ich diesen Server wiederherstellen, auf welchen Moment, wie lange dauert es und was kostet es?&lt;/p&gt;&lt;p&gt;Befehlszeile: &lt;code&gt;pgarchivist-cli --help&lt;/code&gt;&lt;/p&gt;&lt;p&gt;Erstellt mit Qt %2.&lt;/p&gt;</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n job(s) still running. Cancel them and quit? Cancelled work leaves nothing half-written.</source>
+        <translation>
+            <numerusform>%n Auftrag läuft noch. Abbrechen und beenden? Abgebrochene Arbeit hinterlässt nichts Halbfertiges.</numerusform>
+            <numerusform>%n Aufträge laufen noch. Abbrechen und beenden? Abgebrochene Arbeit hinterlässt nichts Halbfertiges.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>pga::gui::ServerDialog</name>
+    <message>
+        <source>Edit Server — %1</source>
+        <translation>Server bearbeiten — %1</translation>
+    </message>
+    <message>
+        <source>Add Server</source>
+        <translation>Server hinzufügen</translation>
+    </message>
+    <message>
+        <source>unchanged</source>
+        <translation>unverändert</translation>
+    </message>
+    <message>
+        <source>Success</source>
+        <translation>Erfolg</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>Enter how to connect first.</source>
+        <translation>Geben Sie zuerst an, wie verbunden wird.</translation>
+    </message>
+    <message>
+        <source>Cancel &amp;test</source>
+        <translation>Test a&amp;bbrechen</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Verbinde…</translation>
+    </message>
+    <message>
+        <source>Test connection to %1</source>
+        <translation>Verbindung zu %1 testen</translation>
+    </message>
+    <message>
+        <source>&amp;Test connection</source>
+        <translation>Verbindung &amp;testen</translation>
+    </message>
+    <message>
+        <source>Connected: %1</source>
+        <translation>Verbunden: %1</translation>
+    </message>
+    <message>
+        <source>Test cancelled.</source>
+        <translation>Test abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Repository Folder</source>
+        <translation>Repository-Ordner</translation>
+    </message>
+</context>
+<context>
+    <name>pga::gui::ServerTreeModel</name>
+    <message>
+        <source>online</source>
+        <translation>erreichbar</translation>
+    </message>
+    <message>
+        <source>unreachable</source>
+        <translation>nicht erreichbar</translation>
+    </message>
+    <message>
+        <source>checking…</source>
+        <translation>wird geprüft…</translation>
+    </message>
+    <message>
+        <source>not checked</source>
+        <translation>nicht geprüft</translation>
+    </message>
+    <message>
+        <source>unreachable: %1</source>
+        <translation>nicht erreichbar: %1</translation>
+    </message>
+    <message>
+        <source>Online: %1</source>
+        <translation>Erreichbar: %1</translation>
+    </message>
+    <message>
+        <source>Unreachable: %1</source>
+        <translation>Nicht erreichbar: %1</translation>
+    </message>
+    <message>
+        <source>Checked %1</source>
+        <translation>Geprüft %1</translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n server(s), %1 unreachable</source>
+        <translation>
+            <numerusform>%n Server, %1 nicht erreichbar</numerusform>
+            <numerusform>%n Server, %1 nicht erreichbar</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n server(s)</source>
+        <translation>
+            <numerusform>%n Server</numerusform>
+            <numerusform>%n Server</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Server</source>
+        <translation>Server</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+</context>
+<context>
+    <name>pga::gui::ServerView</name>
+    <message>
+        <source>Status:</source>
+        <translation>Status:</translation>
+    </message>
+    <message>
+        <source>PostgreSQL:</source>
+        <translation>PostgreSQL:</translation>
+    </message>
+    <message>
+        <source>Role:</source>
+        <translation>Rolle:</translation>
+    </message>
+    <message>
+        <source>System identifier:</source>
+        <translation>Systemkennung:</translation>
+    </message>
+    <message>
+        <source>Timeline:</source>
+        <translation>Zeitleiste:</translation>
+    </message>
+    <message>
+        <source>Current WAL position:</source>
+        <translation>Aktuelle WAL-Position:</translation>
+    </message>
+    <message>
+        <source>Data checksums:</source>
+        <translation>Datenprüfsummen:</translation>
+    </message>
+    <message>
+        <source>Connection:</source>
+        <translation>Verbindung:</translation>
+    </message>
+    <message>
+        <source>Repository:</source>
+        <translation>Repository:</translation>
+    </message>
+    <message>
+        <source>Last checked:</source>
+        <translation>Zuletzt geprüft:</translation>
+    </message>
+    <message>
+        <source>&amp;Overview</source>
+        <translation>&amp;Überblick</translation>
+    </message>
+    <message>
+        <source>The configuration audit will show here: archive settings, findings and their fixes.</source>
+        <translation>Hier erscheint die Konfigurationsprüfung: Archiveinstellungen, Befunde und ihre Korrekturen.</translation>
+    </message>
+    <message>
+        <source>&amp;Configuration</source>
+        <translation>&amp;Konfiguration</translation>
+    </message>
+    <message>
+        <source>Base backups, their schedule and retention will show here.</source>
+        <translation>Hier erscheinen Basissicherungen, ihr Zeitplan und ihre Aufbewahrung.</translation>
+    </message>
+    <message>
+        <source>&amp;Backups</source>
+        <translation>&amp;Sicherungen</translation>
+    </message>
+    <message>
+        <source>WAL volume, archive lag and the storage forecast will show here.</source>
+        <translation>Hier erscheinen WAL-Volumen, Archivrückstand und die Speicherprognose.</translation>
+    </message>
+    <message>
+        <source>&amp;WAL</source>
+        <translation>&amp;WAL</translation>
+    </message>
+    <message>
+        <source>Select a server, or add one with Server → Add Server (Ctrl+N).</source>
+        <translation>Wählen Sie einen Server oder tragen Sie einen ein mit Server → Server hinzufügen (Strg+N).</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>erreichbar</translation>
+    </message>
+    <message>
+        <source>unreachable: %1</source>
+        <translation>nicht erreichbar: %1</translation>
+    </message>
+    <message>
+        <source>checking…</source>
+        <translation>wird geprüft…</translation>
+    </message>
+    <message>
+        <source>not checked yet</source>
+        <translation>noch nicht geprüft</translation>
+    </message>
+    <message>
+        <source>none yet</source>
+        <translation>noch keines</translation>
+    </message>
+    <message>
+        <source>standby (in recovery)</source>
+        <translation>Standby (in Wiederherstellung)</translation>
+    </message>
+    <message>
+        <source>primary</source>
+        <translation>Primärserver</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>an</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>aus</translation>
+    </message>
+</context>
 </TS>

@@ -14,15 +14,13 @@ namespace pga::app {
 
 namespace {
 
-QString tr(const char *s) { return QCoreApplication::translate("ServerImport", s); }
-
 Result<QByteArray> readSmallFile(const QString &path)
 {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
-        return Error(Error::Code::NotFound, tr("Could not open %1.").arg(path), f.errorString());
+        return Error(Error::Code::NotFound, QCoreApplication::translate("ServerImport", "Could not open %1.").arg(path), f.errorString());
     if (f.size() > 16 * 1024 * 1024)
-        return Error(Error::Code::InvalidArgument, tr("%1 is too large to be a server list.").arg(path));
+        return Error(Error::Code::InvalidArgument, QCoreApplication::translate("ServerImport", "%1 is too large to be a server list.").arg(path));
     return f.readAll();
 }
 
@@ -57,11 +55,11 @@ Result<ImportResult> importPgServiceFile(const QString &path)
         } else {
             e.conninfo = keys.join(QLatin1Char(' '));
             if (hadPassword)
-                out.warnings << tr("%1: the password in the service file was not imported; enter it in the server's "
+                out.warnings << QCoreApplication::translate("ServerImport", "%1: the password in the service file was not imported; enter it in the server's "
                                    "settings to keep it in the keychain.").arg(section);
         }
         if (e.conninfo.isEmpty())
-            out.warnings << tr("%1: no connection settings, skipped.").arg(section);
+            out.warnings << QCoreApplication::translate("ServerImport", "%1: no connection settings, skipped.").arg(section);
         else
             out.servers.append(e);
     };
@@ -75,7 +73,7 @@ Result<ImportResult> importPgServiceFile(const QString &path)
             flush();
             if (!line.endsWith(QLatin1Char(']')) || line.size() < 3)
                 return Error(Error::Code::InvalidArgument,
-                             tr("%1 line %2: a section header must look like [name].").arg(path).arg(lineNo));
+                             QCoreApplication::translate("ServerImport", "%1 line %2: a section header must look like [name].").arg(path).arg(lineNo));
             section = line.mid(1, line.size() - 2).trimmed();
             keys.clear();
             hadPassword = false;
@@ -84,10 +82,10 @@ Result<ImportResult> importPgServiceFile(const QString &path)
         const qsizetype eq = line.indexOf(QLatin1Char('='));
         if (eq <= 0)
             return Error(Error::Code::InvalidArgument,
-                         tr("%1 line %2: expected key=value, found \"%3\".").arg(path).arg(lineNo).arg(line));
+                         QCoreApplication::translate("ServerImport", "%1 line %2: expected key=value, found \"%3\".").arg(path).arg(lineNo).arg(line));
         if (section.isEmpty())
             return Error(Error::Code::InvalidArgument,
-                         tr("%1 line %2: a setting outside any [service] section.").arg(path).arg(lineNo));
+                         QCoreApplication::translate("ServerImport", "%1 line %2: a setting outside any [service] section.").arg(path).arg(lineNo));
         const QString key = line.left(eq).trimmed();
         const QString value = line.mid(eq + 1).trimmed();
         if (key == QLatin1String("password")) {
@@ -98,7 +96,7 @@ Result<ImportResult> importPgServiceFile(const QString &path)
     }
     flush();
     if (out.servers.isEmpty() && out.warnings.isEmpty())
-        out.warnings << tr("%1 has no service entries.").arg(path);
+        out.warnings << QCoreApplication::translate("ServerImport", "%1 has no service entries.").arg(path);
     return out;
 }
 
@@ -111,13 +109,13 @@ Result<ImportResult> importPgAdminServers(const QString &path)
     const QJsonDocument doc = QJsonDocument::fromJson(*data, &perr);
     if (doc.isNull())
         return Error(Error::Code::InvalidArgument,
-                     tr("%1 is not valid JSON (at offset %2). Export it again from pgAdmin: Tools → Import/Export Servers.")
+                     QCoreApplication::translate("ServerImport", "%1 is not valid JSON (at offset %2). Export it again from pgAdmin: Tools → Import/Export Servers.")
                          .arg(path).arg(perr.offset),
                      perr.errorString());
     const QJsonValue servers = doc.object().value(QStringLiteral("Servers"));
     if (!servers.isObject())
         return Error(Error::Code::InvalidArgument,
-                     tr("%1 has no \"Servers\" object; it does not look like a pgAdmin servers export.").arg(path));
+                     QCoreApplication::translate("ServerImport", "%1 has no \"Servers\" object; it does not look like a pgAdmin servers export.").arg(path));
     ImportResult out;
     const QJsonObject all = servers.toObject();
     for (auto it = all.begin(); it != all.end(); ++it) {
@@ -126,7 +124,7 @@ Result<ImportResult> importPgAdminServers(const QString &path)
         e.name = s.value(QStringLiteral("Name")).toString().trimmed();
         e.group = s.value(QStringLiteral("Group")).toString().trimmed();
         if (e.name.isEmpty()) {
-            out.warnings << tr("Server %1: no name, skipped.").arg(it.key());
+            out.warnings << QCoreApplication::translate("ServerImport", "Server %1: no name, skipped.").arg(it.key());
             continue;
         }
         QStringList parts;
@@ -151,7 +149,7 @@ Result<ImportResult> importPgAdminServers(const QString &path)
         }
         e.conninfo = parts.join(QLatin1Char(' '));
         if (Status v = pg::validateConninfo(e.conninfo); !v) {
-            out.warnings << tr("%1: %2 Skipped.").arg(e.name, v.error().message);
+            out.warnings << QCoreApplication::translate("ServerImport", "%1: %2 Skipped.").arg(e.name, v.error().message);
             continue;
         }
         out.servers.append(e);

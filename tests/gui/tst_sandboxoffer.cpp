@@ -39,6 +39,9 @@ private slots:
             QStringLiteral("online"), 20000);
         QCOMPARE(window.currentServer(), entry.id);
         QVERIFY(window.serverView()->overviewValue(QStringLiteral("version")).contains(QStringLiteral("PostgreSQL 15")));
+        // For the README: PGA_SCREENSHOT=docs/screenshot.png ctest -R sandboxoffer
+        if (const QString shot = qEnvironmentVariable("PGA_SCREENSHOT"); !shot.isEmpty())
+            QVERIFY(window.grab().save(shot));
     }
 
     void cleanupTestCase() { (void)engine::Sandbox(m_tmp.filePath(QStringLiteral("sb"))).destroy(); }
