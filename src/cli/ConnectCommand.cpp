@@ -1,25 +1,30 @@
 #include "Command.h"
 #include "Commands.h"
+#include "ServerOption.h"
 #include "pg/ServerFacts.h"
 
 #include <QJsonObject>
 
 namespace pga::cli {
 
-// `pgarchivist-cli connect --conninfo C [--json]`: can we reach this server, and what is it?
+// `pgarchivist-cli connect --conninfo C | --server NAME [--json]`: can we reach this server, and what is it?
 int runConnect(const QStringList &args)
 {
     CommandParser p(QStringLiteral("connect"),
                     QStringLiteral("Connect to a server and print its facts. The password comes from PGPASSWORD, "
                                    "~/.pgpass or pg_service.conf, as for psql; never from the command line."));
-    p.addOption({QStringLiteral("conninfo"), QStringLiteral("libpq connection string, URI or service=NAME."),
-                 QStringLiteral("CONNINFO")});
+    addConnectionOptions(p);
     p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
     int code = 0;
     if (!p.parseOrExit(args, &code))
         return code;
+    auto conninfo = connectionFromOptions(p);
+    if (!conninfo) {
+        printError(conninfo.error());
+        return conninfo.error().code == Error::Code::InvalidArgument ? ExitUsage : ExitFailure;
+    }
     pg::ConnectOptions o;
-    o.conninfo = p.value(QStringLiteral("conninfo"));
+    o.conninfo = *conninfo;
     auto conn = pg::Connection::connect(o);
     if (!conn) {
         printError(conn.error());
