@@ -300,7 +300,7 @@ QList<SettingChange> diffArchiveSettings(const AuditSnapshot &before, const Audi
 
 FindingsDiff diffFindings(const QList<Finding> &before, const QList<Finding> &after)
 {
-    auto key = [](const Finding &f) { return f.id + QLatin1Char('\x1f') + f.setting; };
+    auto key = [](const Finding &f) -> QString { return f.id + QLatin1Char('\x1f') + f.setting; };
     QSet<QString> beforeKeys, afterKeys;
     for (const Finding &f : before)
         beforeKeys.insert(key(f));
