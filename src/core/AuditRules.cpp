@@ -26,9 +26,11 @@ struct Ctx {
         return out.last();
     }
 
+    // Whether this server archives now: a standby archives only with archive_mode = always.
     bool archivingOn() const
     {
-        return s.has(QStringLiteral("archive_mode")) && s.value(QStringLiteral("archive_mode")) != QLatin1String("off");
+        const QString mode = s.value(QStringLiteral("archive_mode"));
+        return mode == QLatin1String("always") || (mode == QLatin1String("on") && !s.inRecovery);
     }
 };
 
@@ -178,7 +180,7 @@ void ruleArchiver(Ctx &c)
                                        "shows the command's error.")
                             .arg(st.lastFailedWal, st.lastFailedTime.toUTC().toString(Qt::ISODate))
                             .arg(st.failedCount));
-        f.setting = st.lastFailedWal;
+        f.setting = QStringLiteral("archive_command");
         f.current = QStringLiteral("failed %1 at %2; last archived %3")
                         .arg(st.lastFailedWal, st.lastFailedTime.toUTC().toString(Qt::ISODate),
                              st.lastArchivedWal.isEmpty() ? QStringLiteral("never") : st.lastArchivedWal);

@@ -179,6 +179,27 @@ private slots:
         QCOMPARE(fe.severity, audit::Severity::Critical);
         QCOMPARE(fe.setting, QStringLiteral("archive_timeout"));
         QVERIFY2(fe.title.contains(QStringLiteral("postgresql.conf")), qPrintable(fe.title));
+        QVERIFY(fe.fixSql.isEmpty());  // postgresql.conf is edited by hand
+
+        // In postgresql.auto.conf the fix is ALTER SYSTEM RESET, and it clears the error.
+        {
+            QFile autoConf(c.dataDir() + QStringLiteral("/postgresql.auto.conf"));
+            QVERIFY(autoConf.open(QIODevice::Append));
+            autoConf.write("max_wal_size = 'huge'\n");
+        }
+        r = audit(c.conninfo());
+        Finding autoErr;
+        for (const Finding &f : r.findings)
+            if (f.id == QLatin1String("settings.file_error") && f.setting == QLatin1String("max_wal_size"))
+                autoErr = f;
+        QCOMPARE(autoErr.fixSql, QStringLiteral("ALTER SYSTEM RESET max_wal_size"));
+        QVERIFY(apply(c, autoErr).reloaded);
+        r = audit(c.conninfo());
+        QStringList errorSettings;
+        for (const Finding &f : r.findings)
+            if (f.id == QLatin1String("settings.file_error"))
+                errorSettings << f.setting;
+        QCOMPARE(errorSettings, QStringList{QStringLiteral("archive_timeout")});
     }
 
     // A login role without privileges: findings say what it lacks, and granting it clears them.

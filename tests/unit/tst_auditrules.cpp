@@ -344,6 +344,18 @@ private slots:
         QVERIFY(runAuditRules(s).isEmpty());
     }
 
+    void standbyArchivesOnlyWithAlways()
+    {
+        AuditSnapshot s = healthy();
+        s.inRecovery = true;
+        set(s, QStringLiteral("archive_command"), QString());
+        set(s, QStringLiteral("archive_timeout"), QStringLiteral("0"));
+        QVERIFY(runAuditRules(s).isEmpty());  // archive_mode = on: the primary archives, not this standby
+        set(s, QStringLiteral("archive_mode"), QStringLiteral("always"));
+        QCOMPARE(ids(runAuditRules(s)),
+                 (QStringList{QStringLiteral("archive_command.empty"), QStringLiteral("archive_timeout.zero")}));
+    }
+
     void mostSevereFirst()
     {
         AuditSnapshot s = healthy();
