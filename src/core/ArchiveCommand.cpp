@@ -143,9 +143,19 @@ QString copyDestination(const QStringList &words)
 
 } // namespace
 
-QList<QStringList> splitShellCommands(const QString &command)
+namespace {
+
+// A simple command and the operator text that came before it (";", "&&", "||", "|", ")||" ...).
+struct SimpleCommand {
+    QStringList words;
+    QString separator;
+};
+
+QList<SimpleCommand> lexCommands(const QString &command)
 {
-    QList<QStringList> out;
+    QList<SimpleCommand> out;
+    QString separator;     // operators seen since the last command
+    QString cmdSeparator;  // the operators before the command being read
     QStringList words;
     QString word;
     bool inWord = false;
@@ -153,6 +163,10 @@ QList<QStringList> splitShellCommands(const QString &command)
     auto endWord = [&] {
         if (!inWord)
             return;
+        if (words.isEmpty()) {
+            cmdSeparator = separator;
+            separator.clear();
+        }
         if (!redirect.isEmpty()) {
             words << redirect + word;
             redirect.clear();
@@ -166,7 +180,7 @@ QList<QStringList> splitShellCommands(const QString &command)
         endWord();
         redirect.clear();
         if (!words.isEmpty())
-            out << words;
+            out << SimpleCommand{words, cmdSeparator};
         words.clear();
     };
     const qsizetype n = command.size();
@@ -190,8 +204,11 @@ QList<QStringList> splitShellCommands(const QString &command)
         } else if (c.isSpace() && c != QLatin1Char('\n')) {
             endWord();
         } else if (c == QLatin1Char('>') || c == QLatin1Char('<')) {
-            // "2>" names a file descriptor, not a word; ">&2" duplicates one and has no target.
-            if (inWord && !word.isEmpty() && word.at(0).isDigit() && word.size() == 1) {
+            // "2>" names a file descriptor, not a word: its target is kept as "2>file", which no rule
+            // reads as a destination. ">&2" duplicates a descriptor and has no target.
+            QString fd;
+            if (inWord && word.size() == 1 && word.at(0).isDigit() && redirect.isEmpty()) {
+                fd = word == QLatin1String("1") ? QString() : word;
                 word.clear();
                 inWord = false;
             }
@@ -204,16 +221,60 @@ QList<QStringList> splitShellCommands(const QString &command)
                     ++i;
                 continue;
             }
-            redirect = QString(c);
+            redirect = fd + QString(c);
         } else if (QStringLiteral(";&|\n()`").contains(c)
                    || (c == QLatin1Char('$') && i + 1 < n && command.at(i + 1) == QLatin1Char('('))) {
             endCommand();
+            separator += c;
         } else {
             inWord = true;
             word += c;
         }
     }
     endCommand();
+    return out;
+}
+
+// Simple commands in order, wrappers removed and sh -c '...' opened up in place.
+void flatten(const QString &command, const QString &separator, int depth, QList<SimpleCommand> &out)
+{
+    const QList<SimpleCommand> lexed = lexCommands(command);
+    for (qsizetype i = 0; i < lexed.size(); ++i) {
+        const QString sep = i == 0 ? separator : lexed.at(i).separator;
+        const QStringList words = stripWrappers(lexed.at(i).words);
+        if (words.isEmpty())
+            continue;
+        const QString p = baseName(words.first());
+        const qsizetype dashC = words.indexOf(QStringLiteral("-c"));
+        if ((p == QLatin1String("sh") || p == QLatin1String("bash") || p == QLatin1String("dash")) && dashC > 0
+            && dashC + 1 < words.size() && depth < 4) {
+            flatten(words.at(dashC + 1), sep, depth + 1, out);
+            continue;
+        }
+        out << SimpleCommand{words, sep};
+    }
+}
+
+bool writesToNull(const QStringList &words)
+{
+    const QString p = baseName(words.first());
+    if (p == QLatin1String("cp") || p == QLatin1String("mv") || p == QLatin1String("rsync")
+        || p == QLatin1String("install") || p == QLatin1String("ln") || p == QLatin1String("scp"))
+        return words.last() == QLatin1String("/dev/null");
+    if (p == QLatin1String("dd"))
+        return words.contains(QStringLiteral("of=/dev/null"));
+    // cat, gzip -c ...: the copy is what goes to standard output.
+    return copyPrograms().contains(p) && words.contains(QStringLiteral(">/dev/null"));
+}
+
+} // namespace
+
+QList<QStringList> splitShellCommands(const QString &command)
+{
+    QList<QStringList> out;
+    const QList<SimpleCommand> lexed = lexCommands(command);
+    for (const SimpleCommand &c : lexed)
+        out << c.words;
     return out;
 }
 
@@ -224,26 +285,8 @@ ArchiveCommandAnalysis analyzeArchiveCommand(const QString &command)
     if (command.trimmed().isEmpty())
         return a;
 
-    // Simple commands, with wrappers removed and sh -c '...' opened up.
-    QList<QStringList> commands;
-    QList<QStringList> pending = splitShellCommands(command);
-    for (int depth = 0; !pending.isEmpty() && depth < 4; ++depth) {
-        QList<QStringList> next;
-        for (const QStringList &raw : std::as_const(pending)) {
-            const QStringList words = stripWrappers(raw);
-            if (words.isEmpty())
-                continue;
-            const QString p = baseName(words.first());
-            const qsizetype dashC = words.indexOf(QStringLiteral("-c"));
-            if ((p == QLatin1String("sh") || p == QLatin1String("bash") || p == QLatin1String("dash"))
-                && dashC > 0 && dashC + 1 < words.size()) {
-                next << splitShellCommands(words.at(dashC + 1));
-                continue;
-            }
-            commands << words;
-        }
-        pending = next;
-    }
+    QList<SimpleCommand> commands;
+    flatten(command, QString(), 0, commands);
     if (commands.isEmpty()) {
         a.kind = Kind::Noop;  // e.g. only "{ }" or keywords
         return a;
@@ -251,7 +294,8 @@ ArchiveCommandAnalysis analyzeArchiveCommand(const QString &command)
 
     bool allNoop = true;
     bool anyCopy = false;
-    for (const QStringList &words : std::as_const(commands)) {
+    for (const SimpleCommand &cmd : std::as_const(commands)) {
+        const QStringList &words = cmd.words;
         const QString p = baseName(words.first());
         // File tests: on the segment's archive name they guard against overwriting; on a fixed path
         // they are a switch that turns archiving on and off.
@@ -288,6 +332,8 @@ ArchiveCommandAnalysis analyzeArchiveCommand(const QString &command)
             a.kind = Kind::KnownTool;
             a.tool = tool;
         }
+        if (writesToNull(words))
+            continue;  // cp %p /dev/null stores nothing: as good as true
         if (!isNoop(words))
             allNoop = false;
         if (copyPrograms().contains(p)) {
@@ -317,6 +363,11 @@ ArchiveCommandAnalysis analyzeArchiveCommand(const QString &command)
                     a.destination = w.mid(1);
         }
     }
+    // "cp ... || true", "cp ...; exit 0": a failed copy still reports success, and the segment is deleted.
+    const SimpleCommand &last = commands.last();
+    if (!allNoop && commands.size() > 1 && (isNoop(last.words) || writesToNull(last.words))
+        && !last.separator.endsWith(QLatin1String("&&")))
+        a.ignoresErrors = true;
     if (a.kind == Kind::KnownTool)
         return a;
     if (allNoop)

@@ -23,6 +23,7 @@ struct ArchiveCommandAnalysis {
     bool durable = false;      // a sync/fsync step, dd conv=fsync, rsync --fsync
     bool conditional = false;  // archives only while a switch file exists (the backup_in_progress recipe)
     QString conditionFile;     // that switch file
+    bool ignoresErrors = false;  // success whatever happened: "cp ... || true", "cp ...; exit 0"
 
     // Verdicts the rules use.
     bool overwrites() const { return kind == Kind::Copy && !existenceCheck; }

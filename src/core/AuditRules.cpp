@@ -102,6 +102,15 @@ void ruleArchiveCommand(Ctx &c)
         recommend(f);
         return;
     }
+    if (a.ignoresErrors) {
+        auto &f = c.add("archive_command.ignores_errors", Severity::Critical,
+                        QStringLiteral("archive_command reports success even when it fails"),
+                        QStringLiteral("The command ends in something that always succeeds ('|| true', '; exit 0', "
+                                       "'; echo ...'), so a failed copy is reported as archived and PostgreSQL "
+                                       "deletes WAL that no archive holds. Recovery stops at the first such gap. "
+                                       "Let the command fail when the copy fails."));
+        recommend(f);
+    }
     if (a.conditional) {
         auto &f = c.add("archive_command.conditional", Severity::Warning,
                         QStringLiteral("archive_command only archives while %1 exists").arg(a.conditionFile),
@@ -346,6 +355,7 @@ QStringList allFindingIds()
 {
     return {QStringLiteral("wal_level.minimal"),        QStringLiteral("archive_mode.off"),
             QStringLiteral("archive_command.empty"),    QStringLiteral("archive_command.noop"),
+            QStringLiteral("archive_command.ignores_errors"),
             QStringLiteral("archive_command.conditional"), QStringLiteral("archive_command.overwrite"),
             QStringLiteral("archive_command.no_fsync"), QStringLiteral("archive_timeout.zero"),
             QStringLiteral("archive_timeout.short"),    QStringLiteral("archiver.failing"),

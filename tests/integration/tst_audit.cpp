@@ -287,6 +287,7 @@ private slots:
             {QStringLiteral("ALTER SYSTEM SET archive_command = 'test ! -f %1/backup_in_progress || "
                             "(test ! -f %1/%f && cp %p %1/%f)'").arg(arch),
              "archive_command.conditional"},
+            {QStringLiteral("ALTER SYSTEM SET archive_command = 'cp %p %1/%f || true'").arg(arch), "archive_command.ignores_errors"},
             {QStringLiteral("ALTER SYSTEM SET archive_command = ''"), "archive_command.empty"},
         };
         for (const auto &k : cases) {

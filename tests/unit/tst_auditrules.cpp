@@ -85,9 +85,10 @@ private slots:
         QTest::addColumn<bool>("overwrites");
         QTest::addColumn<bool>("notDurable");
         QTest::addColumn<bool>("conditional");
+        QTest::addColumn<bool>("ignoresErrors");
 
-        auto row = [](const char *cmd, const char *kind, bool ow, bool nd, bool cond) {
-            QTest::newRow(cmd) << QString::fromUtf8(cmd) << QString::fromLatin1(kind) << ow << nd << cond;
+        auto row = [](const char *cmd, const char *kind, bool ow, bool nd, bool cond, bool ign = false) {
+            QTest::newRow(cmd) << QString::fromUtf8(cmd) << QString::fromLatin1(kind) << ow << nd << cond << ign;
         };
         row("", "empty", false, false, false);
         row("   ", "empty", false, false, false);
@@ -139,6 +140,17 @@ private slots:
         row("pg_probackup-15 archive-push -B /backup --instance main --wal-file-name=%f", "known_tool", false, false, false);
         row("pgarchivist-cli archive-push --repo /srv/repo --server main %p", "known_tool", false, false, false);
         row("/usr/bin/pgarchivist-cli archive-push --repo '/srv/my repo' --server main %p", "known_tool", false, false, false);
+        // Copies to /dev/null store nothing; stdout to /dev/null is only quiet.
+        row("cp %p /dev/null", "noop", false, false, false);
+        row("cat %p > /dev/null", "noop", false, false, false);
+        row("test ! -f /a/%f && cp %p /a/%f && sync > /dev/null", "copy", false, false, false);
+        // Failures that still report success.
+        row("cp %p /a/%f || true", "copy", true, true, false, true);
+        row("test ! -f /a/%f && cp %p /a/%f; exit 0", "copy", false, true, false, true);
+        row("(test ! -f /a/%f && cp %p /a/%f && sync) || /bin/true", "copy", false, false, false, true);
+        row("pgbackrest --stanza=main archive-push %p; echo archived %f", "known_tool", false, false, false, true);
+        row("test ! -f /a/%f && cp %p /a/%f && echo copied", "copy", false, true, false, false);
+        row("if [ -f /x/on ]; then cp %p /a/%f; fi; exit 0", "copy", true, true, true, true);
         // Scripts we cannot judge.
         row("/usr/local/bin/archive_wal.sh %p %f", "custom", false, false, false);
         row("wal-g backup-push /data", "custom", false, false, false);
@@ -151,7 +163,9 @@ private slots:
         QFETCH(bool, overwrites);
         QFETCH(bool, notDurable);
         QFETCH(bool, conditional);
+        QFETCH(bool, ignoresErrors);
         const ArchiveCommandAnalysis a = analyzeArchiveCommand(command);
+        QCOMPARE(a.ignoresErrors, ignoresErrors);
         QCOMPARE(archiveCommandKindName(a.kind), kind);
         QCOMPARE(a.overwrites(), overwrites);
         QCOMPARE(a.notDurable(), notDurable);
@@ -191,6 +205,7 @@ private slots:
         row("archive_mode.off", "critical", "restart");
         row("archive_command.empty", "critical", "reload");
         row("archive_command.noop", "critical", "reload");
+        row("archive_command.ignores_errors", "critical", "reload");
         row("archive_command.overwrite", "warning", "reload");
         row("archive_command.no_fsync", "warning", "reload");
         row("archive_command.conditional", "warning", "reload");
@@ -224,6 +239,8 @@ private slots:
             set(s, ac, QString());
         else if (id == QLatin1String("archive_command.noop"))
             set(s, ac, QStringLiteral("/bin/true"));
+        else if (id == QLatin1String("archive_command.ignores_errors"))
+            set(s, ac, QStringLiteral("pgbackrest --stanza=main archive-push %p || true"));
         else if (id == QLatin1String("archive_command.overwrite"))
             set(s, ac, QStringLiteral("cp %p /a/%f && sync"));
         else if (id == QLatin1String("archive_command.no_fsync"))
