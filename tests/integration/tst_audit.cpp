@@ -233,6 +233,16 @@ private slots:
         QVERIFY(!ids(r.findings).contains(QStringLiteral("role.no_replication")));
         QVERIFY(r.snapshot.archiveReadyCount >= 0);
         QVERIFY(r.snapshot.settingSourcesVisible);
+
+        // A cancelled audit stops with Cancelled, never with a half-filled snapshot.
+        auto conn = pg::Connection::connect({asApp});
+        QVERIFY(conn);
+        CancelToken cancelled;
+        cancelled.cancel();
+        NullProgressSink progress;
+        auto stopped = engine::AuditOperation(pg::ConnectOptions{asApp}).run(**conn, progress, cancelled);
+        QVERIFY(!stopped);
+        QCOMPARE(stopped.error().code, Error::Code::Cancelled);
         m_unsafe.reset();
     }
 
