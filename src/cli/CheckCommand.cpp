@@ -11,10 +11,10 @@ namespace {
 
 // check's own exit codes (docs/cli.md).
 enum CheckExit {
-    CheckClean = 0,        // nothing worse than info
-    CheckWarnings = 1,     // warnings, no critical finding
-    CheckCritical = 2,     // at least one critical finding
-    CheckUnreachable = 3,  // the server could not be reached or read
+    CheckClean = 0, // nothing worse than info
+    CheckWarnings = 1, // warnings, no critical finding
+    CheckCritical = 2, // at least one critical finding
+    CheckUnreachable = 3, // the server could not be reached or read
 };
 
 int exitCodeFor(const QList<audit::Finding> &findings)
@@ -56,7 +56,8 @@ void printTable(const pg::Connection &conn, const audit::AuditSnapshot &s, const
             o << indent << "now: " << shorten(f.current, 60) << "  ->  " << shorten(f.recommended, 60) << '\n';
         if (!f.fixSql.isEmpty())
             o << indent << "fix: " << f.fixSql
-              << (f.needs == audit::Needs::None ? QString() : QStringLiteral("  (then %1)").arg(audit::needsName(f.needs)))
+              << (f.needs == audit::Needs::None ? QString()
+                                                : QStringLiteral("  (then %1)").arg(audit::needsName(f.needs)))
               << '\n';
         else if (f.needs == audit::Needs::Restart)
             o << indent << "fix: restart the server\n";

@@ -9,11 +9,11 @@ namespace {
 
 bool isShellKeyword(const QString &w)
 {
-    static const QSet<QString> k{QStringLiteral("if"),   QStringLiteral("then"),  QStringLiteral("else"),
-                                 QStringLiteral("elif"), QStringLiteral("fi"),    QStringLiteral("do"),
-                                 QStringLiteral("done"), QStringLiteral("while"), QStringLiteral("until"),
-                                 QStringLiteral("!"),    QStringLiteral("{"),     QStringLiteral("}"),
-                                 QStringLiteral("time")};
+    static const QSet<QString> k {QStringLiteral("if"),   QStringLiteral("then"),  QStringLiteral("else"),
+                                  QStringLiteral("elif"), QStringLiteral("fi"),    QStringLiteral("do"),
+                                  QStringLiteral("done"), QStringLiteral("while"), QStringLiteral("until"),
+                                  QStringLiteral("!"),    QStringLiteral("{"),     QStringLiteral("}"),
+                                  QStringLiteral("time")};
     return k.contains(w);
 }
 
@@ -56,11 +56,11 @@ QStringList stripWrappers(QStringList words)
         } else if (p == QLatin1String("timeout")) {
             dropOptions({QStringLiteral("-s"), QStringLiteral("-k")});
             if (!words.isEmpty())
-                words.removeFirst();  // the duration
+                words.removeFirst(); // the duration
         } else if (p == QLatin1String("envdir")) {
             words.removeFirst();
             if (!words.isEmpty())
-                words.removeFirst();  // the directory
+                words.removeFirst(); // the directory
         } else {
             return words;
         }
@@ -69,19 +69,19 @@ QStringList stripWrappers(QStringList words)
 
 const QSet<QString> &noopPrograms()
 {
-    static const QSet<QString> s{QStringLiteral("true"),   QStringLiteral(":"),    QStringLiteral("echo"),
-                                 QStringLiteral("printf"), QStringLiteral("logger"), QStringLiteral("sleep"),
-                                 QStringLiteral("date"),   QStringLiteral("cd"),   QStringLiteral("touch")};
+    static const QSet<QString> s {QStringLiteral("true"),   QStringLiteral(":"),      QStringLiteral("echo"),
+                                  QStringLiteral("printf"), QStringLiteral("logger"), QStringLiteral("sleep"),
+                                  QStringLiteral("date"),   QStringLiteral("cd"),     QStringLiteral("touch")};
     return s;
 }
 
 const QSet<QString> &copyPrograms()
 {
-    static const QSet<QString> s{QStringLiteral("cp"),   QStringLiteral("rsync"), QStringLiteral("scp"),
-                                 QStringLiteral("install"), QStringLiteral("dd"), QStringLiteral("mv"),
-                                 QStringLiteral("cat"),  QStringLiteral("gzip"),  QStringLiteral("pigz"),
-                                 QStringLiteral("zstd"), QStringLiteral("xz"),    QStringLiteral("bzip2"),
-                                 QStringLiteral("lz4"),  QStringLiteral("ln")};
+    static const QSet<QString> s {QStringLiteral("cp"),      QStringLiteral("rsync"), QStringLiteral("scp"),
+                                  QStringLiteral("install"), QStringLiteral("dd"),    QStringLiteral("mv"),
+                                  QStringLiteral("cat"),     QStringLiteral("gzip"),  QStringLiteral("pigz"),
+                                  QStringLiteral("zstd"),    QStringLiteral("xz"),    QStringLiteral("bzip2"),
+                                  QStringLiteral("lz4"),     QStringLiteral("ln")};
     return s;
 }
 
@@ -92,13 +92,17 @@ bool isKnownTool(const QStringList &words, QString *tool)
     auto hasWord = [&](const char *w) { return words.contains(QLatin1String(w)); };
     struct Known {
         const char *program;
-        const char *subcommand;  // nullptr: the program does nothing else
+        const char *subcommand; // nullptr: the program does nothing else
     };
     static const Known known[] = {
-        {"pgbackrest", "archive-push"},        {"barman-wal-archive", nullptr},
-        {"barman-cloud-wal-archive", nullptr}, {"wal-g", "wal-push"},
-        {"wal-e", "wal-push"},                 {"pgarchivist-cli", "archive-push"},
-        {"pgarchivist", "archive-push"},       {"pghoard_postgres_command", nullptr},
+        {"pgbackrest", "archive-push"},
+        {"barman-wal-archive", nullptr},
+        {"barman-cloud-wal-archive", nullptr},
+        {"wal-g", "wal-push"},
+        {"wal-e", "wal-push"},
+        {"pgarchivist-cli", "archive-push"},
+        {"pgarchivist", "archive-push"},
+        {"pghoard_postgres_command", nullptr},
     };
     for (const Known &k : known) {
         if (p == QLatin1String(k.program) && (!k.subcommand || hasWord(k.subcommand))) {
@@ -154,12 +158,12 @@ struct SimpleCommand {
 QList<SimpleCommand> lexCommands(const QString &command)
 {
     QList<SimpleCommand> out;
-    QString separator;     // operators seen since the last command
-    QString cmdSeparator;  // the operators before the command being read
+    QString separator; // operators seen since the last command
+    QString cmdSeparator; // the operators before the command being read
     QStringList words;
     QString word;
     bool inWord = false;
-    QString redirect;  // ">" or "<" when the next word is a redirection target
+    QString redirect; // ">" or "<" when the next word is a redirection target
     auto endWord = [&] {
         if (!inWord)
             return;
@@ -180,7 +184,7 @@ QList<SimpleCommand> lexCommands(const QString &command)
         endWord();
         redirect.clear();
         if (!words.isEmpty())
-            out << SimpleCommand{words, cmdSeparator};
+            out << SimpleCommand {words, cmdSeparator};
         words.clear();
     };
     const qsizetype n = command.size();
@@ -251,7 +255,7 @@ void flatten(const QString &command, const QString &separator, int depth, QList<
             flatten(words.at(dashC + 1), sep, depth + 1, out);
             continue;
         }
-        out << SimpleCommand{words, sep};
+        out << SimpleCommand {words, sep};
     }
 }
 
@@ -288,7 +292,7 @@ ArchiveCommandAnalysis analyzeArchiveCommand(const QString &command)
     QList<SimpleCommand> commands;
     flatten(command, QString(), 0, commands);
     if (commands.isEmpty()) {
-        a.kind = Kind::Noop;  // e.g. only "{ }" or keywords
+        a.kind = Kind::Noop; // e.g. only "{ }" or keywords
         return a;
     }
 
@@ -313,15 +317,14 @@ ArchiveCommandAnalysis analyzeArchiveCommand(const QString &command)
                         a.conditionFile = path;
                 }
             }
-            allNoop = false;  // a test alone stores nothing, but it is not a success-only command either
+            allNoop = false; // a test alone stores nothing, but it is not a success-only command either
             continue;
         }
         if (p == QLatin1String("sync"))
             a.durable = true;
         for (const QString &w : words) {
             if (w.contains(QLatin1String("fsync")) || w.contains(QLatin1String("fdatasync"))
-                || w == QLatin1String("oflag=sync") || w == QLatin1String("oflag=dsync")
-                || w == QLatin1String("sync"))
+                || w == QLatin1String("oflag=sync") || w == QLatin1String("oflag=dsync") || w == QLatin1String("sync"))
                 a.durable = true;
             // ssh host "test ! -f /a/%f" checks remotely.
             if (w.contains(QLatin1String("test ! -f")) || w.contains(QLatin1String("[ ! -f")))
@@ -333,15 +336,15 @@ ArchiveCommandAnalysis analyzeArchiveCommand(const QString &command)
             a.tool = tool;
         }
         if (writesToNull(words))
-            continue;  // cp %p /dev/null stores nothing: as good as true
+            continue; // cp %p /dev/null stores nothing: as good as true
         if (!isNoop(words))
             allNoop = false;
         if (copyPrograms().contains(p)) {
             const QString dest = copyDestination(words);
             // cat and compressors copy only when they write into a file.
             const bool writes = !dest.isEmpty() || p == QLatin1String("cp") || p == QLatin1String("rsync")
-                                || p == QLatin1String("scp") || p == QLatin1String("install")
-                                || p == QLatin1String("mv") || p == QLatin1String("dd") || p == QLatin1String("ln");
+                || p == QLatin1String("scp") || p == QLatin1String("install") || p == QLatin1String("mv")
+                || p == QLatin1String("dd") || p == QLatin1String("ln");
             if (writes && !anyCopy) {
                 anyCopy = true;
                 if (a.tool.isEmpty())
@@ -354,9 +357,9 @@ ArchiveCommandAnalysis analyzeArchiveCommand(const QString &command)
                 a.existenceCheck = true;
             if (p == QLatin1String("rsync") && words.contains(QStringLiteral("--ignore-existing")))
                 a.existenceCheck = true;
-        } else if (p == QLatin1String("set") && (words.contains(QStringLiteral("-C"))
-                                                   || words.contains(QStringLiteral("noclobber")))) {
-            a.existenceCheck = true;  // > then refuses an existing file
+        } else if (p == QLatin1String("set")
+                   && (words.contains(QStringLiteral("-C")) || words.contains(QStringLiteral("noclobber")))) {
+            a.existenceCheck = true; // > then refuses an existing file
         } else {
             for (const QString &w : words)
                 if (w.startsWith(QLatin1Char('>')) && w.contains(QLatin1String("%f")) && a.destination.isEmpty())
@@ -383,11 +386,16 @@ QString archiveCommandKindName(ArchiveCommandAnalysis::Kind k)
 {
     using Kind = ArchiveCommandAnalysis::Kind;
     switch (k) {
-    case Kind::Empty: return QStringLiteral("empty");
-    case Kind::Noop: return QStringLiteral("noop");
-    case Kind::KnownTool: return QStringLiteral("known_tool");
-    case Kind::Copy: return QStringLiteral("copy");
-    case Kind::Custom: return QStringLiteral("custom");
+    case Kind::Empty:
+        return QStringLiteral("empty");
+    case Kind::Noop:
+        return QStringLiteral("noop");
+    case Kind::KnownTool:
+        return QStringLiteral("known_tool");
+    case Kind::Copy:
+        return QStringLiteral("copy");
+    case Kind::Custom:
+        return QStringLiteral("custom");
     }
     return {};
 }

@@ -7,9 +7,12 @@ namespace pga::audit {
 QString severityName(Severity s)
 {
     switch (s) {
-    case Severity::Info: return QStringLiteral("info");
-    case Severity::Warning: return QStringLiteral("warning");
-    case Severity::Critical: return QStringLiteral("critical");
+    case Severity::Info:
+        return QStringLiteral("info");
+    case Severity::Warning:
+        return QStringLiteral("warning");
+    case Severity::Critical:
+        return QStringLiteral("critical");
     }
     return {};
 }
@@ -28,9 +31,12 @@ bool parseSeverity(const QString &text, Severity *out)
 QString needsName(Needs n)
 {
     switch (n) {
-    case Needs::None: return QStringLiteral("none");
-    case Needs::Reload: return QStringLiteral("reload");
-    case Needs::Restart: return QStringLiteral("restart");
+    case Needs::None:
+        return QStringLiteral("none");
+    case Needs::Reload:
+        return QStringLiteral("reload");
+    case Needs::Restart:
+        return QStringLiteral("restart");
     }
     return {};
 }

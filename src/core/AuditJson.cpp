@@ -85,14 +85,10 @@ QStringList stringsFromJson(const QJsonValue &v)
 
 QJsonObject findingToJson(const Finding &f, bool withSetting)
 {
-    QJsonObject o{{QStringLiteral("id"), f.id},
-                  {QStringLiteral("severity"), severityName(f.severity)},
-                  {QStringLiteral("title"), f.title},
-                  {QStringLiteral("detail"), f.detail},
-                  {QStringLiteral("current"), f.current},
-                  {QStringLiteral("recommended"), f.recommended},
-                  {QStringLiteral("fix_sql"), f.fixSql},
-                  {QStringLiteral("needs"), needsName(f.needs)}};
+    QJsonObject o {{QStringLiteral("id"), f.id},           {QStringLiteral("severity"), severityName(f.severity)},
+                   {QStringLiteral("title"), f.title},     {QStringLiteral("detail"), f.detail},
+                   {QStringLiteral("current"), f.current}, {QStringLiteral("recommended"), f.recommended},
+                   {QStringLiteral("fix_sql"), f.fixSql},  {QStringLiteral("needs"), needsName(f.needs)}};
     if (withSetting)
         o.insert(QStringLiteral("setting"), f.setting);
     return o;
@@ -149,39 +145,40 @@ QJsonObject snapshotToJson(const AuditSnapshot &s)
     QJsonObject o = serverFactsToJson(s);
     QJsonObject settings;
     for (const Setting &st : s.settings)
-        settings.insert(st.name, QJsonObject{{QStringLiteral("value"), st.value},
-                                             {QStringLiteral("unit"), st.unit},
-                                             {QStringLiteral("source"), st.source},
-                                             {QStringLiteral("source_file"), st.sourceFile},
-                                             {QStringLiteral("source_line"), st.sourceLine},
-                                             {QStringLiteral("context"), st.context},
-                                             {QStringLiteral("pending_restart"), st.pendingRestart}});
+        settings.insert(st.name,
+                        QJsonObject {{QStringLiteral("value"), st.value},
+                                     {QStringLiteral("unit"), st.unit},
+                                     {QStringLiteral("source"), st.source},
+                                     {QStringLiteral("source_file"), st.sourceFile},
+                                     {QStringLiteral("source_line"), st.sourceLine},
+                                     {QStringLiteral("context"), st.context},
+                                     {QStringLiteral("pending_restart"), st.pendingRestart}});
     o.insert(QStringLiteral("settings"), settings);
     o.insert(QStringLiteral("setting_sources_visible"), s.settingSourcesVisible);
     o.insert(QStringLiteral("hidden_settings"), stringsToJson(s.hiddenSettings));
     o.insert(QStringLiteral("file_settings_readable"), s.fileSettingsReadable);
     QJsonArray errors;
     for (const FileSettingError &e : s.fileErrors)
-        errors << QJsonObject{{QStringLiteral("source_file"), e.sourceFile},
-                              {QStringLiteral("source_line"), e.sourceLine},
-                              {QStringLiteral("name"), e.name},
-                              {QStringLiteral("value"), e.value},
-                              {QStringLiteral("error"), e.error}};
+        errors << QJsonObject {{QStringLiteral("source_file"), e.sourceFile},
+                               {QStringLiteral("source_line"), e.sourceLine},
+                               {QStringLiteral("name"), e.name},
+                               {QStringLiteral("value"), e.value},
+                               {QStringLiteral("error"), e.error}};
     o.insert(QStringLiteral("file_errors"), errors);
     o.insert(QStringLiteral("archiver_readable"), s.archiverReadable);
-    if (!s.archiverReadable)  // keep the stats even when the report shows null, so the round trip is exact
+    if (!s.archiverReadable) // keep the stats even when the report shows null, so the round trip is exact
         o.insert(QStringLiteral("archiver_stats"), archiverToJson(s.archiver));
     o.insert(QStringLiteral("slots_readable"), s.slotsReadable);
     QJsonArray slotList;
     for (const ReplicationSlot &r : s.replicationSlots)
-        slotList << QJsonObject{{QStringLiteral("name"), r.name},
-                             {QStringLiteral("type"), r.type},
-                             {QStringLiteral("database"), r.database},
-                             {QStringLiteral("active"), r.active},
-                             {QStringLiteral("temporary"), r.temporary},
-                             {QStringLiteral("restart_lsn"), r.restartLsn},
-                             {QStringLiteral("wal_status"), r.walStatus},
-                             {QStringLiteral("retained_bytes"), qint64(r.retainedBytes)}};
+        slotList << QJsonObject {{QStringLiteral("name"), r.name},
+                                 {QStringLiteral("type"), r.type},
+                                 {QStringLiteral("database"), r.database},
+                                 {QStringLiteral("active"), r.active},
+                                 {QStringLiteral("temporary"), r.temporary},
+                                 {QStringLiteral("restart_lsn"), r.restartLsn},
+                                 {QStringLiteral("wal_status"), r.walStatus},
+                                 {QStringLiteral("retained_bytes"), qint64(r.retainedBytes)}};
     o.insert(QStringLiteral("slots"), slotList);
     return o;
 }
@@ -219,11 +216,10 @@ Result<AuditSnapshot> snapshotFromJson(const QJsonObject &o)
     const QJsonArray errors = o.value(QStringLiteral("file_errors")).toArray();
     for (const QJsonValue &v : errors) {
         const QJsonObject e = v.toObject();
-        s.fileErrors << FileSettingError{e.value(QStringLiteral("source_file")).toString(),
-                                         e.value(QStringLiteral("source_line")).toInt(),
-                                         e.value(QStringLiteral("name")).toString(),
-                                         e.value(QStringLiteral("value")).toString(),
-                                         e.value(QStringLiteral("error")).toString()};
+        s.fileErrors << FileSettingError {
+            e.value(QStringLiteral("source_file")).toString(), e.value(QStringLiteral("source_line")).toInt(),
+            e.value(QStringLiteral("name")).toString(), e.value(QStringLiteral("value")).toString(),
+            e.value(QStringLiteral("error")).toString()};
     }
     s.archiverReadable = o.value(QStringLiteral("archiver_readable")).toBool();
     s.archiver = archiverFromJson(
@@ -293,7 +289,7 @@ QList<SettingChange> diffArchiveSettings(const AuditSnapshot &before, const Audi
         const QString newValue = after.value(name);
         if (hadIt == hasIt && oldValue == newValue)
             continue;
-        out << SettingChange{name, oldValue, newValue, hadIt, hasIt};
+        out << SettingChange {name, oldValue, newValue, hadIt, hasIt};
     }
     return out;
 }

@@ -71,10 +71,10 @@ void ruleArchiveCommand(Ctx &c)
 {
     const QString library = c.s.value(QStringLiteral("archive_library"));
     if (!library.isEmpty() || !c.s.has(QStringLiteral("archive_command")))
-        return;  // archive_library takes over from archive_command
+        return; // archive_library takes over from archive_command
     const QString cmd = c.s.value(QStringLiteral("archive_command"));
     if (cmd == QLatin1String("(disabled)"))
-        return;  // archive_mode is off and the real value is not shown; archive_mode.off says enough
+        return; // archive_mode is off and the real value is not shown; archive_mode.off says enough
     const QString pushCmd = c.o.archivePushCommand;
     auto recommend = [&](Finding &f, Needs needs = Needs::Reload) {
         setFix(f, QStringLiteral("archive_command"), cmd, pushCmd, needs);
@@ -93,8 +93,7 @@ void ruleArchiveCommand(Ctx &c)
         return;
     }
     if (a.kind == ArchiveCommandAnalysis::Kind::Noop) {
-        auto &f = c.add("archive_command.noop", Severity::Critical,
-                        QStringLiteral("archive_command throws WAL away"),
+        auto &f = c.add("archive_command.noop", Severity::Critical, QStringLiteral("archive_command throws WAL away"),
                         QStringLiteral("archive_command = '%1' reports success without storing the segment, so "
                                        "PostgreSQL deletes WAL that no archive holds. Point-in-time recovery is "
                                        "impossible. Use a command that stores the segment durably.")
@@ -166,8 +165,7 @@ void ruleArchiveTimeout(Ctx &c)
                                        "archive_timeout to a few minutes."));
         setFix(f, QStringLiteral("archive_timeout"), current, QStringLiteral("5min"), Needs::Reload);
     } else if (seconds < 60) {
-        auto &f = c.add("archive_timeout.short", Severity::Info,
-                        QStringLiteral("archive_timeout is under a minute"),
+        auto &f = c.add("archive_timeout.short", Severity::Info, QStringLiteral("archive_timeout is under a minute"),
                         QStringLiteral("Each timeout archives a whole segment (16 MB by default) however little "
                                        "was written, so a short archive_timeout fills the archive fast. Consider "
                                        "a minute or more, or streaming (wal-receive) for a tighter RPO."));
@@ -250,8 +248,8 @@ void ruleSlots(Ctx &c)
         if (!lost && !extended && !retaining)
             continue;
         const QString retained = slot.retainedBytes >= 0
-                                     ? QStringLiteral("%1 MB of WAL retained").arg(slot.retainedBytes / (1024 * 1024))
-                                     : QStringLiteral("WAL retained");
+            ? QStringLiteral("%1 MB of WAL retained").arg(slot.retainedBytes / (1024 * 1024))
+            : QStringLiteral("WAL retained");
         QString why;
         if (lost)
             why = QStringLiteral("The slot lost WAL its consumer still needed (wal_status lost): that consumer can "
@@ -263,8 +261,8 @@ void ruleSlots(Ctx &c)
             why = QStringLiteral("Nothing is connected to the slot, yet it keeps WAL from being removed; pg_wal "
                                  "grows until the disk is full, which stops the server.");
         auto &f = c.add("slot.inactive", lost ? Severity::Critical : Severity::Warning,
-                        QStringLiteral("Replication slot %1 %2").arg(slot.name, lost ? QStringLiteral("lost WAL")
-                                                                                     : QStringLiteral("retains WAL")),
+                        QStringLiteral("Replication slot %1 %2")
+                            .arg(slot.name, lost ? QStringLiteral("lost WAL") : QStringLiteral("retains WAL")),
                         why + QStringLiteral(" Drop the slot if its consumer is gone."));
         f.setting = slot.name;
         f.current = QStringLiteral("%1, %2, wal_status %3")
@@ -294,13 +292,14 @@ void ruleSettingsState(Ctx &c)
     }
     for (const FileSettingError &e : c.s.fileErrors) {
         const QString where = QStringLiteral("%1:%2").arg(e.sourceFile).arg(e.sourceLine);
-        auto &f = c.add("settings.file_error", Severity::Critical,
-                        QStringLiteral("Configuration error at %1%2")
-                            .arg(where, e.name.isEmpty() ? QString() : QStringLiteral(" (") + e.name + QLatin1Char(')')),
-                        QStringLiteral("The configuration file has an error (%1). The server ignores that line, "
-                                       "so the setting is not what the file says, and a restart may fail "
-                                       "altogether. Fix or remove the line.")
-                            .arg(e.error));
+        auto &f
+            = c.add("settings.file_error", Severity::Critical,
+                    QStringLiteral("Configuration error at %1%2")
+                        .arg(where, e.name.isEmpty() ? QString() : QStringLiteral(" (") + e.name + QLatin1Char(')')),
+                    QStringLiteral("The configuration file has an error (%1). The server ignores that line, "
+                                   "so the setting is not what the file says, and a restart may fail "
+                                   "altogether. Fix or remove the line.")
+                        .arg(e.error));
         f.setting = e.name;
         f.current = e.name.isEmpty() ? e.error : QStringLiteral("%1 = %2").arg(e.name, e.value);
         f.recommended = QStringLiteral("a valid value, or no line");
@@ -329,7 +328,7 @@ void ruleRole(Ctx &c)
         f.fixSql = QStringLiteral("ALTER ROLE %1 REPLICATION").arg(sqlIdentifier(r.name));
     }
     if (!r.readAllSettings || !c.s.hiddenSettings.isEmpty()) {
-        QStringList hidden{QStringLiteral("where each setting comes from")};
+        QStringList hidden {QStringLiteral("where each setting comes from")};
         if (!c.s.hiddenSettings.isEmpty())
             hidden.prepend(c.s.hiddenSettings.join(QStringLiteral(", ")));
         if (c.s.archiveReadyCount < 0)
@@ -353,34 +352,52 @@ void ruleRole(Ctx &c)
 
 QStringList allFindingIds()
 {
-    return {QStringLiteral("wal_level.minimal"),        QStringLiteral("archive_mode.off"),
-            QStringLiteral("archive_command.empty"),    QStringLiteral("archive_command.noop"),
+    return {QStringLiteral("wal_level.minimal"),
+            QStringLiteral("archive_mode.off"),
+            QStringLiteral("archive_command.empty"),
+            QStringLiteral("archive_command.noop"),
             QStringLiteral("archive_command.ignores_errors"),
-            QStringLiteral("archive_command.conditional"), QStringLiteral("archive_command.overwrite"),
-            QStringLiteral("archive_command.no_fsync"), QStringLiteral("archive_timeout.zero"),
-            QStringLiteral("archive_timeout.short"),    QStringLiteral("archiver.failing"),
-            QStringLiteral("archiver.backlog"),         QStringLiteral("full_page_writes.off"),
-            QStringLiteral("fsync.off"),                QStringLiteral("data_checksums.off"),
-            QStringLiteral("max_wal_senders.zero"),     QStringLiteral("slot.inactive"),
-            QStringLiteral("restart.pending"),          QStringLiteral("settings.file_error"),
-            QStringLiteral("role.no_replication"),      QStringLiteral("role.cannot_read_settings")};
+            QStringLiteral("archive_command.conditional"),
+            QStringLiteral("archive_command.overwrite"),
+            QStringLiteral("archive_command.no_fsync"),
+            QStringLiteral("archive_timeout.zero"),
+            QStringLiteral("archive_timeout.short"),
+            QStringLiteral("archiver.failing"),
+            QStringLiteral("archiver.backlog"),
+            QStringLiteral("full_page_writes.off"),
+            QStringLiteral("fsync.off"),
+            QStringLiteral("data_checksums.off"),
+            QStringLiteral("max_wal_senders.zero"),
+            QStringLiteral("slot.inactive"),
+            QStringLiteral("restart.pending"),
+            QStringLiteral("settings.file_error"),
+            QStringLiteral("role.no_replication"),
+            QStringLiteral("role.cannot_read_settings")};
 }
 
 QStringList archiveRelatedSettings()
 {
-    return {QStringLiteral("wal_level"),        QStringLiteral("archive_mode"),
-            QStringLiteral("archive_command"),  QStringLiteral("archive_library"),
-            QStringLiteral("archive_timeout"),  QStringLiteral("full_page_writes"),
-            QStringLiteral("fsync"),            QStringLiteral("max_wal_senders"),
-            QStringLiteral("max_replication_slots"), QStringLiteral("wal_keep_size"),
-            QStringLiteral("max_slot_wal_keep_size"), QStringLiteral("max_wal_size"),
-            QStringLiteral("synchronous_commit"), QStringLiteral("wal_log_hints"),
-            QStringLiteral("restore_command"),  QStringLiteral("data_checksums")};
+    return {QStringLiteral("wal_level"),
+            QStringLiteral("archive_mode"),
+            QStringLiteral("archive_command"),
+            QStringLiteral("archive_library"),
+            QStringLiteral("archive_timeout"),
+            QStringLiteral("full_page_writes"),
+            QStringLiteral("fsync"),
+            QStringLiteral("max_wal_senders"),
+            QStringLiteral("max_replication_slots"),
+            QStringLiteral("wal_keep_size"),
+            QStringLiteral("max_slot_wal_keep_size"),
+            QStringLiteral("max_wal_size"),
+            QStringLiteral("synchronous_commit"),
+            QStringLiteral("wal_log_hints"),
+            QStringLiteral("restore_command"),
+            QStringLiteral("data_checksums")};
 }
 
 QList<Finding> runAuditRules(const AuditSnapshot &snapshot, const AuditOptions &options)
 {
-    Ctx c{snapshot, options, {}};
+    Ctx c {snapshot, options, {}};
     ruleWalAndArchiveMode(c);
     ruleArchiveCommand(c);
     ruleArchiveTimeout(c);

@@ -8,7 +8,7 @@
 namespace pga::audit {
 
 struct AuditOptions {
-    int backlogWarnSegments = 10;  // archiver.backlog from this many .ready segments
+    int backlogWarnSegments = 10; // archiver.backlog from this many .ready segments
     // The archive_command we recommend; <repo> and <server> are for the person to fill in.
     QString archivePushCommand = QStringLiteral("pgarchivist-cli archive-push --repo <repo> --server <server> %p");
 };

@@ -20,7 +20,10 @@ bool isFatal(const Error &e)
     return e.code == Error::Code::Cancelled || e.code == Error::Code::Timeout || e.code == Error::Code::Connection;
 }
 
-bool isTrue(const QString &v) { return v == QLatin1String("t"); }
+bool isTrue(const QString &v)
+{
+    return v == QLatin1String("t");
+}
 
 QDateTime msecsToTime(const pg::QueryResult &r, int row, int col)
 {
@@ -61,12 +64,13 @@ Status readSettings(pg::Connection &conn, audit::AuditSnapshot &s, const CancelT
     // Everything archive-related, everything not at its default, and everything waiting for a restart:
     // what the rules and a later diff need, without ~350 defaults in every stored audit.
     const QStringList wanted = audit::archiveRelatedSettings();
-    auto r = conn.exec(QStringLiteral("SELECT name, setting, coalesce(unit, ''), source, coalesce(sourcefile, ''), "
-                                      "coalesce(sourceline, 0), context, pending_restart, coalesce(reset_val, ''), "
-                                      "sourcefile IS NULL AND source = 'configuration file' "
-                                      "FROM pg_settings "
-                                      "WHERE name = ANY(string_to_array($1, ',')) OR source <> 'default' OR pending_restart"),
-                       {wanted.join(QLatin1Char(','))}, cancel, kQueryTimeoutMs);
+    auto r = conn.exec(
+        QStringLiteral("SELECT name, setting, coalesce(unit, ''), source, coalesce(sourcefile, ''), "
+                       "coalesce(sourceline, 0), context, pending_restart, coalesce(reset_val, ''), "
+                       "sourcefile IS NULL AND source = 'configuration file' "
+                       "FROM pg_settings "
+                       "WHERE name = ANY(string_to_array($1, ',')) OR source <> 'default' OR pending_restart"),
+        {wanted.join(QLatin1Char(','))}, cancel, kQueryTimeoutMs);
     if (!r)
         return r.error();
     s.settingSourcesVisible = true;
@@ -101,10 +105,11 @@ Status readFileErrors(pg::Connection &conn, audit::AuditSnapshot &s, const Cance
                                       "ORDER BY seqno"),
                        {}, cancel, kQueryTimeoutMs);
     if (!r)
-        return isFatal(r.error()) ? Status(r.error()) : Status();  // superuser-only by default
+        return isFatal(r.error()) ? Status(r.error()) : Status(); // superuser-only by default
     s.fileSettingsReadable = true;
     for (int i = 0; i < r->rowCount(); ++i) {
-        audit::FileSettingError e{r->value(i, 0), r->value(i, 1).toInt(), r->value(i, 2), r->value(i, 3), r->value(i, 4)};
+        audit::FileSettingError e {r->value(i, 0), r->value(i, 1).toInt(), r->value(i, 2), r->value(i, 3),
+                                   r->value(i, 4)};
         // A changed restart-only setting also shows "setting could not be applied": that is
         // restart.pending, not an error in the file.
         auto it = s.settings.constFind(e.name);
@@ -138,12 +143,11 @@ Status readArchiver(pg::Connection &conn, audit::AuditSnapshot &s, const CancelT
 
 Status readSlots(pg::Connection &conn, audit::AuditSnapshot &s, const CancelToken *cancel)
 {
-    auto r = conn.exec(QStringLiteral(
-                           "SELECT slot_name, slot_type, coalesce(database, ''), active, temporary, "
-                           "coalesce(restart_lsn::text, ''), coalesce(wal_status, ''), "
-                           "pg_wal_lsn_diff(CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() "
-                           "ELSE pg_current_wal_lsn() END, restart_lsn)::bigint "
-                           "FROM pg_replication_slots ORDER BY slot_name"),
+    auto r = conn.exec(QStringLiteral("SELECT slot_name, slot_type, coalesce(database, ''), active, temporary, "
+                                      "coalesce(restart_lsn::text, ''), coalesce(wal_status, ''), "
+                                      "pg_wal_lsn_diff(CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() "
+                                      "ELSE pg_current_wal_lsn() END, restart_lsn)::bigint "
+                                      "FROM pg_replication_slots ORDER BY slot_name"),
                        {}, cancel, kQueryTimeoutMs);
     if (!r)
         return isFatal(r.error()) ? Status(r.error()) : Status();
@@ -219,7 +223,7 @@ Result<AuditResult> AuditOperation::run(pg::Connection &conn, ProgressSink &prog
     if (!snap)
         return snap.error();
     progress.progress(1, 2);
-    AuditResult r{std::move(*snap), {}};
+    AuditResult r {std::move(*snap), {}};
     r.findings = audit::runAuditRules(r.snapshot, m_rules);
     progress.progress(2, 2);
     progress.info(QStringLiteral("%1 findings").arg(r.findings.size()));
@@ -236,7 +240,7 @@ Result<FixOutcome> applyFix(pg::Connection &conn, const audit::Finding &f, const
                      QStringLiteral("The fix for %1 has placeholders to fill in first (such as <repo>): %2")
                          .arg(f.id, f.fixSql));
     const bool configuration = f.needs != audit::Needs::None
-                               || f.fixSql.trimmed().startsWith(QLatin1String("ALTER SYSTEM"), Qt::CaseInsensitive);
+        || f.fixSql.trimmed().startsWith(QLatin1String("ALTER SYSTEM"), Qt::CaseInsensitive);
     QString loadedBefore;
     if (configuration) {
         auto t = scalar(conn, QStringLiteral("SELECT pg_conf_load_time()::text"), cancel);

@@ -18,14 +18,16 @@ Result<audit::AuditSnapshot> collectAuditSnapshot(pg::Connection &conn, const Ca
 
 struct AuditResult {
     audit::AuditSnapshot snapshot;
-    QList<audit::Finding> findings;  // most severe first
+    QList<audit::Finding> findings; // most severe first
 };
 
 // Connect, collect, judge: what the GUI's job runner and the CLI run.
 class AuditOperation {
 public:
     explicit AuditOperation(pg::ConnectOptions connect, audit::AuditOptions rules = {})
-        : m_connect(std::move(connect)), m_rules(std::move(rules)) {}
+        : m_connect(std::move(connect)), m_rules(std::move(rules))
+    {
+    }
     // Connection errors keep libpq's classification (Connection, Authentication, Timeout, ...).
     Result<AuditResult> run(ProgressSink &progress, const CancelToken &cancel);
     // The same on a connection the caller already has.
@@ -37,9 +39,9 @@ private:
 };
 
 struct FixOutcome {
-    bool reloaded = false;        // pg_reload_conf() ran and this session saw the new configuration
-    bool restartNeeded = false;   // some setting (this one or another) waits for a restart
-    QStringList pendingRestart;   // pg_settings.pending_restart after the reload
+    bool reloaded = false; // pg_reload_conf() ran and this session saw the new configuration
+    bool restartNeeded = false; // some setting (this one or another) waits for a restart
+    QStringList pendingRestart; // pg_settings.pending_restart after the reload
 };
 
 // Runs the finding's fix_sql, then (for configuration fixes) SELECT pg_reload_conf() and waits until the

@@ -12,16 +12,16 @@ using audit::Finding;
 class TestAudit : public QObject {
     Q_OBJECT
     QString m_cli;
-    std::unique_ptr<test::TestCluster> m_unsafe;  // shared by unsafeSettings and unprivilegedRole
+    std::unique_ptr<test::TestCluster> m_unsafe; // shared by unsafeSettings and unprivilegedRole
 
     static engine::AuditResult audit(const QString &conninfo)
     {
         NullProgressSink progress;
         CancelToken cancel;
-        auto r = engine::AuditOperation(pg::ConnectOptions{conninfo}).run(progress, cancel);
+        auto r = engine::AuditOperation(pg::ConnectOptions {conninfo}).run(progress, cancel);
         if (!r)
             qWarning("audit failed: %s", qPrintable(r.error().toString()));
-        return r ? *r : engine::AuditResult{};
+        return r ? *r : engine::AuditResult {};
     }
 
     static QStringList ids(const QList<Finding> &findings)
@@ -51,7 +51,7 @@ class TestAudit : public QObject {
         auto r = engine::applyFix(**conn, f);
         if (!r)
             qWarning("applyFix(%s): %s", qPrintable(f.id), qPrintable(r.error().toString()));
-        return r ? *r : engine::FixOutcome{};
+        return r ? *r : engine::FixOutcome {};
     }
 
     // Changes configuration like a DBA would: ALTER SYSTEM, reload, and wait until it took.
@@ -105,7 +105,8 @@ private slots:
                      nullptr, &text),
                  3);
         QVERIFY2(text.contains(QStringLiteral("127.0.0.1:%1").arg(port)), qPrintable(text));
-        QCOMPARE(cli({QStringLiteral("check"), QStringLiteral("--server"), QStringLiteral("prod")}, nullptr, &text), 64);
+        QCOMPARE(cli({QStringLiteral("check"), QStringLiteral("--server"), QStringLiteral("prod")}, nullptr, &text),
+                 64);
         QVERIFY2(text.contains(QStringLiteral("not available yet")), qPrintable(text));
         QCOMPARE(cli({QStringLiteral("check"), QStringLiteral("--conninfo"), QStringLiteral("bogus=1")}), 64);
     }
@@ -134,20 +135,25 @@ private slots:
         QCOMPARE(r.snapshot.role.name, QStringLiteral("postgres"));
         QVERIFY(r.snapshot.fileSettingsReadable);
         QVERIFY(r.snapshot.archiveReadyCount >= 0);
-        QVERIFY(r.snapshot.settings.value(QStringLiteral("wal_level")).sourceFile.endsWith(QLatin1String("postgresql.conf")));
+        QVERIFY(r.snapshot.settings.value(QStringLiteral("wal_level"))
+                    .sourceFile.endsWith(QLatin1String("postgresql.conf")));
         QCOMPARE(finding(r, QStringLiteral("wal_level.minimal")).needs, audit::Needs::Restart);
-        QCOMPARE(finding(r, QStringLiteral("full_page_writes.off")).fixSql, QStringLiteral("ALTER SYSTEM SET full_page_writes = 'on'"));
+        QCOMPARE(finding(r, QStringLiteral("full_page_writes.off")).fixSql,
+                 QStringLiteral("ALTER SYSTEM SET full_page_writes = 'on'"));
 
         // The CLI says the same, with exit code 2 for critical findings.
         QJsonObject report;
-        QCOMPARE(cli({QStringLiteral("check"), QStringLiteral("--conninfo"), c.conninfo(), QStringLiteral("--json")}, &report), 2);
+        QCOMPARE(cli({QStringLiteral("check"), QStringLiteral("--conninfo"), c.conninfo(), QStringLiteral("--json")},
+                     &report),
+                 2);
         QCOMPARE(jsonIds(report), ids(r.findings));
         const QJsonObject server = report.value(QStringLiteral("server")).toObject();
         QCOMPARE(server.value(QStringLiteral("version_num")).toInt() / 10000, 15);
         QVERIFY(!server.value(QStringLiteral("system_identifier")).toString().isEmpty());
         QString table;
         QCOMPARE(cli({QStringLiteral("check"), QStringLiteral("--conninfo"), c.conninfo()}, nullptr, &table), 2);
-        QVERIFY2(table.contains(QStringLiteral("wal_level.minimal")) && table.contains(QStringLiteral("ALTER SYSTEM SET")),
+        QVERIFY2(table.contains(QStringLiteral("wal_level.minimal"))
+                     && table.contains(QStringLiteral("ALTER SYSTEM SET")),
                  qPrintable(table));
 
         // Reloadable fixes take effect at once, and the re-audit no longer reports them.
@@ -168,8 +174,8 @@ private slots:
         const Finding pending = finding(r, QStringLiteral("restart.pending"));
         QCOMPARE(pending.severity, audit::Severity::Warning);
         QVERIFY2(pending.title.contains(QStringLiteral("wal_level")), qPrintable(pending.title));
-        QVERIFY(ids(r.findings).contains(QStringLiteral("wal_level.minimal")));  // still running with minimal
-        QVERIFY(!ids(r.findings).contains(QStringLiteral("settings.file_error")));  // pending is not an error
+        QVERIFY(ids(r.findings).contains(QStringLiteral("wal_level.minimal"))); // still running with minimal
+        QVERIFY(!ids(r.findings).contains(QStringLiteral("settings.file_error"))); // pending is not an error
 
         // An invalid value in postgresql.conf: the server keeps the old value and pg_file_settings says why.
         QVERIFY(c.appendConf({QStringLiteral("archive_timeout = 'soon'")}));
@@ -179,7 +185,7 @@ private slots:
         QCOMPARE(fe.severity, audit::Severity::Critical);
         QCOMPARE(fe.setting, QStringLiteral("archive_timeout"));
         QVERIFY2(fe.title.contains(QStringLiteral("postgresql.conf")), qPrintable(fe.title));
-        QVERIFY(fe.fixSql.isEmpty());  // postgresql.conf is edited by hand
+        QVERIFY(fe.fixSql.isEmpty()); // postgresql.conf is edited by hand
 
         // In postgresql.auto.conf the fix is ALTER SYSTEM RESET, and it clears the error.
         {
@@ -199,7 +205,7 @@ private slots:
         for (const Finding &f : r.findings)
             if (f.id == QLatin1String("settings.file_error"))
                 errorSettings << f.setting;
-        QCOMPARE(errorSettings, QStringList{QStringLiteral("archive_timeout")});
+        QCOMPARE(errorSettings, QStringList {QStringLiteral("archive_timeout")});
     }
 
     // A login role without privileges: findings say what it lacks, and granting it clears them.
@@ -214,19 +220,21 @@ private slots:
         QCOMPARE(r.snapshot.role.name, QStringLiteral("app"));
         QVERIFY(ids(r.findings).contains(QStringLiteral("role.no_replication")));
         QVERIFY(ids(r.findings).contains(QStringLiteral("role.cannot_read_settings")));
-        QVERIFY(ids(r.findings).contains(QStringLiteral("archive_mode.off")));  // what it can see is still judged
+        QVERIFY(ids(r.findings).contains(QStringLiteral("archive_mode.off"))); // what it can see is still judged
         QCOMPARE(r.snapshot.archiveReadyCount, -1);
         QVERIFY(!r.snapshot.fileSettingsReadable);
         QVERIFY(!r.snapshot.settingSourcesVisible);
 
         QJsonObject report;
-        QCOMPARE(cli({QStringLiteral("check"), QStringLiteral("--conninfo"), asApp, QStringLiteral("--json")}, &report), 2);
+        QCOMPARE(cli({QStringLiteral("check"), QStringLiteral("--conninfo"), asApp, QStringLiteral("--json")}, &report),
+                 2);
         const QJsonObject server = report.value(QStringLiteral("server")).toObject();
         QVERIFY(server.value(QStringLiteral("archive_ready_count")).isNull());
         QCOMPARE(server.value(QStringLiteral("role"))[QStringLiteral("name")].toString(), QStringLiteral("app"));
 
         // The fixes are SQL a superuser runs; then the role sees more and may take base backups.
-        QVERIFY(apply(c, finding(r, QStringLiteral("role.cannot_read_settings"))).pendingRestart.contains(QStringLiteral("wal_level")));
+        QVERIFY(apply(c, finding(r, QStringLiteral("role.cannot_read_settings")))
+                    .pendingRestart.contains(QStringLiteral("wal_level")));
         apply(c, finding(r, QStringLiteral("role.no_replication")));
         r = audit(asApp);
         QVERIFY(!ids(r.findings).contains(QStringLiteral("role.cannot_read_settings")));
@@ -240,7 +248,7 @@ private slots:
         CancelToken cancelled;
         cancelled.cancel();
         NullProgressSink progress;
-        auto stopped = engine::AuditOperation(pg::ConnectOptions{asApp}).run(**conn, progress, cancelled);
+        auto stopped = engine::AuditOperation(pg::ConnectOptions {asApp}).run(**conn, progress, cancelled);
         QVERIFY(!stopped);
         QCOMPARE(stopped.error().code, Error::Code::Cancelled);
         m_unsafe.reset();
@@ -259,24 +267,26 @@ private slots:
             QSKIP(qPrintable(why));
         test::TestCluster &c = *cluster;
         const QString arch = c.makeServerWritableDir(QStringLiteral("arch"));
-        QVERIFY(c.appendConf({QStringLiteral("archive_mode = on"),
-                              QStringLiteral("archive_command = 'cp %p %1/%f'").arg(arch)}));
+        QVERIFY(c.appendConf(
+            {QStringLiteral("archive_mode = on"), QStringLiteral("archive_command = 'cp %p %1/%f'").arg(arch)}));
         QVERIFY(c.start());
         QVERIFY(c.query(QStringLiteral("SELECT pg_create_physical_replication_slot('forgotten', true)")));
 
         auto r = audit(c.conninfo());
-        QCOMPARE(ids(r.findings), (QStringList{QStringLiteral("archive_command.overwrite"), QStringLiteral("archive_command.no_fsync"),
-                                               QStringLiteral("archive_timeout.zero"), QStringLiteral("slot.inactive")}));
+        QCOMPARE(ids(r.findings),
+                 (QStringList {QStringLiteral("archive_command.overwrite"), QStringLiteral("archive_command.no_fsync"),
+                               QStringLiteral("archive_timeout.zero"), QStringLiteral("slot.inactive")}));
         QCOMPARE(finding(r, QStringLiteral("slot.inactive")).setting, QStringLiteral("forgotten"));
-        QCOMPARE(cli({QStringLiteral("check"), QStringLiteral("--conninfo"), c.conninfo()}), 1);  // warnings only
+        QCOMPARE(cli({QStringLiteral("check"), QStringLiteral("--conninfo"), c.conninfo()}), 1); // warnings only
 
         // The overwrite fix adds the existence check; the copy is still not durable.
         QVERIFY(apply(c, finding(r, QStringLiteral("archive_command.overwrite"))).reloaded);
         QVERIFY(apply(c, finding(r, QStringLiteral("archive_timeout.zero"))).reloaded);
         QVERIFY(!apply(c, finding(r, QStringLiteral("slot.inactive"))).restartNeeded);
         r = audit(c.conninfo());
-        QCOMPARE(ids(r.findings), QStringList{QStringLiteral("archive_command.no_fsync")});
-        QCOMPARE(r.snapshot.value(QStringLiteral("archive_command")), QStringLiteral("test ! -f %1/%f && cp %p %1/%f").arg(arch));
+        QCOMPARE(ids(r.findings), QStringList {QStringLiteral("archive_command.no_fsync")});
+        QCOMPARE(r.snapshot.value(QStringLiteral("archive_command")),
+                 QStringLiteral("test ! -f %1/%f && cp %p %1/%f").arg(arch));
         // A placeholder fix cannot be applied as it is.
         auto conn = pg::Connection::connect({c.conninfo()});
         QVERIFY(conn);
@@ -295,9 +305,11 @@ private slots:
             {QStringLiteral("ALTER SYSTEM SET archive_timeout = 10"), "archive_timeout.short"},
             {QStringLiteral("ALTER SYSTEM SET archive_command = '/bin/true'"), "archive_command.noop"},
             {QStringLiteral("ALTER SYSTEM SET archive_command = 'test ! -f %1/backup_in_progress || "
-                            "(test ! -f %1/%f && cp %p %1/%f)'").arg(arch),
+                            "(test ! -f %1/%f && cp %p %1/%f)'")
+                 .arg(arch),
              "archive_command.conditional"},
-            {QStringLiteral("ALTER SYSTEM SET archive_command = 'cp %p %1/%f || true'").arg(arch), "archive_command.ignores_errors"},
+            {QStringLiteral("ALTER SYSTEM SET archive_command = 'cp %p %1/%f || true'").arg(arch),
+             "archive_command.ignores_errors"},
             {QStringLiteral("ALTER SYSTEM SET archive_command = ''"), "archive_command.empty"},
         };
         for (const auto &k : cases) {
@@ -315,14 +327,15 @@ private slots:
         QString why;
         test::TestCluster::Options o;
         o.start = false;
-        o.initdbArgs = {QStringLiteral("--wal-segsize=1")};  // 1 MB segments: a backlog costs little disk
+        o.initdbArgs = {QStringLiteral("--wal-segsize=1")}; // 1 MB segments: a backlog costs little disk
         auto cluster = test::TestCluster::create(o, &why);
         if (!cluster)
             QSKIP(qPrintable(why));
         test::TestCluster &c = *cluster;
         const QString arch = c.makeServerWritableDir(QStringLiteral("arch"));
-        QVERIFY(c.appendConf({QStringLiteral("archive_mode = on"), QStringLiteral("archive_timeout = 300"),
-                              QStringLiteral("archive_command = 'test ! -f %1/missing/%f && cp %p %1/missing/%f'").arg(arch)}));
+        QVERIFY(c.appendConf(
+            {QStringLiteral("archive_mode = on"), QStringLiteral("archive_timeout = 300"),
+             QStringLiteral("archive_command = 'test ! -f %1/missing/%f && cp %p %1/missing/%f'").arg(arch)}));
         QVERIFY(c.start());
         QVERIFY(c.query(QStringLiteral("CREATE TABLE t (x int)")));
         QString last;
@@ -332,7 +345,8 @@ private slots:
         }
         QElapsedTimer t;
         t.start();
-        while (c.scalar(QStringLiteral("SELECT coalesce(last_failed_wal, '') FROM pg_stat_archiver")).isEmpty() && t.elapsed() < 20000)
+        while (c.scalar(QStringLiteral("SELECT coalesce(last_failed_wal, '') FROM pg_stat_archiver")).isEmpty()
+               && t.elapsed() < 20000)
             QThread::msleep(100);
 
         auto r = audit(c.conninfo());
@@ -343,14 +357,18 @@ private slots:
         QVERIFY2(r.snapshot.archiveReadyCount >= 10, qPrintable(QString::number(r.snapshot.archiveReadyCount)));
         QVERIFY(ids(r.findings).contains(QStringLiteral("archiver.backlog")));
         QJsonObject report;
-        QCOMPARE(cli({QStringLiteral("check"), QStringLiteral("--conninfo"), c.conninfo(), QStringLiteral("--json")}, &report), 2);
+        QCOMPARE(cli({QStringLiteral("check"), QStringLiteral("--conninfo"), c.conninfo(), QStringLiteral("--json")},
+                     &report),
+                 2);
         QVERIFY(jsonIds(report).contains(QStringLiteral("archiver.failing")));
         QVERIFY(report[QStringLiteral("server")][QStringLiteral("archive_ready_count")].toInt() >= 10);
 
-        QVERIFY(reconfigure(c, QStringLiteral("ALTER SYSTEM SET archive_command = 'test ! -f %1/%f && cp %p %1/%f'").arg(arch)));
+        QVERIFY(reconfigure(
+            c, QStringLiteral("ALTER SYSTEM SET archive_command = 'test ! -f %1/%f && cp %p %1/%f'").arg(arch)));
         QVERIFY(c.waitForArchived(last, 60000));
         r = audit(c.conninfo());
-        QVERIFY2(!ids(r.findings).contains(QStringLiteral("archiver.failing")), qPrintable(ids(r.findings).join(QLatin1Char(' '))));
+        QVERIFY2(!ids(r.findings).contains(QStringLiteral("archiver.failing")),
+                 qPrintable(ids(r.findings).join(QLatin1Char(' '))));
         QVERIFY(!ids(r.findings).contains(QStringLiteral("archiver.backlog")));
     }
 };

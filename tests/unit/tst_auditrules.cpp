@@ -125,7 +125,8 @@ private slots:
         row("bash -c \"test ! -f /a/%f && cp %p /a/%f\"", "copy", false, true, false);
         row("cp %p /a/%f 2>/dev/null", "copy", true, true, false);
         // The backup_in_progress recipe from the PostgreSQL documentation, and variants.
-        row("test ! -f /var/lib/pgsql/backup_in_progress || (test ! -f /var/lib/pgsql/archive/%f && cp %p /var/lib/pgsql/archive/%f)",
+        row("test ! -f /var/lib/pgsql/backup_in_progress || (test ! -f /var/lib/pgsql/archive/%f && cp %p "
+            "/var/lib/pgsql/archive/%f)",
             "copy", false, true, true);
         row("if [ -f /x/backup_in_progress ]; then cp %p /a/%f; fi", "copy", true, true, true);
         row("[ -e /etc/archiving.on ] && pgbackrest --stanza=main archive-push %p", "known_tool", false, false, true);
@@ -137,9 +138,11 @@ private slots:
         row("wal-g wal-push %p", "known_tool", false, false, false);
         row("envdir /etc/wal-g/env wal-g wal-push %p", "known_tool", false, false, false);
         row("envdir /etc/wal-e.d/env wal-e wal-push %p", "known_tool", false, false, false);
-        row("pg_probackup-15 archive-push -B /backup --instance main --wal-file-name=%f", "known_tool", false, false, false);
+        row("pg_probackup-15 archive-push -B /backup --instance main --wal-file-name=%f", "known_tool", false, false,
+            false);
         row("pgarchivist-cli archive-push --repo /srv/repo --server main %p", "known_tool", false, false, false);
-        row("/usr/bin/pgarchivist-cli archive-push --repo '/srv/my repo' --server main %p", "known_tool", false, false, false);
+        row("/usr/bin/pgarchivist-cli archive-push --repo '/srv/my repo' --server main %p", "known_tool", false, false,
+            false);
         // Copies to /dev/null store nothing; stdout to /dev/null is only quiet.
         row("cp %p /dev/null", "noop", false, false, false);
         row("cat %p > /dev/null", "noop", false, false, false);
@@ -176,18 +179,22 @@ private slots:
     {
         QCOMPARE(analyzeArchiveCommand(QStringLiteral("cp %p /a/%f")).destination, QStringLiteral("/a/%f"));
         QCOMPARE(analyzeArchiveCommand(QStringLiteral("gzip < %p > /a/%f.gz")).destination, QStringLiteral("/a/%f.gz"));
-        QCOMPARE(analyzeArchiveCommand(QStringLiteral("if [ -f /x/backup_in_progress ]; then cp %p /a/%f; fi")).conditionFile,
+        QCOMPARE(analyzeArchiveCommand(QStringLiteral("if [ -f /x/backup_in_progress ]; then cp %p /a/%f; fi"))
+                     .conditionFile,
                  QStringLiteral("/x/backup_in_progress"));
         QCOMPARE(analyzeArchiveCommand(QStringLiteral("rsync -a %p host:/a/%f")).tool, QStringLiteral("rsync"));
     }
 
     void shellSplitting()
     {
-        const auto c = splitShellCommands(QStringLiteral("test ! -f '/my dir/%f' && cp \"%p\" /my\\ dir/%f; echo ok >&2"));
+        const auto c
+            = splitShellCommands(QStringLiteral("test ! -f '/my dir/%f' && cp \"%p\" /my\\ dir/%f; echo ok >&2"));
         QCOMPARE(c.size(), 3);
-        QCOMPARE(c.at(0), (QStringList{QStringLiteral("test"), QStringLiteral("!"), QStringLiteral("-f"), QStringLiteral("/my dir/%f")}));
-        QCOMPARE(c.at(1), (QStringList{QStringLiteral("cp"), QStringLiteral("%p"), QStringLiteral("/my dir/%f")}));
-        QCOMPARE(c.at(2), (QStringList{QStringLiteral("echo"), QStringLiteral("ok")}));
+        QCOMPARE(c.at(0),
+                 (QStringList {QStringLiteral("test"), QStringLiteral("!"), QStringLiteral("-f"),
+                               QStringLiteral("/my dir/%f")}));
+        QCOMPARE(c.at(1), (QStringList {QStringLiteral("cp"), QStringLiteral("%p"), QStringLiteral("/my dir/%f")}));
+        QCOMPARE(c.at(2), (QStringList {QStringLiteral("echo"), QStringLiteral("ok")}));
     }
 
     // One scenario per rule id: change the healthy snapshot, expect exactly that finding.
@@ -199,7 +206,8 @@ private slots:
         QTest::addColumn<int>("scenario");
         int i = 0;
         auto row = [&](const char *id, const char *sev, const char *needs) {
-            QTest::newRow(id) << QString::fromLatin1(id) << QString::fromLatin1(sev) << QString::fromLatin1(needs) << i++;
+            QTest::newRow(id) << QString::fromLatin1(id) << QString::fromLatin1(sev) << QString::fromLatin1(needs)
+                              << i++;
         };
         row("wal_level.minimal", "critical", "restart");
         row("archive_mode.off", "critical", "restart");
@@ -266,25 +274,27 @@ private slots:
         else if (id == QLatin1String("max_wal_senders.zero"))
             set(s, QStringLiteral("max_wal_senders"), QStringLiteral("0"));
         else if (id == QLatin1String("slot.inactive"))
-            s.replicationSlots << ReplicationSlot{QStringLiteral("old_standby"), QStringLiteral("physical"), {}, false,
-                                                  false, QStringLiteral("0/3000000"), QStringLiteral("reserved"), 512 << 20};
+            s.replicationSlots << ReplicationSlot {
+                QStringLiteral("old_standby"), QStringLiteral("physical"), {},       false, false,
+                QStringLiteral("0/3000000"),   QStringLiteral("reserved"), 512 << 20};
         else if (id == QLatin1String("restart.pending"))
             s.settings[QStringLiteral("archive_mode")].pendingRestart = true;
         else if (id == QLatin1String("settings.file_error"))
-            s.fileErrors << FileSettingError{QStringLiteral("/data/postgresql.auto.conf"), 3, QStringLiteral("archive_timeout"),
-                                             QStringLiteral("abc"), QStringLiteral("setting could not be applied")};
+            s.fileErrors << FileSettingError {QStringLiteral("/data/postgresql.auto.conf"), 3,
+                                              QStringLiteral("archive_timeout"), QStringLiteral("abc"),
+                                              QStringLiteral("setting could not be applied")};
         else if (id == QLatin1String("role.no_replication"))
             s.role = {QStringLiteral("auditor"), false, false, true, true};
         else if (id == QLatin1String("role.cannot_read_settings"))
             s.role = {QStringLiteral("auditor"), false, true, false, false};
 
         const auto findings = runAuditRules(s);
-        QCOMPARE(ids(findings), QStringList{id});
+        QCOMPARE(ids(findings), QStringList {id});
         const Finding &f = findings.first();
         QCOMPARE(severityName(f.severity), severity);
         QCOMPARE(needsName(f.needs), needs);
         QVERIFY(!f.title.isEmpty());
-        QVERIFY(f.detail.size() > 40);  // says why it matters
+        QVERIFY(f.detail.size() > 40); // says why it matters
         if (f.needs == Needs::Reload && f.id != QLatin1String("settings.file_error") && !fixNeedsInput(f))
             QVERIFY2(f.fixSql.startsWith(QLatin1String("ALTER SYSTEM SET ")), qPrintable(f.fixSql));
         // The severity reflects in the CLI's exit code; the ids are stable and listed.
@@ -300,12 +310,13 @@ private slots:
         const Finding *ow = find(f, QStringLiteral("archive_command.overwrite"));
         QVERIFY(ow);
         // A plain cp gets the smallest fix that works: the existence check, runnable as it is.
-        QCOMPARE(ow->fixSql, QStringLiteral("ALTER SYSTEM SET archive_command = 'test ! -f /mnt/wal/%f && cp %p /mnt/wal/%f'"));
+        QCOMPARE(ow->fixSql,
+                 QStringLiteral("ALTER SYSTEM SET archive_command = 'test ! -f /mnt/wal/%f && cp %p /mnt/wal/%f'"));
         QVERIFY(!fixNeedsInput(*ow));
         QVERIFY(analyzeArchiveCommand(ow->recommended).existenceCheck);
         const Finding *nf = find(f, QStringLiteral("archive_command.no_fsync"));
         QVERIFY(nf);
-        QVERIFY(fixNeedsInput(*nf));  // our archive-push, with <repo> and <server> to fill in
+        QVERIFY(fixNeedsInput(*nf)); // our archive-push, with <repo> and <server> to fill in
         QCOMPARE(find(f, QStringLiteral("archive_timeout.zero"))->fixSql,
                  QStringLiteral("ALTER SYSTEM SET archive_timeout = '5min'"));
         QCOMPARE(find(f, QStringLiteral("archive_timeout.zero"))->current, QStringLiteral("0s"));
@@ -317,23 +328,23 @@ private slots:
         s.archiver.lastFailedWal = QStringLiteral("00000001000000000000000D");
         s.archiver.lastFailedTime = s.archiver.lastArchivedTime.addSecs(1);
         auto f = runAuditRules(s);
-        QCOMPARE(ids(f), QStringList{QStringLiteral("archiver.failing")});
+        QCOMPARE(ids(f), QStringList {QStringLiteral("archiver.failing")});
         QVERIFY(f.first().title.contains(QStringLiteral("00000001000000000000000D")));
         // An old failure followed by success is history, not a finding.
         s.archiver.lastFailedTime = s.archiver.lastArchivedTime.addSecs(-1);
         QVERIFY(runAuditRules(s).isEmpty());
         // Never archived, failed once.
         s.archiver.lastArchivedTime = {};
-        QCOMPARE(ids(runAuditRules(s)), QStringList{QStringLiteral("archiver.failing")});
+        QCOMPARE(ids(runAuditRules(s)), QStringList {QStringLiteral("archiver.failing")});
     }
 
     void slotSeverityFollowsWalStatus()
     {
         AuditSnapshot s = healthy();
-        ReplicationSlot active{QStringLiteral("standby1"), QStringLiteral("physical"), {}, true, false,
-                               QStringLiteral("0/3000000"), QStringLiteral("reserved"), 0};
+        ReplicationSlot active {QStringLiteral("standby1"),  QStringLiteral("physical"), {}, true, false,
+                                QStringLiteral("0/3000000"), QStringLiteral("reserved"), 0};
         s.replicationSlots << active;
-        QVERIFY(runAuditRules(s).isEmpty());  // an active slot that keeps up is fine
+        QVERIFY(runAuditRules(s).isEmpty()); // an active slot that keeps up is fine
         s.replicationSlots.first().walStatus = QStringLiteral("extended");
         QCOMPARE(runAuditRules(s).first().severity, Severity::Warning);
         s.replicationSlots.first().walStatus = QStringLiteral("lost");
@@ -348,7 +359,7 @@ private slots:
         s.dataChecksums = true;
         s.role = {QStringLiteral("app"), false, true, false, false};
         s.hiddenSettings = {QStringLiteral("archive_command")};
-        QCOMPARE(ids(runAuditRules(s)), QStringList{QStringLiteral("role.cannot_read_settings")});
+        QCOMPARE(ids(runAuditRules(s)), QStringList {QStringLiteral("role.cannot_read_settings")});
         QVERIFY(runAuditRules(s).first().detail.contains(QStringLiteral("archive_command")));
         QVERIFY(runAuditRules(s).first().detail.contains(QStringLiteral("pg_monitor")));
     }
@@ -367,10 +378,10 @@ private slots:
         s.inRecovery = true;
         set(s, QStringLiteral("archive_command"), QString());
         set(s, QStringLiteral("archive_timeout"), QStringLiteral("0"));
-        QVERIFY(runAuditRules(s).isEmpty());  // archive_mode = on: the primary archives, not this standby
+        QVERIFY(runAuditRules(s).isEmpty()); // archive_mode = on: the primary archives, not this standby
         set(s, QStringLiteral("archive_mode"), QStringLiteral("always"));
         QCOMPARE(ids(runAuditRules(s)),
-                 (QStringList{QStringLiteral("archive_command.empty"), QStringLiteral("archive_timeout.zero")}));
+                 (QStringList {QStringLiteral("archive_command.empty"), QStringLiteral("archive_timeout.zero")}));
     }
 
     void mostSevereFirst()
@@ -379,8 +390,9 @@ private slots:
         s.dataChecksums = false;
         set(s, QStringLiteral("archive_timeout"), QStringLiteral("0"));
         set(s, QStringLiteral("fsync"), QStringLiteral("off"));
-        QCOMPARE(ids(runAuditRules(s)), (QStringList{QStringLiteral("fsync.off"), QStringLiteral("archive_timeout.zero"),
-                                                     QStringLiteral("data_checksums.off")}));
+        QCOMPARE(ids(runAuditRules(s)),
+                 (QStringList {QStringLiteral("fsync.off"), QStringLiteral("archive_timeout.zero"),
+                               QStringLiteral("data_checksums.off")}));
     }
 
     void sqlQuoting()
@@ -395,13 +407,19 @@ private slots:
         s.dataChecksums = false;
         s.archiveReadyCount = -1;
         s.settings[QStringLiteral("archive_mode")].pendingRestart = true;
-        s.replicationSlots << ReplicationSlot{QStringLiteral("s1"), QStringLiteral("logical"), QStringLiteral("app"), false,
-                                              false, QStringLiteral("0/1"), QStringLiteral("extended"), 123};
-        s.fileErrors << FileSettingError{QStringLiteral("/d/postgresql.conf"), 7, QStringLiteral("bogus"), QStringLiteral("1"),
-                                         QStringLiteral("unrecognized configuration parameter")};
+        s.replicationSlots << ReplicationSlot {QStringLiteral("s1"),
+                                               QStringLiteral("logical"),
+                                               QStringLiteral("app"),
+                                               false,
+                                               false,
+                                               QStringLiteral("0/1"),
+                                               QStringLiteral("extended"),
+                                               123};
+        s.fileErrors << FileSettingError {QStringLiteral("/d/postgresql.conf"), 7, QStringLiteral("bogus"),
+                                          QStringLiteral("1"), QStringLiteral("unrecognized configuration parameter")};
         s.hiddenSettings = {QStringLiteral("x")};
         s.archiver.lastFailedTime = s.collectedAt.addMSecs(-1500);
-        const AuditRecord rec{s, runAuditRules(s)};
+        const AuditRecord rec {s, runAuditRules(s)};
         const QJsonObject json = auditRecordToJson(rec);
         auto back = auditRecordFromJson(QJsonDocument::fromJson(QJsonDocument(json).toJson()).object());
         QVERIFY2(back, qPrintable(back ? QString() : back.error().toString()));
@@ -429,9 +447,10 @@ private slots:
         QCOMPARE(findings.size(), 1);
         QStringList keys = findings.first().toObject().keys();
         keys.sort();
-        QCOMPARE(keys, (QStringList{QStringLiteral("current"), QStringLiteral("detail"), QStringLiteral("fix_sql"),
-                                    QStringLiteral("id"), QStringLiteral("needs"), QStringLiteral("recommended"),
-                                    QStringLiteral("severity"), QStringLiteral("title")}));
+        QCOMPARE(keys,
+                 (QStringList {QStringLiteral("current"), QStringLiteral("detail"), QStringLiteral("fix_sql"),
+                               QStringLiteral("id"), QStringLiteral("needs"), QStringLiteral("recommended"),
+                               QStringLiteral("severity"), QStringLiteral("title")}));
         QCOMPARE(findings.first()[QStringLiteral("needs")].toString(), QStringLiteral("reload"));
         QCOMPARE(findings.first()[QStringLiteral("severity")].toString(), QStringLiteral("critical"));
     }
@@ -442,22 +461,25 @@ private slots:
         AuditSnapshot after = healthy();
         set(after, QStringLiteral("archive_command"), QStringLiteral("/bin/true"));
         set(after, QStringLiteral("archive_timeout"), QStringLiteral("60"));
-        set(after, QStringLiteral("work_mem"), QStringLiteral("64MB"));  // not archive-related: ignored
-        after.settings.remove(QStringLiteral("fsync"));                  // hidden from the role this time
+        set(after, QStringLiteral("work_mem"), QStringLiteral("64MB")); // not archive-related: ignored
+        after.settings.remove(QStringLiteral("fsync")); // hidden from the role this time
         const auto d = diffArchiveSettings(before, after);
         QCOMPARE(d.size(), 3);
-        QCOMPARE(d.at(0), (SettingChange{QStringLiteral("archive_command"),
-                                         QStringLiteral("pgarchivist-cli archive-push --repo /srv/repo --server main %p"),
-                                         QStringLiteral("/bin/true"), true, true}));
-        QCOMPARE(d.at(1), (SettingChange{QStringLiteral("archive_timeout"), QStringLiteral("300"), QStringLiteral("60"), true, true}));
-        QCOMPARE(d.at(2), (SettingChange{QStringLiteral("fsync"), QStringLiteral("on"), QString(), true, false}));
+        QCOMPARE(d.at(0),
+                 (SettingChange {QStringLiteral("archive_command"),
+                                 QStringLiteral("pgarchivist-cli archive-push --repo /srv/repo --server main %p"),
+                                 QStringLiteral("/bin/true"), true, true}));
+        QCOMPARE(d.at(1),
+                 (SettingChange {QStringLiteral("archive_timeout"), QStringLiteral("300"), QStringLiteral("60"), true,
+                                 true}));
+        QCOMPARE(d.at(2), (SettingChange {QStringLiteral("fsync"), QStringLiteral("on"), QString(), true, false}));
         QVERIFY(diffArchiveSettings(before, before).isEmpty());
 
         const auto fd = diffFindings(runAuditRules(before), runAuditRules(after));
-        QCOMPARE(ids(fd.added), QStringList{QStringLiteral("archive_command.noop")});
+        QCOMPARE(ids(fd.added), QStringList {QStringLiteral("archive_command.noop")});
         QVERIFY(fd.resolved.isEmpty());
         QCOMPARE(ids(diffFindings(runAuditRules(after), runAuditRules(before)).resolved),
-                 QStringList{QStringLiteral("archive_command.noop")});
+                 QStringList {QStringLiteral("archive_command.noop")});
     }
 };
 
