@@ -5,6 +5,7 @@
 // Each subcommand lives in its own file; main.cpp lists them.
 namespace pga::cli {
 int runVersion(const QStringList &args);
+int runCheck(const QStringList &args);
 int runConnect(const QStringList &args);
 int runSandbox(const QStringList &args);
 } // namespace pga::cli

@@ -11,6 +11,7 @@ using namespace pga::cli;
 namespace {
 
 const Command kCommands[] = {
+    {"check", "Audit the archive configuration and say what to fix", runCheck},
     {"connect", "Connect to a server and print what it is", runConnect},
     {"sandbox", "Create, start, stop or destroy a local sandbox server", runSandbox},
     {"version", "Print the version", runVersion},

@@ -58,6 +58,14 @@ private slots:
                  m_cluster->scalar(QStringLiteral("SELECT system_identifier FROM pg_control_system()")));
     }
 
+    void checksByName()
+    {
+        QByteArray out;
+        const int code = cli({QStringLiteral("check"), QStringLiteral("--server"), QStringLiteral("local"), QStringLiteral("--json")}, &out);
+        QVERIFY2(code >= 0 && code <= 2, out.constData());  // audited, whatever it found
+        QVERIFY(QJsonDocument::fromJson(out).object().value(QStringLiteral("findings")).isArray());
+    }
+
     void unknownNameAndBadUsageSaySo()
     {
         QByteArray err;
