@@ -9,6 +9,7 @@
 #include "servers/ServerTreeModel.h"
 
 #include <QAbstractItemModelTester>
+#include <QDir>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QTcpServer>
@@ -77,6 +78,40 @@ private slots:
         QCOMPARE(model->index(model->rowCount() - 1, JobsModel::StateColumn).data().toString(), QStringLiteral("cancelled"));
         QVERIFY2(watch.worstGapMs() < 100, qPrintable(QStringLiteral("event loop blocked for %1 ms").arg(watch.worstGapMs())));
         d->reject();
+    }
+
+    // A damaged registry and a keychain that is not there: the window says so, and keeps working.
+    void damagedRegistryAndMissingKeychainAreShown()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("r.sqlite"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray(4096, '\x7f'));
+        f.close();
+        qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=" + dir.filePath(QStringLiteral("no-bus")).toLocal8Bit());
+        app::AppContext app;
+        app.secrets().setTimeout(2000);
+        QVERIFY(app.open(path));
+        MainWindow::Options o;
+        o.offerSandbox = false;
+        MainWindow window(app, o);
+        window.show();
+        QVERIFY2(window.noticeText().contains(QStringLiteral("damaged")), qPrintable(window.noticeText()));
+        QCOMPARE(QDir(dir.path()).entryList({QStringLiteral("r.sqlite.corrupt-*")}).size(), 1);
+
+        // Saving a server with a password: the keychain cannot take it; the session keeps it and says so.
+        window.addServer();
+        auto *d = test::openDialog<ServerDialog>(&window);
+        QVERIFY(d);
+        QTest::keyClicks(d->findChild<QLineEdit *>(QStringLiteral("nameEdit")), QStringLiteral("db1"));
+        QTest::keyClicks(d->findChild<QLineEdit *>(QStringLiteral("conninfoEdit")), QStringLiteral("host=127.0.0.1 port=1"));
+        QTest::keyClicks(d->findChild<QLineEdit *>(QStringLiteral("passwordEdit")), QStringLiteral("pw"));
+        d->accept();
+        QTRY_VERIFY(app.registry().serverByName(QStringLiteral("db1")).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(window.noticeText().contains(QStringLiteral("in memory only")), 10000);
+        const auto saved = *app.registry().serverByName(QStringLiteral("db1"));
+        QVERIFY(app.secrets().isMemoryOnly(saved.secretKey));
     }
 };
 
