@@ -11,7 +11,11 @@ using namespace pga::cli;
 namespace {
 
 const Command kCommands[] = {
+    {"archive-get", "Restore one WAL file (restore_command)", runArchiveGet},
+    {"archive-push", "Archive one WAL file (archive_command)", runArchivePush},
     {"connect", "Connect to a server and print what it is", runConnect},
+    {"info", "Show servers, archived WAL, gaps and the recoverable window", runInfo},
+    {"repo-init", "Create an empty repository", runRepoInit},
     {"sandbox", "Create, start, stop or destroy a local sandbox server", runSandbox},
     {"version", "Print the version", runVersion},
 };

@@ -56,3 +56,25 @@ Result<QByteArray> decompress(const QByteArray &frame, size_t maxSize)
 }
 
 } // namespace pga::zstd
+
+namespace pga::zstd {
+
+QByteArray compressWith(const char *data, size_t size, int level, int workers)
+{
+    ZSTD_CCtx *ctx = ZSTD_createCCtx();
+    if (!ctx)
+        return {};
+    ZSTD_CCtx_setParameter(ctx, ZSTD_c_compressionLevel, level);
+    ZSTD_CCtx_setParameter(ctx, ZSTD_c_checksumFlag, 0);
+    if (workers > 0)
+        ZSTD_CCtx_setParameter(ctx, ZSTD_c_nbWorkers, workers);  // ignored when libzstd lacks threads
+    QByteArray out(qsizetype(ZSTD_compressBound(size)), Qt::Uninitialized);
+    const size_t n = ZSTD_compress2(ctx, out.data(), size_t(out.size()), data, size);
+    ZSTD_freeCCtx(ctx);
+    if (ZSTD_isError(n))
+        return {};
+    out.truncate(qsizetype(n));
+    return out;
+}
+
+} // namespace pga::zstd

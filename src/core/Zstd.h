@@ -13,3 +13,8 @@ inline QByteArray compress(const QByteArray &data, int level = 3) { return compr
 Result<QByteArray> decompress(const QByteArray &frame, size_t maxSize = size_t(1) << 30);
 
 } // namespace pga::zstd
+
+namespace pga::zstd {
+// Compression with `workers` extra threads (0: in the calling thread); returns an empty array on failure.
+QByteArray compressWith(const char *data, size_t size, int level, int workers);
+} // namespace pga::zstd
