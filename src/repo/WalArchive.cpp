@@ -134,12 +134,15 @@ QByteArray WalArchive::encode(const char *data, size_t size, WalFileMeta &meta, 
     hasher.join();
     meta.sha256 = sha;
     meta.size = qint64(size);
+    // Header frame payload: SHA-256 of the JSON (32 bytes), then the JSON; the metadata is verified too.
     const QByteArray json = QJsonDocument(meta.toJson()).toJson(QJsonDocument::Compact);
-    QByteArray out(8 + json.size() + frame.size(), Qt::Uninitialized);
+    const QByteArray jsonSha = Sha256::of(json.constData(), size_t(json.size()));
+    QByteArray out(8 + 32 + json.size() + frame.size(), Qt::Uninitialized);
     putU32(out.data(), kSkippableMagic);
-    putU32(out.data() + 4, quint32(json.size()));
-    std::memcpy(out.data() + 8, json.constData(), size_t(json.size()));
-    std::memcpy(out.data() + 8 + json.size(), frame.constData(), size_t(frame.size()));
+    putU32(out.data() + 4, quint32(32 + json.size()));
+    std::memcpy(out.data() + 8, jsonSha.constData(), 32);
+    std::memcpy(out.data() + 40, json.constData(), size_t(json.size()));
+    std::memcpy(out.data() + 40 + json.size(), frame.constData(), size_t(frame.size()));
     return out;
 }
 
@@ -149,10 +152,13 @@ Result<WalFileMeta> WalArchive::decodeMeta(const QByteArray &bytes, qsizetype *p
         return Error(Error::Code::Corrupt, QStringLiteral("The archived WAL file has no pgArchivist header; it is damaged "
                                                           "or was not written by pgArchivist."));
     const quint32 len = getU32(bytes.constData() + 4);
-    if (len > kMaxHeader || qsizetype(8 + len) > bytes.size())
+    if (len > kMaxHeader || len < 32 || qsizetype(8 + len) > bytes.size())
         return Error(Error::Code::Corrupt, QStringLiteral("The archived WAL file's header is truncated."));
+    const QByteArray json = bytes.mid(40, len - 32);
+    if (Sha256::of(json.constData(), size_t(json.size())) != bytes.mid(8, 32))
+        return Error(Error::Code::Corrupt, QStringLiteral("The archived WAL file's header is damaged (checksum mismatch)."));
     QJsonParseError pe;
-    const QJsonDocument doc = QJsonDocument::fromJson(bytes.mid(8, len), &pe);
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &pe);
     if (pe.error != QJsonParseError::NoError || !doc.isObject())
         return Error(Error::Code::Corrupt, QStringLiteral("The archived WAL file's header is damaged (%1).").arg(pe.errorString()));
     if (payloadOffset)
