@@ -134,54 +134,56 @@ Result<SegmentScan> scanSegment(const char *data, size_t size)
     const quint64 segStart = header->pageAddress.value();
     const size_t usable = std::min<size_t>(size, header->segmentSize);
 
-    // Concatenate page payloads (page headers removed). Headers are multiples of 8 bytes, so MAXALIGN
-    // positions in the stream match MAXALIGN positions in the file; pageStart maps back to LSNs.
-    std::vector<char> stream;
-    stream.reserve(usable);
-    std::vector<size_t> pageStreamStart;   // stream offset where page i's payload begins
-    quint32 firstRemLen = 0;
-    for (size_t page = 0; page * blck + kShortHeader <= usable; ++page) {
-        const char *p = data + page * blck;
-        const size_t hdr = page == 0 ? kLongHeader : kShortHeader;
-        if (rd<quint16>(p) != header->magic || rd<quint64>(p + 8) != segStart + page * blck)
+    // The records form a stream over the page payloads (page headers skipped). Headers are multiples
+    // of 8 bytes, so MAXALIGN positions in the stream are MAXALIGN positions in the file. We read the
+    // stream in place (no copy of the segment): only record headers and transaction records are copied.
+    const size_t p0 = blck - kLongHeader, pn = blck - kShortHeader;
+    size_t pages = 0;
+    for (; (pages + 1) * blck <= usable; ++pages) {
+        const char *p = data + pages * blck;
+        if (rd<quint16>(p) != header->magic || rd<quint64>(p + 8) != segStart + pages * blck)
             break;  // not written yet, or left over from a recycled segment
-        if (page == 0)
-            firstRemLen = rd<quint32>(p + 16);
-        pageStreamStart.push_back(stream.size());
-        const size_t end = std::min(usable, (page + 1) * blck);
-        stream.insert(stream.end(), p + hdr, data + end);
     }
-    auto lsnOf = [&](size_t streamOff) {
-        size_t page = 0;
-        // binary search the page whose payload holds streamOff (the offset just past the end maps too)
-        size_t lo = 0, hi = pageStreamStart.size();
-        while (hi - lo > 1) {
-            const size_t mid = (lo + hi) / 2;
-            if (pageStreamStart[mid] <= streamOff) lo = mid; else hi = mid;
-        }
-        page = lo;
-        const size_t hdr = page == 0 ? kLongHeader : kShortHeader;
-        return Lsn(segStart + page * blck + hdr + (streamOff - pageStreamStart[page]));
+    const size_t n = pages == 0 ? 0 : p0 + (pages - 1) * pn;
+    auto phys = [&](size_t off) -> size_t {
+        if (off < p0)
+            return kLongHeader + off;
+        off -= p0;
+        return (1 + off / pn) * blck + kShortHeader + off % pn;
     };
+    auto copyOut = [&](size_t off, size_t len, char *dst) {
+        while (len) {
+            const size_t room = off < p0 ? p0 - off : pn - (off - p0) % pn;
+            const size_t k = std::min(len, room);
+            std::memcpy(dst, data + phys(off), k);
+            dst += k;
+            off += k;
+            len -= k;
+        }
+    };
+    const quint32 firstRemLen = rd<quint32>(data + 16);
 
+    std::vector<char> rec;
+    char hdr[kRecordHeader];
     size_t pos = align8(firstRemLen);
-    const size_t n = stream.size();
-    const char *st = stream.data();
     while (pos + kRecordHeader <= n) {
-        const quint32 totLen = rd<quint32>(st + pos);
+        copyOut(pos, kRecordHeader, hdr);
+        const quint32 totLen = rd<quint32>(hdr);
         if (totLen < kRecordHeader || totLen > (1u << 30))
             break;  // zero: end of valid WAL
         if (pos + totLen > n)
             break;  // continues in the next segment
-        const char *rec = st + pos;
-        const quint8 info = quint8(rec[16]);
-        const quint8 rmid = quint8(rec[17]);
+        const quint8 info = quint8(hdr[16]);
+        const quint8 rmid = quint8(hdr[17]);
         ++s.records;
         if (rmid == kRmXact) {
             const quint8 op = info & kXactOpMask;
             if (op == kXactCommit || op == kXactAbort || op == kXactCommitPrepared || op == kXactAbortPrepared) {
-                if (auto off = mainDataOffset(rec, totLen, header->pgVersionNum); off && *off + 8 <= totLen) {
-                    const qint64 us = rd<qint64>(rec + *off) + kPgEpochOffsetUs;  // xl_xact_commit/abort.xact_time
+                const size_t len = std::min<size_t>(totLen, 1u << 20);
+                rec.resize(len);
+                copyOut(pos, len, rec.data());
+                if (auto off = mainDataOffset(rec.data(), len, header->pgVersionNum); off && *off + 8 <= len) {
+                    const qint64 us = rd<qint64>(rec.data() + *off) + kPgEpochOffsetUs;  // xl_xact_commit/abort.xact_time
                     if (!s.firstXactTimeUs || us < *s.firstXactTimeUs)
                         s.firstXactTimeUs = us;
                     if (!s.lastXactTimeUs || us > *s.lastXactTimeUs)
@@ -191,7 +193,7 @@ Result<SegmentScan> scanSegment(const char *data, size_t size)
             }
         }
         pos += totLen;
-        s.endLsn = lsnOf(pos);
+        s.endLsn = Lsn(segStart + (pos < n ? phys(pos) : pages * blck));
         if (rmid == kRmXlog && (info & 0xF0) == kXlogSwitch) {
             s.walSwitch = true;
             s.endLsn = Lsn(segStart + header->segmentSize);

@@ -1,5 +1,6 @@
 #include "ArchiveGet.h"
 
+#include "core/Buffer.h"
 #include "core/Sha256.h"
 #include "core/WalName.h"
 #include "repo/DurableFile.h"
@@ -50,17 +51,17 @@ bool takeFromSpool(const repo::WalArchive &archive, const WalName &name, const Q
     if (!QFileInfo::exists(spoolFile))
         return false;
     auto meta = archive.meta(name);
-    auto data = repo::readWholeFile(spoolFile);
-    if (!meta || !data || data->size() != meta->size || Sha256::hexOf(*data) != meta->sha256) {
+    auto data = MappedFile::open(spoolFile);
+    if (!meta || !data || qint64(data->size()) != meta->size || Sha256::hexOf(data->view()) != meta->sha256) {
         QFile::remove(spoolFile);
         return false;
     }
     if (::rename(QFile::encodeName(spoolFile).constData(), QFile::encodeName(dest).constData()) != 0) {
-        if (!writeAtomically(dest, *data))
+        if (!writeAtomically(dest, data->view()))
             return false;
         QFile::remove(spoolFile);
     }
-    *size = data->size();
+    *size = qint64(data->size());
     return true;
 }
 
@@ -97,9 +98,9 @@ Result<ArchiveGetResult> ArchiveGet::run(ProgressSink &progress, const CancelTok
         auto data = archive.fetch(*name, &meta);
         if (!data)
             return data.error();
-        if (Status s = writeAtomically(m_options.destPath, *data); !s)
+        if (Status s = writeAtomically(m_options.destPath, data->view()); !s)
             return s.error();
-        result.size = data->size();
+        result.size = qint64(data->size());
     }
 
     // Start (or leave running) the prefetch worker for the segments after this one.
@@ -164,7 +165,7 @@ Status ArchiveGet::prefetch(const QString &repoDir, const QString &server, const
         auto data = archive.fetch(*WalName::parse(next));
         if (!data)
             break;  // not archived (yet), or damaged: archive-get reports that when PostgreSQL asks
-        if (status = writeAtomically(spool.filePath(next), *data); !status)
+        if (status = writeAtomically(spool.filePath(next), data->view()); !status)
             break;
     }
     ::close(fd);

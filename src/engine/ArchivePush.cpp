@@ -1,12 +1,15 @@
 #include "ArchivePush.h"
 
+#include "core/Buffer.h"
 #include "core/Sha256.h"
 #include "core/WalName.h"
 #include "core/WalParser.h"
 #include "repo/DurableFile.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
+#include <cstdio>
 
 #include <future>
 #include <vector>
@@ -38,18 +41,27 @@ Result<ArchivePushResult> ArchivePush::pushOne(repo::Repository &repo, const QSt
                      QStringLiteral("%1 is not a WAL file name PostgreSQL archives (segment, .partial, .history or "
                                     ".backup). Pass %p from archive_command.")
                          .arg(fileName));
-    auto data = repo::readWholeFile(path);
+    QElapsedTimer tm;
+    tm.start();
+    static const bool timing = qEnvironmentVariableIsSet("PGA_DEBUG_TIMING");
+    auto lap = [&](const char *what) {
+        if (timing)
+            std::fprintf(stderr, "%s %lld us\n", what, (long long)tm.nsecsElapsed() / 1000);
+    };
+    auto data = MappedFile::open(path);
     if (!data)
         return data.error();
+    lap("read");
 
     repo::WalFileMeta meta;
     meta.name = fileName;
     meta.kind = kindName(name->kind);
     meta.timeline = name->timeline;
     if (name->kind == WalName::Kind::Segment || name->kind == WalName::Kind::Partial) {
-        auto scan = wal::scanSegment(data->constData(), size_t(data->size()));
+        auto scan = wal::scanSegment(data->data(), data->size());
         if (!scan)
             return Error(Error::Code::Corrupt, QStringLiteral("Refused %1: %2").arg(path, scan.error().message));
+        lap("parse");
         const wal::SegmentHeader &h = scan->header;
         if (h.timeline != name->timeline || name->segNo(h.segmentSize) != h.pageAddress.value() / h.segmentSize)
             return Error(Error::Code::Corrupt,
@@ -57,7 +69,7 @@ Result<ArchivePushResult> ArchivePush::pushOne(repo::Repository &repo, const QSt
                                         "says. The file was renamed or is damaged.")
                              .arg(path, h.pageAddress.toString())
                              .arg(h.timeline));
-        if (name->kind == WalName::Kind::Segment && data->size() != qint64(h.segmentSize))
+        if (name->kind == WalName::Kind::Segment && data->size() != size_t(h.segmentSize))
             return Error(Error::Code::Corrupt, QStringLiteral("Refused %1: it has %2 bytes, but this cluster's segments have %3.")
                                                    .arg(path)
                                                    .arg(data->size())
@@ -79,25 +91,28 @@ Result<ArchivePushResult> ArchivePush::pushOne(repo::Repository &repo, const QSt
         return rec.error();  // history and backup files carry no system identifier; only check the name is usable
     }
 
+    lap("scan");
     repo::WalArchive archive(repo, server);
     ArchivePushResult result;
     result.name = fileName;
-    result.size = data->size();
+    result.size = qint64(data->size());
     // Fast path for a retry or a file pushed ahead: same size recorded, same checksum, nothing to write.
-    if (auto existing = archive.meta(*name); existing && existing->size == data->size()) {
-        if (Sha256::hexOf(*data) == existing->sha256) {
+    if (auto existing = archive.meta(*name); existing && existing->size == qint64(data->size())) {
+        if (Sha256::hexOf(data->view()) == existing->sha256) {
             result.outcome = repo::WalArchive::Stored::AlreadyArchived;
             result.storedSize = existing->storedSize;
             return result;
         }
     }
     meta.arrivedUtc = QDateTime::currentDateTimeUtc();
-    const QByteArray encoded = repo::WalArchive::encode(data->constData(), size_t(data->size()), meta, level);
-    if (encoded.isEmpty())
+    const repo::WalArchive::Encoded encoded = repo::WalArchive::encode(data->data(), data->size(), meta, level);
+    lap("encode");
+    if (!encoded.ok())
         return Error(Error::Code::Internal, QStringLiteral("Compressing %1 failed.").arg(path));
     auto stored = archive.store(*name, encoded, meta);
     if (!stored)
         return stored.error();
+    lap("store");
     result.outcome = *stored;
     result.storedSize = encoded.size();
     return result;

@@ -2,6 +2,7 @@
 
 #include "Repository.h"
 #include "core/ArchiveSummary.h"
+#include "core/Buffer.h"
 #include "core/Lsn.h"
 #include "core/Result.h"
 #include "core/WalName.h"
@@ -52,19 +53,25 @@ public:
     QString server() const { return m_server; }
     QString pathFor(const WalName &name) const;
 
-    // Builds the archived file: header frame with meta (sha256 and size are computed here, in parallel
-    // with compression) followed by the zstd frame.
-    static QByteArray encode(const char *data, size_t size, WalFileMeta &meta, int level = 1);
+    // The archived file in two pieces: the header frame with the metadata, then the zstd frame.
+    struct Encoded {
+        QByteArray header;
+        Buffer frame;
+        bool ok() const { return !header.isEmpty() && frame.size() > 0; }
+        qint64 size() const { return header.size() + qint64(frame.size()); }
+    };
+    // sha256 and size are computed here, on a second thread while zstd compresses.
+    static Encoded encode(const char *data, size_t size, WalFileMeta &meta, int level = 1);
 
     enum class Stored { New, AlreadyArchived, Repaired };
     // Publishes durably and never overwrites different content: Conflict ("possible split brain") when
     // another file with that name and other content exists. Identical content: AlreadyArchived.
-    Result<Stored> store(const WalName &name, const QByteArray &encoded, const WalFileMeta &meta);
+    Result<Stored> store(const WalName &name, const Encoded &encoded, const WalFileMeta &meta);
 
     // Header only (cheap); NotFound when the repository lacks the file.
     Result<WalFileMeta> meta(const WalName &name) const;
     // The original bytes, verified against the recorded SHA-256 (Corrupt otherwise).
-    Result<QByteArray> fetch(const WalName &name, WalFileMeta *metaOut = nullptr) const;
+    Result<Buffer> fetch(const WalName &name, WalFileMeta *metaOut = nullptr) const;
 
     // Every archived file's header, all timelines.
     Result<QList<WalFileMeta>> list() const;
@@ -73,7 +80,7 @@ public:
 
     // Parsing of an archived file (exposed for tests and tools).
     static Result<WalFileMeta> decodeMeta(const QByteArray &headerBytes, qsizetype *payloadOffset = nullptr);
-    static Result<QByteArray> decode(const QByteArray &file, WalFileMeta *metaOut = nullptr);
+    static Result<Buffer> decode(const QByteArray &file, WalFileMeta *metaOut = nullptr);
 
 private:
     Repository m_repo;

@@ -49,7 +49,7 @@ class TestWalArchive : public QObject {
         m.timeline = 1;
         m.segmentSize = 1u << 20;
         m.arrivedUtc = QDateTime::currentDateTimeUtc();
-        const QByteArray enc = WalArchive::encode(data.constData(), size_t(data.size()), m);
+        const WalArchive::Encoded enc = WalArchive::encode(data.constData(), size_t(data.size()), m);
         return a.store(*WalName::parse(name), enc, m);
     }
 
@@ -72,7 +72,7 @@ private slots:
         WalFileMeta meta;
         auto back = f.archive->fetch(*WalName::parse(name), &meta);
         QVERIFY(back);
-        QCOMPARE(*back, seg);
+        QCOMPARE(back->view(), seg);
         QCOMPARE(meta.size, seg.size());
         QCOMPARE(meta.sha256.size(), 64);
         auto listed = f.archive->list();
@@ -128,7 +128,7 @@ private slots:
         auto healed = push(*f.archive, name, seg);
         QVERIFY(healed);
         QCOMPARE(*healed, WalArchive::Stored::Repaired);
-        QCOMPARE(*f.archive->fetch(*WalName::parse(name)), seg);
+        QCOMPARE(f.archive->fetch(*WalName::parse(name))->view(), seg);
     }
 
     void fullDiskLeavesNothingVisible()
@@ -181,7 +181,7 @@ private slots:
                 QCOMPARE(WEXITSTATUS(st), 0);
             }
             QCOMPARE(all(dir), QStringList{name + QStringLiteral(".zst")});
-            QCOMPARE(*f.archive->fetch(*WalName::parse(name)), seg);
+            QCOMPARE(f.archive->fetch(*WalName::parse(name))->view(), seg);
         }
     }
 
@@ -210,7 +210,7 @@ private slots:
             }
             auto retry = push(*f.archive, name, seg);
             QVERIFY2(retry, qPrintable(retry ? QString() : retry.error().toString()));
-            QCOMPARE(*f.archive->fetch(*WalName::parse(name)), seg);
+            QCOMPARE(f.archive->fetch(*WalName::parse(name))->view(), seg);
             QCOMPARE(all(dir), QStringList{name + QStringLiteral(".zst")});  // the killed writer's temporary is gone
         }
     }
