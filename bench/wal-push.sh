@@ -73,43 +73,55 @@ N=${#SEGS[@]}
 echo "Segments: $N x 16 MiB ($(du -sh "$WORK/src" | cut -f1) on disk); $(nproc) CPUs"
 sync
 
-now() { date +%s.%N; }
+printf '%s\n' "${SEGS[@]}" > "$WORK/segs.txt"
+as_pg "$CLI" repo-init --repo "$WORK/pga" >/dev/null
+as_pg mkdir -p "$WORK/cp" "$WORK/cpsync"
+# Each method runs as the server's OS user in one shell (no per-call runuser), one process per segment.
+cat > "$WORK/loop.sh" <<LOOP
+#!/usr/bin/env bash
+set -e
+W=$WORK; CLI=$CLI; CONF=$WORK/pgbackrest.conf
+method=\$1
+mapfile -t SEGS < \$W/segs.txt
+t0=\$(date +%s.%N)
+for s in "\${SEGS[@]}"; do
+  case \$method in
+    cp) test ! -f \$W/cp/\$s && cp \$W/src/\$s \$W/cp/\$s ;;
+    cpsync) test ! -f \$W/cpsync/\$s && cp \$W/src/\$s \$W/cpsync/\$s && sync \$W/cpsync/\$s \$W/cpsync ;;
+    pgbr) pgbackrest --config=\$CONF --stanza=bench archive-push \$W/src/\$s ;;
+    pga) \$CLI archive-push --repo \$W/pga --server bench \$W/src/\$s ;;
+    get-cp) cp \$W/src/\$s \$W/get/RECOVERYXLOG ;;
+    get-pgbr) pgbackrest --config=\$CONF --stanza=bench archive-get \$s \$W/get/RECOVERYXLOG ;;
+    get-pga) \$CLI archive-get --repo \$W/pga --server bench \$s \$W/get/RECOVERYXLOG ;;
+  esac
+done
+t1=\$(date +%s.%N)
+echo "\$t1 - \$t0" | bc -l
+LOOP
+chmod 755 "$WORK/loop.sh"
+
 declare -A T
-measure() {  # name, then a function to run per segment
-  local name=$1 fn=$2 t0 t1
+measure() {  # label, method
   sync
-  cat "$WORK"/src/0* > /dev/null   # the segments are in the page cache in real life too (just written)
-  t0=$(now)
-  for s in "${SEGS[@]}"; do $fn "$s"; done
-  t1=$(now)
-  T[$name]=$(echo "$t1 - $t0" | bc -l)
-  printf '  %-36s %8.2f s  %7.1f ms/segment  %7.1f segments/s\n' "$name" "${T[$name]}" \
-    "$(echo "${T[$name]} * 1000 / $N" | bc -l)" "$(echo "$N / ${T[$name]}" | bc -l)"
+  cat "$WORK"/src/0* > /dev/null   # just written segments are in the page cache in real life too
+  T[$1]=$(as_pg bash "$WORK/loop.sh" "$2")
+  printf '  %-36s %8.2f s  %7.1f ms/segment  %7.1f segments/s\n' "$1" "${T[$1]}" \
+    "$(echo "${T[$1]} * 1000 / $N" | bc -l)" "$(echo "$N / ${T[$1]}" | bc -l)"
 }
 
-as_pg mkdir -p "$WORK/cp" "$WORK/cpsync"
-push_cp() { as_pg sh -c "test ! -f '$WORK/cp/$1' && cp '$WORK/src/$1' '$WORK/cp/$1'"; }
-push_cpsync() { as_pg sh -c "test ! -f '$WORK/cpsync/$1' && cp '$WORK/src/$1' '$WORK/cpsync/$1' && sync '$WORK/cpsync/$1' '$WORK/cpsync'"; }
-push_pgbr() { as_pg pgbackrest --config="$WORK/pgbackrest.conf" --stanza=bench archive-push "$WORK/src/$1"; }
-as_pg "$CLI" repo-init --repo "$WORK/pga" >/dev/null
-push_pga() { as_pg "$CLI" archive-push --repo "$WORK/pga" --server bench "$WORK/src/$1"; }
-
 echo "archive-push (one process per segment, as archive_command):"
-measure "test ! -f && cp" push_cp
+measure "test ! -f && cp" cp
 rm -rf "$WORK/cp"
-measure "cp + fsync" push_cpsync
+measure "cp + fsync" cpsync
 rm -rf "$WORK/cpsync"
-[ $HAVE_PGBR = 1 ] && measure "pgbackrest archive-push (zst)" push_pgbr
-measure "pgarchivist-cli archive-push" push_pga
+[ $HAVE_PGBR = 1 ] && measure "pgbackrest archive-push (zst)" pgbr
+measure "pgarchivist-cli archive-push" pga
 echo "  repository sizes: pgarchivist $(du -sh "$WORK/pga" | cut -f1)$([ $HAVE_PGBR = 1 ] && echo ", pgbackrest $(du -sh "$WORK/pgbr" | cut -f1)")"
 
 echo "archive-get (one process per segment, as restore_command):"
-get_cp() { as_pg cp "$WORK/src/$1" "$WORK/get/RECOVERYXLOG"; }
-get_pgbr() { as_pg pgbackrest --config="$WORK/pgbackrest.conf" --stanza=bench archive-get "$1" "$WORK/get/RECOVERYXLOG"; }
-get_pga() { as_pg "$CLI" archive-get --repo "$WORK/pga" --server bench "$1" "$WORK/get/RECOVERYXLOG"; }
-measure "cp" get_cp
-[ $HAVE_PGBR = 1 ] && measure "pgbackrest archive-get" get_pgbr
-measure "pgarchivist-cli archive-get" get_pga
+measure "cp" get-cp
+[ $HAVE_PGBR = 1 ] && measure "pgbackrest archive-get" get-pgbr
+measure "pgarchivist-cli archive-get" get-pga
 
 ratio() { echo "scale=2; ${T[$1]} / ${T[$2]}" | bc -l; }
 echo "Ratios (time of the other tool / time of pgarchivist; > 1 means pgarchivist is faster):"
