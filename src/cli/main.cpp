@@ -11,8 +11,12 @@ using namespace pga::cli;
 namespace {
 
 const Command kCommands[] = {
+    {"archive-get", "Restore one WAL file (restore_command)", runArchiveGet},
+    {"archive-push", "Archive one WAL file (archive_command)", runArchivePush},
     {"check", "Audit the archive configuration and say what to fix", runCheck},
     {"connect", "Connect to a server and print what it is", runConnect},
+    {"info", "Show servers, archived WAL, gaps and the recoverable window", runInfo},
+    {"repo-init", "Create an empty repository", runRepoInit},
     {"sandbox", "Create, start, stop or destroy a local sandbox server", runSandbox},
     {"version", "Print the version", runVersion},
 };

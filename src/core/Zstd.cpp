@@ -56,3 +56,64 @@ Result<QByteArray> decompress(const QByteArray &frame, size_t maxSize)
 }
 
 } // namespace pga::zstd
+
+namespace pga::zstd {
+
+QByteArray compressWith(const char *data, size_t size, int level, int workers)
+{
+    ZSTD_CCtx *ctx = ZSTD_createCCtx();
+    if (!ctx)
+        return {};
+    ZSTD_CCtx_setParameter(ctx, ZSTD_c_compressionLevel, level);
+    ZSTD_CCtx_setParameter(ctx, ZSTD_c_checksumFlag, 0);
+    if (workers > 0)
+        ZSTD_CCtx_setParameter(ctx, ZSTD_c_nbWorkers, workers);  // ignored when libzstd lacks threads
+    QByteArray out(qsizetype(ZSTD_compressBound(size)), Qt::Uninitialized);
+    const size_t n = ZSTD_compress2(ctx, out.data(), size_t(out.size()), data, size);
+    ZSTD_freeCCtx(ctx);
+    if (ZSTD_isError(n))
+        return {};
+    out.truncate(qsizetype(n));
+    return out;
+}
+
+} // namespace pga::zstd
+
+namespace pga::zstd {
+
+size_t bound(size_t size) { return ZSTD_compressBound(size); }
+
+size_t compressInto(const char *data, size_t size, char *out, size_t outCapacity, int level, int workers)
+{
+    ZSTD_CCtx *ctx = ZSTD_createCCtx();
+    if (!ctx)
+        return 0;
+    ZSTD_CCtx_setParameter(ctx, ZSTD_c_compressionLevel, level);
+    if (workers > 0)
+        ZSTD_CCtx_setParameter(ctx, ZSTD_c_nbWorkers, workers);  // one frame either way
+    const size_t n = ZSTD_compress2(ctx, out, outCapacity, data, size);
+    ZSTD_freeCCtx(ctx);
+    return ZSTD_isError(n) ? 0 : n;
+}
+
+Status decompressInto(const char *frame, size_t frameSize, char *out, size_t expected)
+{
+    const unsigned long long declared = ZSTD_getFrameContentSize(frame, frameSize);
+    if (declared == ZSTD_CONTENTSIZE_ERROR)
+        return Error(Error::Code::Corrupt, QStringLiteral("The compressed data is not a zstd frame."));
+    if (declared != ZSTD_CONTENTSIZE_UNKNOWN && declared != expected)
+        return Error(Error::Code::Corrupt, QStringLiteral("The compressed data has the wrong size (%1 bytes, expected %2).")
+                                               .arg(declared)
+                                               .arg(expected));
+    ZSTD_DCtx *ctx = ZSTD_createDCtx();
+    if (!ctx)
+        return Error(Error::Code::Internal, QStringLiteral("Out of memory."));
+    const size_t n = ZSTD_decompressDCtx(ctx, out, expected, frame, frameSize);
+    ZSTD_freeDCtx(ctx);
+    if (ZSTD_isError(n) || n != expected)
+        return Error(Error::Code::Corrupt, QStringLiteral("The compressed data is damaged."),
+                     ZSTD_isError(n) ? QString::fromLatin1(ZSTD_getErrorName(n)) : QStringLiteral("short"));
+    return {};
+}
+
+} // namespace pga::zstd

@@ -13,3 +13,16 @@ inline QByteArray compress(const QByteArray &data, int level = 3) { return compr
 Result<QByteArray> decompress(const QByteArray &frame, size_t maxSize = size_t(1) << 30);
 
 } // namespace pga::zstd
+
+namespace pga::zstd {
+// Compression with `workers` extra threads (0: in the calling thread); returns an empty array on failure.
+QByteArray compressWith(const char *data, size_t size, int level, int workers);
+} // namespace pga::zstd
+
+namespace pga::zstd {
+// Compresses into out (capacity at least bound(size)); returns the compressed size, 0 on failure.
+size_t bound(size_t size);
+size_t compressInto(const char *data, size_t size, char *out, size_t outCapacity, int level, int workers = 0);
+// Decompresses a single frame whose decompressed size must be exactly `expected` bytes into out.
+Status decompressInto(const char *frame, size_t frameSize, char *out, size_t expected);
+} // namespace pga::zstd

@@ -73,6 +73,11 @@ Status makeDirectoryDurably(const QString &dir)
 
 Status writeFileDurably(const QString &path, const QByteArray &data, Publish mode)
 {
+    return writeFileDurably(path, {QByteArrayView(data)}, mode);
+}
+
+Status writeFileDurably(const QString &path, std::initializer_list<QByteArrayView> parts, Publish mode)
+{
     const QString tmp = tempNameFor(path);
     const QByteArray tmpC = encode(tmp);
     const int fd = ::open(tmpC.constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
@@ -83,17 +88,19 @@ Status writeFileDurably(const QString &path, const QByteArray &data, Publish mod
         ::unlink(tmpC.constData());
         return ioError(what, path, e);
     };
-    const char *p = data.constData();
-    qint64 left = data.size();
-    while (left > 0) {
-        const ssize_t n = ::write(fd, p, size_t(left));
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return failAndClean(QStringLiteral("Writing"), errno);
+    for (const QByteArrayView &part : parts) {
+        const char *p = part.data();
+        qint64 left = part.size();
+        while (left > 0) {
+            const ssize_t n = ::write(fd, p, size_t(left));
+            if (n < 0) {
+                if (errno == EINTR)
+                    continue;
+                return failAndClean(QStringLiteral("Writing"), errno);
+            }
+            p += n;
+            left -= n;
         }
-        p += n;
-        left -= n;
     }
     if (::fsync(fd) != 0)
         return failAndClean(QStringLiteral("Syncing"), errno);

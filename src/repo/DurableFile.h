@@ -3,6 +3,9 @@
 #include "core/Result.h"
 
 #include <QByteArray>
+#include <QByteArrayView>
+
+#include <initializer_list>
 #include <QString>
 
 namespace pga::repo {
@@ -16,6 +19,8 @@ enum class Publish {
 // temporary name in the same directory, write, fsync, publish (rename or link), fsync the directory.
 // ENOSPC/EDQUOT/EFBIG map to Error::Code::DiskFull. On any failure nothing new is visible.
 Status writeFileDurably(const QString &path, const QByteArray &data, Publish mode = Publish::Replace);
+// The same for a file made of several pieces (header and body), written without joining them first.
+Status writeFileDurably(const QString &path, std::initializer_list<QByteArrayView> parts, Publish mode = Publish::Replace);
 
 // fsync a directory so that a rename or link inside it survives a crash.
 Status syncDirectory(const QString &dir);

@@ -1,0 +1,110 @@
+#include "Command.h"
+#include "Commands.h"
+#include "core/WalParser.h"
+#include "engine/RepoInfo.h"
+#include "repo/Repository.h"
+
+#include <QJsonArray>
+
+namespace pga::cli {
+
+QString optionOrEnv(const QCommandLineParser &p, const QString &option, const char *env);
+
+// `pgarchivist-cli repo-init --repo DIR`
+int runRepoInit(const QStringList &args)
+{
+    CommandParser p(QStringLiteral("repo-init"), QStringLiteral("Create an empty repository (format %1).").arg(repo::Repository::kFormat));
+    p.addOption({QStringLiteral("repo"), QStringLiteral("Repository directory (default: $PGARCHIVIST_REPO)."), QStringLiteral("DIR")});
+    int code = 0;
+    if (!p.parseOrExit(args, &code))
+        return code;
+    const QString dir = optionOrEnv(p, QStringLiteral("repo"), "PGARCHIVIST_REPO");
+    if (dir.isEmpty() || !p.positionalArguments().isEmpty()) {
+        printError(QStringLiteral("repo-init needs --repo DIR (or PGARCHIVIST_REPO) and nothing else."));
+        return ExitUsage;
+    }
+    auto r = repo::Repository::init(dir);
+    if (!r) {
+        printError(r.error());
+        return ExitFailure;
+    }
+    out() << "Created repository " << r->root() << " (format " << repo::Repository::kFormat << ").\n";
+    out().flush();
+    return ExitOk;
+}
+
+namespace {
+
+QString humanBytes(qint64 b)
+{
+    return QLocale::c().formattedDataSize(b, 1, QLocale::DataSizeTraditionalFormat);
+}
+
+void printHuman(const engine::ServerArchiveSummary &s)
+{
+    out() << "Server " << s.name << ": system identifier " << s.systemIdentifier << ", PostgreSQL "
+          << (s.pgVersionNum ? QString::number(s.pgVersionNum / 10000) : QStringLiteral("?")) << ", " << s.backups.size()
+          << " base backup(s)\n";
+    if (s.timelines.isEmpty())
+        out() << "  no WAL archived yet\n";
+    for (const TimelineSummary &t : s.timelines) {
+        out() << "  timeline " << t.timeline << ": " << t.firstSegment << " .. " << t.lastSegment << " (" << t.segmentCount
+              << " segments, " << humanBytes(t.bytes) << " stored as " << humanBytes(t.storedBytes) << ")\n";
+        out() << "    last arrival: " << t.lastArrivalUtc.toString(Qt::ISODateWithMs) << " (" << t.lastArrivedSegment << ")\n";
+        if (t.firstXactTimeUs)
+            out() << "    transactions from " << wal::timeFromUs(*t.firstXactTimeUs).toString(Qt::ISODateWithMs) << " to "
+                  << wal::timeFromUs(*t.lastXactTimeUs).toString(Qt::ISODateWithMs) << '\n';
+        if (t.gaps.isEmpty())
+            out() << "    gaps: none\n";
+        for (const SegmentGap &g : t.gaps)
+            out() << "    gap: " << g.firstName << " .. " << g.lastName << " (" << g.count() << " missing)\n";
+        if (!t.window)
+            out() << "    recoverable window: none (no base backup yet)\n";
+        else
+            out() << "    recoverable window: " << t.window->fromTimeUtc.toString(Qt::ISODateWithMs) << " ("
+                  << t.window->fromLsn.toString() << ") to " << t.window->toTimeUtc.toString(Qt::ISODateWithMs) << " ("
+                  << t.window->toLsn.toString() << ")\n";
+    }
+}
+
+} // namespace
+
+// `pgarchivist-cli info --repo DIR [--server NAME] [--json]`
+int runInfo(const QStringList &args)
+{
+    CommandParser p(QStringLiteral("info"), QStringLiteral("Show what the repository holds: servers, archived WAL per "
+                                                           "timeline, gaps and the recoverable window."));
+    p.addOption({QStringLiteral("repo"), QStringLiteral("Repository directory (default: $PGARCHIVIST_REPO)."), QStringLiteral("DIR")});
+    p.addOption({QStringLiteral("server"), QStringLiteral("Only this server (default: $PGARCHIVIST_SERVER, else all)."),
+                 QStringLiteral("NAME")});
+    p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
+    int code = 0;
+    if (!p.parseOrExit(args, &code))
+        return code;
+    const QString dir = optionOrEnv(p, QStringLiteral("repo"), "PGARCHIVIST_REPO");
+    if (dir.isEmpty()) {
+        printError(QStringLiteral("info needs --repo DIR (or PGARCHIVIST_REPO)."));
+        return ExitUsage;
+    }
+    auto r = engine::archiveSummary(dir, optionOrEnv(p, QStringLiteral("server"), "PGARCHIVIST_SERVER"));
+    if (!r) {
+        printError(r.error());
+        return ExitFailure;
+    }
+    if (p.isSet(QStringLiteral("json"))) {
+        QJsonArray servers;
+        for (const auto &s : *r)
+            servers.append(engine::toJson(s));
+        printJson({{QStringLiteral("repo"), dir}, {QStringLiteral("format"), repo::Repository::kFormat},
+                   {QStringLiteral("servers"), servers}});
+        return ExitOk;
+    }
+    if (r->isEmpty())
+        out() << "The repository holds no servers yet.\n";
+    for (const auto &s : *r)
+        printHuman(s);
+    out().flush();
+    return ExitOk;
+}
+
+} // namespace pga::cli

@@ -1,0 +1,202 @@
+#include "ArchiveGet.h"
+
+#include "core/Buffer.h"
+#include "core/WalName.h"
+#include "repo/DurableFile.h"
+#include "repo/WalArchive.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+
+#include <cerrno>
+#include <cstdio>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace pga::engine {
+
+namespace {
+
+// DEST is written under a temporary name and renamed, without fsync: PostgreSQL fsyncs what it keeps.
+Status writeAtomically(const QString &path, const Buffer &data)
+{
+    const QString tmp = QFileInfo(path).absolutePath() + QStringLiteral("/.") + QFileInfo(path).fileName()
+                        + QStringLiteral(".pga-tmp.%1").arg(::getpid());
+    const QByteArray tmpC = QFile::encodeName(tmp);
+    const int fd = ::open(tmpC.constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return repo::ioError(QStringLiteral("Creating"), tmp, errno);
+    const char *p = data.data();
+    size_t left = data.size();
+    while (left > 0) {
+        const ssize_t n = ::write(fd, p, left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            const int e = n < 0 ? errno : EIO;
+            ::close(fd);
+            ::unlink(tmpC.constData());
+            return repo::ioError(QStringLiteral("Writing"), path, e);
+        }
+        p += n;
+        left -= size_t(n);
+    }
+    if (::close(fd) != 0 || ::rename(tmpC.constData(), QFile::encodeName(path).constData()) != 0) {
+        const int e = errno;
+        ::unlink(tmpC.constData());
+        return repo::ioError(QStringLiteral("Writing"), path, e);
+    }
+    return {};
+}
+
+// Spooled copies carry the first 16 hex digits of their SHA-256 in the name: a copy is used only for
+// the archived file it was made from (the worker verified it in full and fsynced it).
+QString spoolPath(const QString &spool, const repo::WalFileMeta &m)
+{
+    return spool + QLatin1Char('/') + m.name + QLatin1Char('.') + m.sha256.left(16);
+}
+
+bool workerRunning(const QString &spool)
+{
+    const int fd = ::open(QFile::encodeName(spool + QStringLiteral("/.lock")).constData(), O_RDWR | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    const bool busy = ::flock(fd, LOCK_EX | LOCK_NB) != 0;
+    ::close(fd);
+    return busy;
+}
+
+} // namespace
+
+QString ArchiveGet::defaultSpoolDir(const QString &destPath)
+{
+    return QFileInfo(destPath).absolutePath() + QStringLiteral("/.pgarchivist-prefetch");
+}
+
+Result<ArchiveGetResult> ArchiveGet::run(ProgressSink &progress, const CancelToken &)
+{
+    if (Status s = repo::Repository::validateServerName(m_options.server); !s)
+        return s.error();
+    const auto name = WalName::parse(m_options.walName);
+    if (!name)
+        return Error(Error::Code::InvalidArgument,
+                     QStringLiteral("%1 is not a WAL file name. Pass %f from restore_command.").arg(m_options.walName));
+    if (m_options.destPath.isEmpty())
+        return Error(Error::Code::InvalidArgument, QStringLiteral("No destination given. Pass %p from restore_command."));
+    auto repo = repo::Repository::open(m_options.repoDir);
+    if (!repo)  // a missing repository is not "file not found": recovery must not end early because of it
+        return repo.error().code == Error::Code::NotFound ? Error(Error::Code::Io, repo.error().message, repo.error().detail)
+                                                          : repo.error();
+    repo::WalArchive archive(*repo, m_options.server);
+    const QString spool = m_options.spoolDir.isEmpty() ? defaultSpoolDir(m_options.destPath) : m_options.spoolDir;
+    QElapsedTimer tm;
+    tm.start();
+    static const bool timing = qEnvironmentVariableIsSet("PGA_DEBUG_TIMING");
+    auto lap = [&](const char *what) {
+        if (timing)
+            std::fprintf(stderr, "%s %lld us\n", what, (long long)tm.nsecsElapsed() / 1000);
+    };
+
+    auto meta = archive.meta(*name);
+    if (!meta)
+        return meta.error();
+    ArchiveGetResult result;
+    result.size = meta->size;
+    const QString spooled = spoolPath(spool, *meta);
+    struct stat st {};
+    if (::stat(QFile::encodeName(spooled).constData(), &st) == 0 && st.st_size == meta->size
+        && ::rename(QFile::encodeName(spooled).constData(), QFile::encodeName(m_options.destPath).constData()) == 0) {
+        result.fromSpool = true;
+        lap("spool");
+    } else {
+        auto data = archive.fetch(*name);
+        if (!data)
+            return data.error();
+        lap("fetch");
+        if (Status s = writeAtomically(m_options.destPath, *data); !s)
+            return s.error();
+        lap("write");
+    }
+
+    // Start the prefetch worker unless the next segment is spooled already or a worker is at it.
+    if (m_options.prefetch > 0 && !m_options.workerProgram.isEmpty() && name->kind == WalName::Kind::Segment) {
+        const quint64 segSize = meta->segmentSize ? meta->segmentSize : (16u << 20);
+        const auto next = WalName::parse(WalName::segmentName(name->timeline, name->segNo(segSize) + 1, segSize));
+        auto nextMeta = archive.meta(*next);
+        if (nextMeta && !QFileInfo::exists(spoolPath(spool, *nextMeta)) && !workerRunning(spool)) {
+            QProcess p;
+            p.setProgram(m_options.workerProgram);
+            p.setArguments({QStringLiteral("archive-get"), QStringLiteral("--repo"), repo->root(), QStringLiteral("--server"),
+                            m_options.server, QStringLiteral("--prefetch"), QString::number(m_options.prefetch),
+                            QStringLiteral("--prefetch-worker"), m_options.walName, spool});
+            p.setStandardInputFile(QProcess::nullDevice());
+            p.setStandardOutputFile(QProcess::nullDevice());
+            p.setStandardErrorFile(QProcess::nullDevice());
+            result.prefetchStarted = p.startDetached();
+            if (!result.prefetchStarted)
+                progress.log(ProgressSink::Level::Debug, QStringLiteral("prefetch worker did not start"));
+        }
+        lap("prefetch");
+    }
+    return result;
+}
+
+Status ArchiveGet::prefetch(const QString &repoDir, const QString &server, const QString &walName,
+                            const QString &spoolDir, int count, const CancelToken &cancel)
+{
+    const auto name = WalName::parse(walName);
+    if (!name || name->kind != WalName::Kind::Segment)
+        return {};
+    auto repo = repo::Repository::open(repoDir);
+    if (!repo)
+        return repo.error();
+    if (!QDir().mkpath(spoolDir))
+        return Error(Error::Code::Io, QStringLiteral("Cannot create the prefetch spool %1.").arg(spoolDir));
+    const QString lockPath = spoolDir + QStringLiteral("/.lock");
+    const int fd = ::open(QFile::encodeName(lockPath).constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return repo::ioError(QStringLiteral("Opening"), lockPath, errno);
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        ::close(fd);
+        return {};  // another worker is at it
+    }
+    repo::WalArchive archive(*repo, server);
+    QDir spool(spoolDir);
+    // Segments up to the one just restored are no longer needed, nor are other timelines' or temporaries
+    // of a killed worker (we hold the lock: no other worker is writing).
+    for (const QString &f : spool.entryList(QDir::Files | QDir::Hidden)) {
+        if (f == QLatin1String(".lock"))
+            continue;
+        const auto wn = WalName::parse(f.left(24));
+        if (!wn || f.startsWith(QLatin1Char('.')) || f.left(24) <= name->name || wn->timeline != name->timeline)
+            spool.remove(f);
+    }
+    auto meta = archive.meta(*name);
+    const quint64 segSize = meta && meta->segmentSize ? meta->segmentSize : (16u << 20);
+    Status status;
+    for (int i = 1; i <= count && !cancel.isCancelled(); ++i) {
+        const auto next = WalName::parse(WalName::segmentName(name->timeline, name->segNo(segSize) + quint64(i), segSize));
+        repo::WalFileMeta m;
+        auto nextMeta = archive.meta(*next);
+        if (!nextMeta)
+            break;  // not archived (yet)
+        if (QFileInfo::exists(spoolPath(spoolDir, *nextMeta)))
+            continue;
+        auto data = archive.fetch(*next, &m);
+        if (!data)
+            break;  // damaged: archive-get reports that when PostgreSQL asks for it
+        // fsynced, so that a spooled copy is whole even after a crash of the host.
+        status = repo::writeFileDurably(spoolPath(spoolDir, m), {QByteArrayView(data->data(), qsizetype(data->size()))});
+        if (!status)
+            break;
+    }
+    ::close(fd);
+    return status;
+}
+
+} // namespace pga::engine

@@ -1,0 +1,168 @@
+#include "ArchivePush.h"
+
+#include "core/Buffer.h"
+#include "core/Sha256.h"
+#include "core/WalName.h"
+#include "core/WalParser.h"
+#include "repo/DurableFile.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <cstdio>
+
+#include <future>
+#include <vector>
+
+namespace pga::engine {
+
+namespace {
+
+QString kindName(WalName::Kind k)
+{
+    switch (k) {
+    case WalName::Kind::Segment: return QStringLiteral("segment");
+    case WalName::Kind::Partial: return QStringLiteral("partial");
+    case WalName::Kind::History: return QStringLiteral("history");
+    case WalName::Kind::Backup: return QStringLiteral("backup");
+    }
+    return {};
+}
+
+} // namespace
+
+Result<ArchivePushResult> ArchivePush::pushOne(repo::Repository &repo, const QString &server, const QString &path,
+                                                int level)
+{
+    const QString fileName = QFileInfo(path).fileName();
+    const auto name = WalName::parse(fileName);
+    if (!name)
+        return Error(Error::Code::InvalidArgument,
+                     QStringLiteral("%1 is not a WAL file name PostgreSQL archives (segment, .partial, .history or "
+                                    ".backup). Pass %p from archive_command.")
+                         .arg(fileName));
+    QElapsedTimer tm;
+    tm.start();
+    static const bool timing = qEnvironmentVariableIsSet("PGA_DEBUG_TIMING");
+    auto lap = [&](const char *what) {
+        if (timing)
+            std::fprintf(stderr, "%s %lld us\n", what, (long long)tm.nsecsElapsed() / 1000);
+    };
+    auto data = MappedFile::open(path);
+    if (!data)
+        return data.error();
+    lap("read");
+
+    repo::WalFileMeta meta;
+    meta.name = fileName;
+    meta.kind = kindName(name->kind);
+    meta.timeline = name->timeline;
+    if (name->kind == WalName::Kind::Segment || name->kind == WalName::Kind::Partial) {
+        auto scan = wal::scanSegment(data->data(), data->size());
+        if (!scan)
+            return Error(Error::Code::Corrupt, QStringLiteral("Refused %1: %2").arg(path, scan.error().message));
+        lap("parse");
+        const wal::SegmentHeader &h = scan->header;
+        if (h.timeline != name->timeline || name->segNo(h.segmentSize) != h.pageAddress.value() / h.segmentSize)
+            return Error(Error::Code::Corrupt,
+                         QStringLiteral("Refused %1: its header says it is segment %2 of timeline %3, not what its name "
+                                        "says. The file was renamed or is damaged.")
+                             .arg(path, h.pageAddress.toString())
+                             .arg(h.timeline));
+        if (name->kind == WalName::Kind::Segment && data->size() != size_t(h.segmentSize))
+            return Error(Error::Code::Corrupt, QStringLiteral("Refused %1: it has %2 bytes, but this cluster's segments have %3.")
+                                                   .arg(path)
+                                                   .arg(data->size())
+                                                   .arg(h.segmentSize));
+        auto rec = repo.ensureServer(server, h.systemIdentifier, h.pgVersionNum);
+        if (!rec)
+            return rec.error();
+        meta.systemIdentifier = h.systemIdentifier;
+        meta.pgVersionNum = h.pgVersionNum;
+        meta.segmentSize = h.segmentSize;
+        meta.startLsn = scan->startLsn;
+        meta.endLsn = scan->endLsn;
+        meta.walSwitch = scan->walSwitch;
+        meta.commits = scan->commits;
+        meta.aborts = scan->aborts;
+        meta.firstXactTimeUs = scan->firstXactTimeUs;
+        meta.lastXactTimeUs = scan->lastXactTimeUs;
+    } else if (auto rec = repo.server(server); !rec && rec.error().code != Error::Code::NotFound) {
+        return rec.error();  // history and backup files carry no system identifier; only check the name is usable
+    }
+
+    lap("scan");
+    repo::WalArchive archive(repo, server);
+    ArchivePushResult result;
+    result.name = fileName;
+    result.size = qint64(data->size());
+    // Fast path for a retry or a file pushed ahead: same size recorded, same checksum, nothing to write.
+    if (auto existing = archive.meta(*name); existing && existing->size == qint64(data->size())) {
+        if (Sha256::hexOf(data->view()) == existing->sha256) {
+            result.outcome = repo::WalArchive::Stored::AlreadyArchived;
+            result.storedSize = existing->storedSize;
+            return result;
+        }
+    }
+    meta.arrivedUtc = QDateTime::currentDateTimeUtc();
+    const repo::WalArchive::Encoded encoded = repo::WalArchive::encode(data->data(), data->size(), meta, level);
+    lap("encode");
+    if (!encoded.ok())
+        return Error(Error::Code::Internal, QStringLiteral("Compressing %1 failed.").arg(path));
+    auto stored = archive.store(*name, encoded, meta);
+    if (!stored)
+        return stored.error();
+    lap("store");
+    result.outcome = *stored;
+    result.storedSize = encoded.size();
+    return result;
+}
+
+Result<ArchivePushResult> ArchivePush::run(ProgressSink &progress, const CancelToken &cancel)
+{
+    if (Status s = repo::Repository::validateServerName(m_options.server); !s)
+        return s.error();
+    auto repo = repo::Repository::open(m_options.repoDir);
+    if (!repo)
+        return repo.error();
+
+    // Push-ahead: the next segments PostgreSQL has marked ready, compressed in parallel with this one.
+    std::vector<std::future<Result<ArchivePushResult>>> ahead;
+    const QFileInfo self(m_options.walPath);
+    if (m_options.pushAhead > 0 && WalName::parse(self.fileName())) {
+        const QDir status(self.absolutePath() + QStringLiteral("/archive_status"));
+        const QStringList ready = status.entryList({QStringLiteral("*.ready")}, QDir::Files, QDir::Name);
+        for (const QString &r : ready) {
+            const QString n = r.chopped(6);
+            const auto wn = WalName::parse(n);
+            if (!wn || wn->kind != WalName::Kind::Segment || n <= self.fileName())
+                continue;
+            if (int(ahead.size()) >= m_options.pushAhead)
+                break;
+            const QString p = self.absolutePath() + QLatin1Char('/') + n;
+            repo::Repository r2 = *repo;
+            const QString server = m_options.server;
+            const int level = m_options.compressionLevel;
+            ahead.push_back(std::async(std::launch::async, [r2, server, p, level]() mutable {
+                return pushOne(r2, server, p, level);
+            }));
+        }
+    }
+    auto result = pushOne(*repo, m_options.server, m_options.walPath, m_options.compressionLevel);
+    int pushedAhead = 0;
+    for (auto &f : ahead) {
+        auto r = f.get();  // a failure here is not ours to report: PostgreSQL will push that file itself
+        if (r && r->outcome == repo::WalArchive::Stored::New)
+            ++pushedAhead;
+        else if (!r)
+            progress.log(ProgressSink::Level::Debug, QStringLiteral("push-ahead: ") + r.error().toString());
+    }
+    if (!result)
+        return result;
+    result->pushedAhead = pushedAhead;
+    (void)cancel;
+    progress.progress(1, 1);
+    return result;
+}
+
+} // namespace pga::engine

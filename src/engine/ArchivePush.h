@@ -1,0 +1,46 @@
+#pragma once
+
+#include "core/CancelToken.h"
+#include "core/ProgressSink.h"
+#include "core/Result.h"
+#include "repo/WalArchive.h"
+
+#include <QString>
+
+namespace pga::engine {
+
+struct ArchivePushOptions {
+    QString repoDir;
+    QString server;
+    QString walPath;           // %p: a segment, .partial, .history or .backup file
+    int compressionLevel = 1;  // zstd level; 1 keeps a 16 MiB segment well under 25 ms
+    // Also push up to this many segments that PostgreSQL has marked ready (pg_wal/archive_status/*.ready)
+    // after this one, in parallel; PostgreSQL's own calls for them then only verify. 0: off.
+    int pushAhead = 0;
+};
+
+struct ArchivePushResult {
+    QString name;
+    repo::WalArchive::Stored outcome = repo::WalArchive::Stored::New;
+    qint64 size = 0;
+    qint64 storedSize = 0;
+    int pushedAhead = 0;
+};
+
+// archive_command: stores one WAL file durably (exit 0 only after the file and its directory are fsynced).
+// Refuses WAL from another cluster than the one recorded for the server name (the first push records it),
+// and different content under an existing name (possible split brain).
+class ArchivePush {
+public:
+    explicit ArchivePush(ArchivePushOptions options) : m_options(std::move(options)) {}
+    Result<ArchivePushResult> run(ProgressSink &progress, const CancelToken &cancel);
+
+    // One file, without push-ahead (used for the file itself and for each file pushed ahead).
+    static Result<ArchivePushResult> pushOne(repo::Repository &repo, const QString &server, const QString &path,
+                                             int level);
+
+private:
+    ArchivePushOptions m_options;
+};
+
+} // namespace pga::engine

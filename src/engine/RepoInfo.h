@@ -1,0 +1,31 @@
+#pragma once
+
+#include "core/ArchiveSummary.h"
+#include "core/Result.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+namespace pga::engine {
+
+// What the repository holds for one server: identity, and per timeline the archived range, gaps and
+// the recoverable window. This is the API the GUI's overview and the CLI's `info` share.
+struct ServerArchiveSummary {
+    QString name;
+    quint64 systemIdentifier = 0;
+    int pgVersionNum = 0;
+    quint32 segmentSize = 0;
+    QStringList historyFiles;
+    int backupFiles = 0;             // PostgreSQL backup history files (.backup) in the archive
+    QList<BackupPoint> backups;      // base backups in the repository (servers/NAME/backups)
+    QList<TimelineSummary> timelines;
+};
+
+// All servers (server empty) or one (NotFound when the repository has no such server).
+Result<QList<ServerArchiveSummary>> archiveSummary(const QString &repoDir, const QString &server = {});
+
+QJsonObject toJson(const ServerArchiveSummary &s);
+QJsonObject toJson(const TimelineSummary &t);
+
+} // namespace pga::engine
