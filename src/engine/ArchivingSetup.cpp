@@ -1,5 +1,7 @@
 #include "ArchivingSetup.h"
 
+#include "core/AuditRules.h"
+
 #include <QRegularExpression>
 #include <QThread>
 
@@ -14,13 +16,6 @@ QString shellQuote(const QString &s)
         return s;
     QString q = s;
     q.replace(QLatin1Char('\''), QStringLiteral("'\\''"));
-    return QLatin1Char('\'') + q + QLatin1Char('\'');
-}
-
-QString sqlLiteral(const QString &s)
-{
-    QString q = s;
-    q.replace(QLatin1Char('\''), QStringLiteral("''"));
     return QLatin1Char('\'') + q + QLatin1Char('\'');
 }
 
@@ -55,7 +50,7 @@ Result<ArchivingPlan> planArchiving(pg::Connection &conn, const QString &cliPath
     if (!r->value(0, 3).isEmpty())  // archive_library wins over archive_command
         plan.statements << QStringLiteral("ALTER SYSTEM SET archive_library = ''");
     if (r->value(0, 2) != plan.archiveCommand)
-        plan.statements << QStringLiteral("ALTER SYSTEM SET archive_command = %1").arg(sqlLiteral(plan.archiveCommand));
+        plan.statements << QStringLiteral("ALTER SYSTEM SET archive_command = %1").arg(audit::sqlLiteral(plan.archiveCommand));
     return plan;
 }
 
