@@ -188,6 +188,17 @@ private slots:
             if (i % 3 == 2)
                 QDir(tlDir).removeRecursively();
         }
+        // A write failure (file size limit: EFBIG, like a full disk): non-zero, clear, nothing left behind.
+        QDir(tlDir).removeRecursively();
+        QProcess limited;
+        limited.start(QStringLiteral("bash"), {QStringLiteral("-c"), QStringLiteral("ulimit -f 64; exec \"$0\" archive-push \"$1\""), m_cli, segA});
+        QVERIFY(limited.waitForFinished(60000));
+        QCOMPARE(limited.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(limited.exitCode(), 1);
+        const QByteArray limitedErr = limited.readAllStandardError();
+        QVERIFY2(limitedErr.contains("disk is full"), limitedErr.constData());
+        QVERIFY(QDir(tlDir).entryList(QDir::Files | QDir::Hidden).isEmpty());
+
         Run r = cli({QStringLiteral("archive-push"), segA});
         QVERIFY2(r.code == 0, r.err.constData());
         QCOMPARE(QDir(tlDir).entryList(QDir::Files | QDir::Hidden), QStringList{name + QStringLiteral(".zst")});
