@@ -92,6 +92,7 @@ for s in "\${SEGS[@]}"; do
     cpsync) test ! -f \$W/cpsync/\$s && cp \$W/src/\$s \$W/cpsync/\$s && sync \$W/cpsync/\$s \$W/cpsync ;;
     pgbr) pgbackrest --config=\$CONF --stanza=bench archive-push \$W/src/\$s ;;
     pga) \$CLI archive-push --repo \$W/pga --server bench \$W/src/\$s ;;
+    pga-ahead) \$CLI archive-push --repo \$W/pga-ahead --server bench --push-ahead 4 \$W/src/\$s ;;
     get-cp) cp \$W/src/\$s \$W/get/RECOVERYXLOG ;;
     get-pgbr) pgbackrest --config=\$CONF --stanza=bench archive-get \$s \$W/get/RECOVERYXLOG ;;
     get-pga) \$CLI archive-get --repo \$W/pga --server bench \$s \$W/get/RECOVERYXLOG ;;
@@ -118,6 +119,12 @@ measure "cp + fsync" cpsync
 rm -rf "$WORK/cpsync"
 [ $HAVE_PGBR = 1 ] && measure "pgbackrest archive-push (zst)" pgbr
 measure "pgarchivist-cli archive-push" pga
+# As at a high WAL rate: every segment marked ready, so each call also pushes the next ones in parallel.
+as_pg mkdir -p "$WORK/src/archive_status"
+for s in "${SEGS[@]}"; do as_pg touch "$WORK/src/archive_status/$s.ready"; done
+as_pg "$CLI" repo-init --repo "$WORK/pga-ahead" >/dev/null
+measure "pgarchivist-cli push --push-ahead 4" pga-ahead
+rm -rf "$WORK/pga-ahead" "$WORK/src/archive_status"
 echo "  repository sizes: pgarchivist $(du -sh "$WORK/pga" | cut -f1)$([ $HAVE_PGBR = 1 ] && echo ", pgbackrest $(du -sh "$WORK/pgbr" | cut -f1)")"
 
 echo "archive-get (one process per segment, as restore_command):"
@@ -162,6 +169,7 @@ echo "Ratios (time of the other tool / time of pgarchivist; > 1 means pgarchivis
 echo "  push vs test ! -f && cp:     $(ratio 'test ! -f && cp' 'pgarchivist-cli archive-push')"
 echo "  push vs cp + fsync:          $(ratio 'cp + fsync' 'pgarchivist-cli archive-push')"
 [ $HAVE_PGBR = 1 ] && echo "  push vs pgbackrest (zst):    $(ratio 'pgbackrest archive-push (zst)' 'pgarchivist-cli archive-push')   (target >= 2.4)"
+[ $HAVE_PGBR = 1 ] && echo "  push-ahead vs pgbackrest:    $(ratio 'pgbackrest archive-push (zst)' 'pgarchivist-cli push --push-ahead 4')"
 echo "  get  vs cp:                  $(ratio 'cp' 'pgarchivist-cli archive-get')   (target >= 1.0)"
 [ $HAVE_PGBR = 1 ] && echo "  get  vs pgbackrest:          $(ratio 'pgbackrest archive-get' 'pgarchivist-cli archive-get')"
 echo "  replay vs cp:                $(ratio 'replay with cp' 'replay with pgarchivist-cli archive-get')   (target >= 1.0)"
