@@ -6,8 +6,9 @@
 # segments per second and ratios. A measurement, not a test: it never fails on speed.
 #   bench/wal-push.sh BUILD_DIR        (BENCH_WAL_SEGMENTS=N, default 100; PG_BIN to pick PostgreSQL)
 set -euo pipefail
-BUILD=${1:?usage: bench/wal-push.sh BUILD_DIR}
-CLI=${PGA_CLI:-$BUILD/src/cli/pgarchivist-cli}
+BUILD=$(cd "${1:?usage: bench/wal-push.sh BUILD_DIR}" && pwd)
+# Absolute: PostgreSQL runs restore_command in its data directory.
+CLI=$(realpath "${PGA_CLI:-$BUILD/src/cli/pgarchivist-cli}")
 N=${BENCH_WAL_SEGMENTS:-100}
 PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}
 RUNAS=()
