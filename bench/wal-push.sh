@@ -6,8 +6,9 @@
 # segments per second and ratios. A measurement, not a test: it never fails on speed.
 #   bench/wal-push.sh BUILD_DIR        (BENCH_WAL_SEGMENTS=N, default 100; PG_BIN to pick PostgreSQL)
 set -euo pipefail
-BUILD=${1:?usage: bench/wal-push.sh BUILD_DIR}
-CLI=${PGA_CLI:-$BUILD/src/cli/pgarchivist-cli}
+BUILD=$(cd "${1:?usage: bench/wal-push.sh BUILD_DIR}" && pwd)
+# Absolute: PostgreSQL runs restore_command in its data directory.
+CLI=$(realpath "${PGA_CLI:-$BUILD/src/cli/pgarchivist-cli}")
 N=${BENCH_WAL_SEGMENTS:-100}
 PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}
 RUNAS=()
@@ -40,6 +41,8 @@ CONF
 as_pg "$PG_BIN/pg_ctl" -D "$WORK/data" -l "$WORK/server.log" -w start >/dev/null
 nseg() { find "$WORK/src" -maxdepth 1 -name '0*' -size 16M | wc -l; }
 as_pg "$PG_BIN/pgbench" -h "$WORK" -p "$PORT" -i -s 20 -q postgres >/dev/null 2>&1
+# The base backup for the replay comparison: without WAL, so every segment comes through restore_command.
+as_pg "$PG_BIN/pg_basebackup" -h "$WORK" -p "$PORT" -D "$WORK/base" -X none -c fast >/dev/null 2>&1
 while [ "$(nseg)" -lt "$N" ]; do
   as_pg "$PG_BIN/pgbench" -h "$WORK" -p "$PORT" -c 2 -T 5 postgres >/dev/null 2>&1
   as_pg "$PG_BIN/psql" -h "$WORK" -p "$PORT" -qAtc 'select pg_switch_wal()' postgres >/dev/null
@@ -68,7 +71,7 @@ CONF
   as_pg pgbackrest --config="$WORK/pgbackrest.conf" --stanza=bench stanza-create >/dev/null || HAVE_PGBR=0
 fi
 as_pg "$PG_BIN/pg_ctl" -D "$WORK/data" -m fast stop >/dev/null
-mapfile -t SEGS < <(find "$WORK/src" -maxdepth 1 -name '0*' -size 16M -printf '%f\n' | sort | head -n "$N")
+mapfile -t SEGS < <(find "$WORK/src" -maxdepth 1 -name '0*' -size 16M -printf '%f\n' | sort)
 N=${#SEGS[@]}
 echo "Segments: $N x 16 MiB ($(du -sh "$WORK/src" | cut -f1) on disk); $(nproc) CPUs"
 sync
@@ -90,6 +93,7 @@ for s in "\${SEGS[@]}"; do
     cpsync) test ! -f \$W/cpsync/\$s && cp \$W/src/\$s \$W/cpsync/\$s && sync \$W/cpsync/\$s \$W/cpsync ;;
     pgbr) pgbackrest --config=\$CONF --stanza=bench archive-push \$W/src/\$s ;;
     pga) \$CLI archive-push --repo \$W/pga --server bench \$W/src/\$s ;;
+    pga-ahead) \$CLI archive-push --repo \$W/pga-ahead --server bench --push-ahead 4 \$W/src/\$s ;;
     get-cp) cp \$W/src/\$s \$W/get/RECOVERYXLOG ;;
     get-pgbr) pgbackrest --config=\$CONF --stanza=bench archive-get \$s \$W/get/RECOVERYXLOG ;;
     get-pga) \$CLI archive-get --repo \$W/pga --server bench \$s \$W/get/RECOVERYXLOG ;;
@@ -116,6 +120,12 @@ measure "cp + fsync" cpsync
 rm -rf "$WORK/cpsync"
 [ $HAVE_PGBR = 1 ] && measure "pgbackrest archive-push (zst)" pgbr
 measure "pgarchivist-cli archive-push" pga
+# As at a high WAL rate: every segment marked ready, so each call also pushes the next ones in parallel.
+as_pg mkdir -p "$WORK/src/archive_status"
+for s in "${SEGS[@]}"; do as_pg touch "$WORK/src/archive_status/$s.ready"; done
+as_pg "$CLI" repo-init --repo "$WORK/pga-ahead" >/dev/null
+measure "pgarchivist-cli push --push-ahead 4" pga-ahead
+rm -rf "$WORK/pga-ahead" "$WORK/src/archive_status"
 echo "  repository sizes: pgarchivist $(du -sh "$WORK/pga" | cut -f1)$([ $HAVE_PGBR = 1 ] && echo ", pgbackrest $(du -sh "$WORK/pgbr" | cut -f1)")"
 
 echo "archive-get (one process per segment, as restore_command):"
@@ -123,11 +133,46 @@ measure "cp" get-cp
 [ $HAVE_PGBR = 1 ] && measure "pgbackrest archive-get" get-pgbr
 measure "pgarchivist-cli archive-get" get-pga
 
-ratio() { echo "scale=2; ${T[$1]} / ${T[$2]}" | bc -l; }
+# PITR replay: the same base backup recovered to the end of the archive, restore_command = each tool.
+replay() {  # label, restore_command
+  local d="$WORK/replay" port=$((PORT + 1)) t0 t1
+  rm -rf "$d"
+  as_pg cp -a "$WORK/base" "$d"
+  as_pg rm -rf "$d/pg_wal/.pgarchivist-prefetch"
+  as_pg tee -a "$d/postgresql.conf" >/dev/null <<CONF
+port = $port
+archive_mode = off
+restore_command = '$2'
+CONF
+  as_pg touch "$d/recovery.signal"
+  t0=$(date +%s.%N)
+  if ! as_pg "$PG_BIN/pg_ctl" -D "$d" -l "$WORK/replay.log" -t 900 start >/dev/null; then
+    echo "  $1: the server did not start:"; tail -5 "$WORK/replay.log"; rm -rf "$d"; return 0
+  fi
+  until [ "$(as_pg "$PG_BIN/psql" -h "$WORK" -p $port -qAtc 'select pg_is_in_recovery()' postgres 2>/dev/null)" = f ]; do
+    sleep 0.05
+    if [ "$(echo "$(date +%s.%N) - $t0 > 900" | bc -l)" = 1 ]; then echo "  $1: recovery did not end in 900 s"; break; fi
+  done
+  t1=$(date +%s.%N)
+  as_pg "$PG_BIN/pg_ctl" -D "$d" -m immediate stop >/dev/null
+  T[$1]=$(echo "$t1 - $t0" | bc -l)
+  printf '  %-36s %8.2f s  %7.1f ms/segment  %7.1f segments/s\n' "$1" "${T[$1]}" \
+    "$(echo "${T[$1]} * 1000 / $N" | bc -l)" "$(echo "$N / ${T[$1]}" | bc -l)"
+  rm -rf "$d"
+}
+echo "PITR replay of a base backup through restore_command (server start to end of recovery):"
+replay "replay with cp" "cp $WORK/src/%f %p"
+[ $HAVE_PGBR = 1 ] && replay "replay with pgbackrest archive-get" "pgbackrest --config=$WORK/pgbackrest.conf --stanza=bench --pg1-path=$WORK/replay archive-get %f \"%p\""
+replay "replay with pgarchivist-cli archive-get" "$CLI archive-get --repo $WORK/pga --server bench %f %p"
+
+ratio() { if [ -n "${T[$1]:-}" ] && [ -n "${T[$2]:-}" ]; then echo "scale=2; ${T[$1]} / ${T[$2]}" | bc -l; else echo "n/a"; fi; }
 echo "Ratios (time of the other tool / time of pgarchivist; > 1 means pgarchivist is faster):"
 echo "  push vs test ! -f && cp:     $(ratio 'test ! -f && cp' 'pgarchivist-cli archive-push')"
 echo "  push vs cp + fsync:          $(ratio 'cp + fsync' 'pgarchivist-cli archive-push')"
 [ $HAVE_PGBR = 1 ] && echo "  push vs pgbackrest (zst):    $(ratio 'pgbackrest archive-push (zst)' 'pgarchivist-cli archive-push')   (target >= 2.4)"
+[ $HAVE_PGBR = 1 ] && echo "  push-ahead vs pgbackrest:    $(ratio 'pgbackrest archive-push (zst)' 'pgarchivist-cli push --push-ahead 4')"
 echo "  get  vs cp:                  $(ratio 'cp' 'pgarchivist-cli archive-get')   (target >= 1.0)"
 [ $HAVE_PGBR = 1 ] && echo "  get  vs pgbackrest:          $(ratio 'pgbackrest archive-get' 'pgarchivist-cli archive-get')"
+echo "  replay vs cp:                $(ratio 'replay with cp' 'replay with pgarchivist-cli archive-get')   (target >= 1.0)"
+[ $HAVE_PGBR = 1 ] && echo "  replay vs pgbackrest:        $(ratio 'replay with pgbackrest archive-get' 'replay with pgarchivist-cli archive-get')"
 exit 0

@@ -47,6 +47,9 @@ void printHuman(const engine::ServerArchiveSummary &s)
           << " base backup(s)\n";
     if (s.timelines.isEmpty())
         out() << "  no WAL archived yet\n";
+    if (!s.damagedFiles.isEmpty())
+        out() << "  DAMAGED archived files (unreadable header; push them again from pg_wal if PostgreSQL still has them): "
+              << s.damagedFiles.join(QStringLiteral(", ")) << '\n';
     for (const TimelineSummary &t : s.timelines) {
         out() << "  timeline " << t.timeline << ": " << t.firstSegment << " .. " << t.lastSegment << " (" << t.segmentCount
               << " segments, " << humanBytes(t.bytes) << " stored as " << humanBytes(t.storedBytes) << ")\n";

@@ -4,6 +4,7 @@
 #include <QCoreApplication>
 #include <QLoggingCategory>
 
+#include <csignal>
 #include <cstring>
 
 using namespace pga::cli;
@@ -44,6 +45,8 @@ int runVersion(const QStringList &)
 
 int main(int argc, char **argv)
 {
+    // A file size limit (ulimit -f) must fail a write with EFBIG, reported like a full disk, not kill us.
+    std::signal(SIGXFSZ, SIG_IGN);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("pgarchivist"));
     QCoreApplication::setOrganizationName(QStringLiteral("pgarchivist"));

@@ -139,6 +139,8 @@ Result<ArchivePushResult> ArchivePush::run(ProgressSink &progress, const CancelT
                 continue;
             if (int(ahead.size()) >= m_options.pushAhead)
                 break;
+            if (QFileInfo::exists(repo::WalArchive(*repo, m_options.server).pathFor(*wn)))
+                continue;  // pushed ahead already; PostgreSQL's own call for it verifies it
             const QString p = self.absolutePath() + QLatin1Char('/') + n;
             repo::Repository r2 = *repo;
             const QString server = m_options.server;

@@ -64,7 +64,7 @@ Result<QList<ServerArchiveSummary>> archiveSummary(const QString &repoDir, const
         s.name = n;
         s.systemIdentifier = rec->systemIdentifier;
         s.pgVersionNum = rec->pgVersionNum;
-        auto files = repo::WalArchive(*repo, n).list();
+        auto files = repo::WalArchive(*repo, n).list(&s.damagedFiles);
         if (!files)
             return files.error();
         QList<ArchivedSegment> segs;
@@ -126,6 +126,7 @@ QJsonObject toJson(const ServerArchiveSummary &s)
             {QStringLiteral("pg_version"), s.pgVersionNum ? QString::number(s.pgVersionNum / 10000) : QString()},
             {QStringLiteral("segment_size"), qint64(s.segmentSize)},
             {QStringLiteral("history_files"), QJsonArray::fromStringList(s.historyFiles)},
+            {QStringLiteral("damaged_files"), QJsonArray::fromStringList(s.damagedFiles)},
             {QStringLiteral("backups"), qint64(s.backups.size())},
             {QStringLiteral("timelines"), tls}};
 }

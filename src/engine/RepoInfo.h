@@ -17,6 +17,7 @@ struct ServerArchiveSummary {
     int pgVersionNum = 0;
     quint32 segmentSize = 0;
     QStringList historyFiles;
+    QStringList damagedFiles;        // archived files whose header is unreadable (shown as gaps)
     int backupFiles = 0;             // PostgreSQL backup history files (.backup) in the archive
     QList<BackupPoint> backups;      // base backups in the repository (servers/NAME/backups)
     QList<TimelineSummary> timelines;

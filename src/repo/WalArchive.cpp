@@ -263,7 +263,7 @@ Result<Buffer> WalArchive::fetch(const WalName &name, WalFileMeta *metaOut) cons
     return data;
 }
 
-Result<QList<WalFileMeta>> WalArchive::list() const
+Result<QList<WalFileMeta>> WalArchive::list(QStringList *damaged) const
 {
     QList<WalFileMeta> out;
     const QDir wal(m_repo.walDir(m_server));
@@ -274,9 +274,14 @@ Result<QList<WalFileMeta>> WalArchive::list() const
             if (!name)
                 continue;
             auto m = meta(*name);
-            if (!m)
+            if (m) {
+                out << *m;
+            } else if (m.error().code == Error::Code::Corrupt || m.error().code == Error::Code::Unsupported) {
+                if (damaged)
+                    *damaged << name->name;
+            } else {
                 return m.error();
-            out << *m;
+            }
         }
     }
     return out;

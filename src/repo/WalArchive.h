@@ -73,8 +73,9 @@ public:
     // The original bytes, verified against the recorded SHA-256 (Corrupt otherwise).
     Result<Buffer> fetch(const WalName &name, WalFileMeta *metaOut = nullptr) const;
 
-    // Every archived file's header, all timelines.
-    Result<QList<WalFileMeta>> list() const;
+    // Every archived file's header, all timelines. Files whose header cannot be read are left out and
+    // named in *damaged (when given), so one bad file does not hide the rest of the catalog.
+    Result<QList<WalFileMeta>> list(QStringList *damaged = nullptr) const;
     // For summaries: segments and partials as core values.
     static ArchivedSegment toSegment(const WalFileMeta &m);
 

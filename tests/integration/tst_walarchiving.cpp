@@ -1,5 +1,7 @@
 #include "TestCluster.h"
+#include "core/WalParser.h"
 #include "pg/ClientTools.h"
+#include "repo/WalArchive.h"
 
 #include <QtTest>
 
@@ -111,6 +113,44 @@ private slots:
         const QDateTime lastXact = QDateTime::fromString(tl.value(QStringLiteral("last_xact_time")).toString(), Qt::ISODateWithMs);
         QVERIFY2(lastXact.isValid() && qAbs(lastXact.secsTo(QDateTime::currentDateTimeUtc())) < 120, info.out.constData());
 
+        // The per-segment record agrees with PostgreSQL's own pg_waldump: commit count, first and last commit time.
+        {
+            const QString dumpDir = c->baseDir() + QStringLiteral("/waldump");
+            QVERIFY(QDir().mkpath(dumpDir));
+            QCOMPARE(cli({QStringLiteral("archive-get"), QStringLiteral("--prefetch"), QStringLiteral("0"), QStringLiteral("--repo"),
+                          repo, QStringLiteral("--server"), QStringLiteral("main"), last, dumpDir + QLatin1Char('/') + last})
+                         .code,
+                     0);
+            pg::RunSpec spec;
+            spec.program = *pg::ClientTools::program(QStringLiteral("pg_waldump"));
+            spec.args = {dumpDir + QLatin1Char('/') + last};
+            spec.extraEnv = {QStringLiteral("TZ=UTC")};
+            auto dump = pg::runProcess(spec);  // exits non-zero at the end of valid WAL; the output is what counts
+            QVERIFY(dump);
+            int commits = 0;
+            std::optional<qint64> first, lastUs;
+            static const QRegularExpression re(QStringLiteral("desc: COMMIT (\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d)\\.(\\d{6}) UTC"));
+            for (const QString &line : QString::fromUtf8(dump->out).split(QLatin1Char('\n'))) {
+                const auto m = re.match(line);
+                if (!m.hasMatch())
+                    continue;
+                ++commits;
+                QDateTime t = QDateTime::fromString(m.captured(1), QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+                t.setTimeSpec(Qt::UTC);
+                const qint64 us = t.toSecsSinceEpoch() * 1000000 + m.captured(2).toLongLong();
+                first = first ? std::min(*first, us) : us;
+                lastUs = lastUs ? std::max(*lastUs, us) : us;
+            }
+            auto r = repo::Repository::open(repo);
+            QVERIFY(r);
+            auto meta = repo::WalArchive(*r, QStringLiteral("main")).meta(*WalName::parse(last));
+            QVERIFY(meta);
+            QVERIFY2(commits > 0, dump->out.right(500).constData());
+            QCOMPARE(meta->commits, commits);
+            QCOMPARE(*meta->firstXactTimeUs, *first);
+            QCOMPARE(*meta->lastXactTimeUs, *lastUs);
+        }
+
         // Replay the backup through archive-get (with prefetch) on a second server and compare the data.
         pg::LocalCluster::Spec spec;
         spec.dataDir = backup;
@@ -188,6 +228,17 @@ private slots:
             if (i % 3 == 2)
                 QDir(tlDir).removeRecursively();
         }
+        // A write failure (file size limit: EFBIG, like a full disk): non-zero, clear, nothing left behind.
+        QDir(tlDir).removeRecursively();
+        QProcess limited;
+        limited.start(QStringLiteral("bash"), {QStringLiteral("-c"), QStringLiteral("ulimit -f 64; exec \"$0\" archive-push \"$1\""), m_cli, segA});
+        QVERIFY(limited.waitForFinished(60000));
+        QCOMPARE(limited.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(limited.exitCode(), 1);
+        const QByteArray limitedErr = limited.readAllStandardError();
+        QVERIFY2(limitedErr.contains("disk is full"), limitedErr.constData());
+        QVERIFY(QDir(tlDir).entryList(QDir::Files | QDir::Hidden).isEmpty());
+
         Run r = cli({QStringLiteral("archive-push"), segA});
         QVERIFY2(r.code == 0, r.err.constData());
         QCOMPARE(QDir(tlDir).entryList(QDir::Files | QDir::Hidden), QStringList{name + QStringLiteral(".zst")});

@@ -127,6 +127,18 @@ private slots:
         QVERIFY(j.value(QStringLiteral("timelines")).toArray().at(0).toObject().value(QStringLiteral("window")).isNull());
         QCOMPARE(engine::archiveSummary(m_repo, QStringLiteral("nope")).error().code, Error::Code::NotFound);
 
+        // A damaged header hides nothing else: the file is named and shows as a gap.
+        const QString victim = m_repo + QStringLiteral("/servers/db/wal/00000001/000000010000000000000003.zst");
+        QByteArray bytes = *repo::readWholeFile(victim);
+        const QByteArray original = bytes;
+        bytes[50] = char(bytes[50] ^ 1);
+        QVERIFY(repo::writeFileDurably(victim, bytes));
+        auto damaged = engine::archiveSummary(m_repo, QStringLiteral("db"));
+        QVERIFY(damaged);
+        QCOMPARE(damaged->first().damagedFiles, QStringList{QStringLiteral("000000010000000000000003")});
+        QCOMPARE(damaged->first().timelines.first().gaps.size(), 2);
+        QVERIFY(repo::writeFileDurably(victim, original));
+
         // With a base backup in the repository the window opens at its stop LSN and runs to the gap.
         const QString b = m_repo + QStringLiteral("/servers/db/backups/20261125T120000");
         QVERIFY(QDir().mkpath(b));
