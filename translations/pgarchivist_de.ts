@@ -545,6 +545,13 @@
         <source>Copied the SQL for %1.</source>
         <translation>Das SQL für %1 wurde kopiert.</translation>
     </message>
+    <message numerus="yes">
+        <source>; %n archive setting(s) changed since the previous audit</source>
+        <translation>
+            <numerusform>; %n Archiveinstellung seit der vorigen Prüfung geändert</numerusform>
+            <numerusform>; %n Archiveinstellungen seit der vorigen Prüfung geändert</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>pga::gui::FindingsModel</name>

@@ -57,28 +57,27 @@ AuditService::AuditService(ServerRegistry *registry, SecretStore *secrets, JobRu
     });
 }
 
-int AuditService::runAudit(qint64 serverId)
+bool AuditService::runAudit(qint64 serverId)
 {
     return start(serverId, std::nullopt);
 }
 
-int AuditService::applyFix(qint64 serverId, const audit::Finding &finding)
+bool AuditService::applyFix(qint64 serverId, const audit::Finding &finding)
 {
     if (finding.fixSql.trimmed().isEmpty() || audit::fixNeedsInput(finding))
-        return 0; // the GUI disables Apply for these; applyFix in the engine refuses them too
+        return false; // the GUI disables Apply for these; applyFix in the engine refuses them too
     return start(serverId, finding);
 }
 
-int AuditService::start(qint64 serverId, const std::optional<audit::Finding> &fix)
+bool AuditService::start(qint64 serverId, const std::optional<audit::Finding> &fix)
 {
     if (m_busy.contains(serverId))
-        return 0;
+        return false;
     auto entry = m_registry->server(serverId);
     if (!entry)
-        return 0;
+        return false;
     m_busy.insert(serverId);
     emit auditStarted(serverId);
-    // The job id is known only once the password has arrived; callers get a positive token now.
     m_secrets->readPassword(entry->secretKey, this, [this, e = *entry, fix](Result<QString> pw) {
         pg::ConnectOptions options;
         options.conninfo = e.conninfo;
@@ -119,7 +118,7 @@ int AuditService::start(qint64 serverId, const std::optional<audit::Finding> &fi
                 finished(id, run, job.state == JobInfo::State::Succeeded, job.error);
             });
     });
-    return 1;
+    return true;
 }
 
 void AuditService::finished(qint64 serverId, const std::shared_ptr<Run> &run, bool ok, const Error &error)

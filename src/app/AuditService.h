@@ -48,10 +48,10 @@ public:
 
     AuditService(ServerRegistry *registry, SecretStore *secrets, JobRunner *jobs, QObject *parent = nullptr);
 
-    // Starts an audit unless one (or a fix) is running for the server already; returns the job id or 0.
-    int runAudit(qint64 serverId);
-    // Applies the finding's fix (refused for a fix with placeholders), then audits again.
-    int applyFix(qint64 serverId, const audit::Finding &finding);
+    // Starts an audit unless one (or a fix) is running for the server already; false when it did not start.
+    bool runAudit(qint64 serverId);
+    // Applies the finding's fix (refused for a fix without SQL or with placeholders), then audits again.
+    bool applyFix(qint64 serverId, const audit::Finding &finding);
     bool isBusy(qint64 serverId) const { return m_busy.contains(serverId); }
     // Whether this session audited the server already (the GUI audits once on first sight).
     bool auditedThisSession(qint64 serverId) const { return m_sessionAudited.contains(serverId); }
@@ -78,7 +78,7 @@ signals:
 
 private:
     struct Run;
-    int start(qint64 serverId, const std::optional<audit::Finding> &fix);
+    bool start(qint64 serverId, const std::optional<audit::Finding> &fix);
     void finished(qint64 serverId, const std::shared_ptr<Run> &run, bool ok, const Error &error);
     Status store(qint64 serverId, const engine::AuditResult &result);
 

@@ -222,6 +222,9 @@ private slots:
         QVERIFY(cm->index(row, ChangesModel::BeforeColumn).data().toString().startsWith(QLatin1String("test ! -f ")));
         const QString noticed = cm->index(row, ChangesModel::NoticedColumn).data().toString();
         QVERIFY2(noticed.endsWith(QStringLiteral("CET")), qPrintable(noticed));
+        QVERIFY(cm->index(row, ChangesModel::SettingColumn).data(Qt::FontRole).value<QFont>().bold());
+        QVERIFY2(view()->statusText().contains(QStringLiteral("1 archive setting(s) changed since the previous audit")),
+                 qPrintable(view()->statusText()));
         QVERIFY2(cm->index(row, ChangesModel::SetInColumn).data().toString().contains(QStringLiteral("ALTER SYSTEM")),
                  qPrintable(cm->index(row, ChangesModel::SetInColumn).data().toString()));
         // The earlier fix shows as a change too: archive_timeout 0 -> 300.

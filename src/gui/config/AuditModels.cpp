@@ -3,6 +3,8 @@
 #include "Icons.h"
 #include "core/AuditRules.h"
 
+#include <QFont>
+
 namespace pga::gui {
 
 using audit::Finding;
@@ -314,6 +316,11 @@ QVariant ChangesModel::data(const QModelIndex &index, int role) const
     if (!index.isValid() || index.row() >= m_changes.size())
         return {};
     const app::AuditChange &c = m_changes[index.row()];
+    if (role == Qt::FontRole && c.noticedAt == m_changes.first().noticedAt) {
+        QFont bold; // changed since the previous audit: what the DBA looks for first
+        bold.setBold(true);
+        return bold;
+    }
     if (role == Qt::ToolTipRole)
         return tr("Changed between the audit of %1 and the audit of %2.")
             .arg(localTimeText(c.previousAuditAt), localTimeText(c.noticedAt));

@@ -83,7 +83,7 @@ private:
     bool m_sourcesVisible = true;
 };
 
-// Archive-setting changes between consecutive audits, newest first.
+// Archive-setting changes between consecutive audits, newest first; those the latest audit noticed in bold.
 class ChangesModel : public QAbstractTableModel {
     Q_OBJECT
 public:

@@ -229,7 +229,11 @@ void ConfigurationView::reload()
     if (latest) {
         m_findings->setFindings(latest->record.findings);
         m_settings->setSnapshot(latest->record.snapshot);
-        m_changes->setChanges(m_app.audits().changes(m_serverId));
+        const auto changes = m_app.audits().changes(m_serverId);
+        m_changes->setChanges(changes);
+        const int changedNow = int(std::count_if(changes.cbegin(), changes.cend(), [&](const app::AuditChange &c) {
+            return c.noticedAt == latest->takenAt;
+        }));
         int critical = 0, warnings = 0;
         for (const Finding &f : latest->record.findings) {
             critical += f.severity == Severity::Critical;
@@ -237,7 +241,9 @@ void ConfigurationView::reload()
         }
         const int n = int(latest->record.findings.size());
         setStatus(tr("Last audit %1: %n finding(s)", nullptr, n).arg(localTimeText(latest->takenAt))
-                  + (n ? tr(" (%1 critical, %2 warnings)").arg(critical).arg(warnings) : QString()));
+                  + (n ? tr(" (%1 critical, %2 warnings)").arg(critical).arg(warnings) : QString())
+                  + (changedNow ? tr("; %n archive setting(s) changed since the previous audit", nullptr, changedNow)
+                                : QString()));
         if (!keepId.isEmpty())
             selectFinding(keepId, keepSetting);
     } else {
