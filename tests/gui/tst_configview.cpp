@@ -134,10 +134,11 @@ private slots:
         QVERIFY(!view()->selectFinding(QStringLiteral("archive_timeout.zero"))); // filtered out
         severity->setCurrentIndex(0);
         QCOMPARE(proxy->rowCount(), all);
-        // Sorted most severe first.
-        for (int r = 1; r < all; ++r)
-            QVERIFY(proxy->index(r - 1, 0).data(FindingsModel::SeverityRole).toInt()
-                    >= proxy->index(r, 0).data(FindingsModel::SeverityRole).toInt());
+        // Sorted most severe first, in the rules' order within a severity (as the CLI lists them).
+        QStringList sorted;
+        for (int r = 0; r < all; ++r)
+            sorted << proxy->index(r, FindingsModel::IdColumn).data().toString();
+        QCOMPARE(sorted.join(QLatin1Char(' ')), ids());
 
         QVERIFY(view()->selectFinding(QStringLiteral("archive_timeout.zero")));
         const QString details = view()->detailsText();
@@ -233,6 +234,14 @@ private slots:
             timeout = timeout
                 || cm->index(r, ChangesModel::SettingColumn).data().toString() == QLatin1String("archive_timeout");
         QVERIFY(timeout);
+
+        // To look at it: PGA_CONFIG_SCREENSHOT=/tmp/config.png ctest -R configview
+        if (const QString shot = qEnvironmentVariable("PGA_CONFIG_SCREENSHOT"); !shot.isEmpty()) {
+            m_window->resize(1280, 800);
+            QVERIFY(view()->selectFinding(QStringLiteral("max_wal_senders.zero")));
+            QTest::qWait(100);
+            QVERIFY(m_window->grab().save(shot));
+        }
     }
 
     void cleanupTestCase()

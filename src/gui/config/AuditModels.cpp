@@ -179,7 +179,8 @@ bool FindingsFilterModel::lessThan(const QModelIndex &left, const QModelIndex &r
         const int r = right.data(FindingsModel::SeverityRole).toInt();
         if (l != r)
             return l < r;
-        return left.row() < right.row(); // stable: keep the rules' order within a severity
+        // Within a severity keep the rules' order, whichever way the column is sorted.
+        return sortOrder() == Qt::AscendingOrder ? left.row() < right.row() : left.row() > right.row();
     }
     return QSortFilterProxyModel::lessThan(left, right);
 }
