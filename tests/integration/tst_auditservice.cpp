@@ -3,6 +3,7 @@
 // reported with when we noticed them and where the new value is set, and a fix re-audits.
 #include "TestCluster.h"
 #include "app/AppContext.h"
+#include "pg/LocalCluster.h"
 
 #include <QtTest>
 
@@ -147,6 +148,31 @@ private slots:
         QVERIFY(!app.audits().lastFixOutcome(saved->id).restartNeeded);
         QVERIFY(!ids(app.audits().latest(saved->id)->record.findings).contains(QStringLiteral("archive_timeout.zero")));
         QCOMPARE(app.audits().history(saved->id).size(), 2);
+    }
+
+    // An unreachable server: the audit fails with libpq's reason, nothing is stored, the last good audit stays.
+    void unreachableServerFailsWithTheReason()
+    {
+        app::AppContext app;
+        app.secrets().setTimeout(2000);
+        QVERIFY(app.open(registryPath()));
+        app::ServerEntry e;
+        e.name = QStringLiteral("gone");
+        const int port = pg::pickFreePort();
+        e.conninfo = QStringLiteral("host=127.0.0.1 port=%1 user=postgres connect_timeout=3").arg(port);
+        auto saved = app.registry().save(e);
+        QVERIFY(saved);
+        QSignalSpy failed(&app.audits(), &app::AuditService::auditFailed);
+        QVERIFY(app.audits().runAudit(saved->id));
+        QVERIFY(failed.wait(30000));
+        QCOMPARE(failed.first().at(0).toLongLong(), saved->id);
+        const QString why = failed.first().at(1).toString();
+        QVERIFY2(why.contains(QStringLiteral("127.0.0.1")) && why.contains(QString::number(port)), qPrintable(why));
+        QCOMPARE(app.audits().lastError(saved->id), why);
+        QVERIFY(!app.audits().isBusy(saved->id));
+        QVERIFY(!app.audits().auditedThisSession(saved->id));
+        QVERIFY(app.audits().history(saved->id).isEmpty());
+        QVERIFY(app.registry().audits(saved->id).isEmpty());
     }
 };
 
