@@ -136,8 +136,11 @@ static QString stateText(ServerStatus::State s)
 QVariant ServerTreeModel::serverData(const ServerEntry &e, int column, int role) const
 {
     const ServerStatus st = m_status->status(e.id);
+    // The audit badge only where it shows: data() runs for every role of every cell on each paint.
+    const bool wantsAudit = role == WorstSeverityRole || role == Qt::ToolTipRole
+        || (column == AuditColumn && (role == Qt::DisplayRole || role == Qt::DecorationRole));
     audit::Severity worst = audit::Severity::Info;
-    const bool hasWorst = m_audits && m_audits->worstSeverity(e.id, &worst);
+    const bool hasWorst = wantsAudit && m_audits && m_audits->worstSeverity(e.id, &worst);
     switch (role) {
     case ServerIdRole: return e.id;
     case IsGroupRole: return false;
