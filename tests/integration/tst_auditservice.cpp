@@ -150,6 +150,36 @@ private slots:
         QCOMPARE(app.audits().history(saved->id).size(), 2);
     }
 
+    // A fix the role may not run: fixFailed says why (the server's words), no audit follows, nothing changed.
+    void refusedFixSaysWhy()
+    {
+        QVERIFY(m_cluster->createRole(QStringLiteral("bob"), QStringLiteral("pw")));
+        app::AppContext app;
+        app.secrets().setTimeout(2000);
+        QVERIFY(app.open(registryPath()));
+        app::ServerEntry e;
+        e.name = QStringLiteral("as-bob");
+        e.conninfo = m_cluster->conninfo() + QStringLiteral(" user=bob");
+        auto saved = app.registry().save(e);
+        QVERIFY(saved);
+        audit::Finding f;
+        f.id = QStringLiteral("archive_timeout.short");
+        f.fixSql = QStringLiteral("ALTER SYSTEM SET archive_timeout = '10min'");
+        f.needs = audit::Needs::Reload;
+        QSignalSpy failed(&app.audits(), &app::AuditService::fixFailed);
+        QSignalSpy applied(&app.audits(), &app::AuditService::fixApplied);
+        QVERIFY(app.audits().applyFix(saved->id, f));
+        QVERIFY(failed.wait(30000));
+        QCOMPARE(applied.count(), 0);
+        QCOMPARE(failed.first().at(1).toString(), f.id);
+        const QString why = failed.first().at(2).toString();
+        QVERIFY2(why.contains(QStringLiteral("permission denied")) || why.contains(QStringLiteral("superuser")),
+                 qPrintable(why));
+        QCOMPARE(app.audits().lastError(saved->id), why);
+        QVERIFY(app.audits().history(saved->id).isEmpty());
+        QCOMPARE(m_cluster->scalar(QStringLiteral("SHOW archive_timeout")), QStringLiteral("5min"));
+    }
+
     // An unreachable server: the audit fails with libpq's reason, nothing is stored, the last good audit stays.
     void unreachableServerFailsWithTheReason()
     {
