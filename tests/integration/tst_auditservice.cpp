@@ -204,6 +204,40 @@ private slots:
         QVERIFY(app.audits().history(saved->id).isEmpty());
         QVERIFY(app.registry().audits(saved->id).isEmpty());
     }
+
+    // With the server's repository registered, the recommended archive-push is complete: Apply can run it.
+    void knownRepositoryFillsTheArchivePushFix()
+    {
+        QVERIFY(m_cluster->query(QStringLiteral("ALTER SYSTEM SET archive_command = 'cp %p /tmp/nowhere/%f'")));
+        QVERIFY(m_cluster->query(QStringLiteral("SELECT pg_reload_conf()")));
+        QTRY_COMPARE_WITH_TIMEOUT(m_cluster->scalar(QStringLiteral("SHOW archive_command")),
+                                  QStringLiteral("cp %p /tmp/nowhere/%f"), 10000);
+        app::AppContext app;
+        app.secrets().setTimeout(2000);
+        QVERIFY(app.open(registryPath()));
+        const auto pushFix = [&](const QString &name, const QString &repo) -> audit::Finding {
+            app::ServerEntry e;
+            e.name = name;
+            e.conninfo = m_cluster->conninfo();
+            e.repoDir = repo;
+            e.repoServer = repo.isEmpty() ? QString() : QStringLiteral("orders");
+            auto saved = app.registry().save(e);
+            if (!saved || !auditNow(app, saved->id))
+                return {};
+            const auto latest = app.audits().latest(saved->id);
+            for (const audit::Finding &f : latest->record.findings)
+                if (f.fixSql.contains(QLatin1String("archive-push")))
+                    return f;
+            return {};
+        };
+        const audit::Finding unknown = pushFix(QStringLiteral("no-repo"), QString());
+        QVERIFY2(audit::fixNeedsInput(unknown), qPrintable(unknown.fixSql));
+        const audit::Finding known = pushFix(QStringLiteral("with-repo"), QStringLiteral("/srv/pga repo"));
+        QVERIFY2(!known.fixSql.isEmpty() && !audit::fixNeedsInput(known), qPrintable(known.fixSql));
+        QVERIFY2(known.fixSql.contains(QStringLiteral("/srv/pga repo"))
+                     && known.fixSql.contains(QStringLiteral("--server orders")),
+                 qPrintable(known.fixSql));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestAuditService)
