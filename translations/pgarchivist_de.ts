@@ -178,6 +178,17 @@
     </message>
 </context>
 <context>
+    <name>pga::app::AuditService</name>
+    <message>
+        <source>Apply fix %1 on %2</source>
+        <translation>Korrektur %1 auf %2 anwenden</translation>
+    </message>
+    <message>
+        <source>Audit configuration of %1</source>
+        <translation>Konfiguration von %1 prüfen</translation>
+    </message>
+</context>
+<context>
     <name>pga::app::JobRunner</name>
     <message>
         <source>Cancelled before it started.</source>
@@ -292,6 +303,10 @@
     <message>
         <source>record job &apos;%1&apos;</source>
         <translation>Auftrag „%1“ protokollieren</translation>
+    </message>
+    <message>
+        <source>record an audit of server %1</source>
+        <translation>eine Prüfung von Server %1 speichern</translation>
     </message>
 </context>
 <context>
@@ -436,6 +451,305 @@ SELECT pg_reload_conf();</translation>
     <message>
         <source>Applied and reloaded.</source>
         <translation>Übernommen und neu geladen.</translation>
+    </message>
+</context>
+<context>
+    <name>pga::gui::ChangesModel</name>
+    <message>
+        <source>hidden</source>
+        <translation>verborgen</translation>
+    </message>
+    <message>
+        <source>(empty)</source>
+        <translation>(leer)</translation>
+    </message>
+    <message>
+        <source>Changed between the audit of %1 and the audit of %2.</source>
+        <translation>Geändert zwischen der Prüfung vom %1 und der Prüfung vom %2.</translation>
+    </message>
+    <message>
+        <source>%1:%2 (ALTER SYSTEM)</source>
+        <translation>%1:%2 (ALTER SYSTEM)</translation>
+    </message>
+    <message>
+        <source>Setting</source>
+        <translation>Einstellung</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>Vorher</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>Nachher</translation>
+    </message>
+    <message>
+        <source>Noticed</source>
+        <translation>Bemerkt</translation>
+    </message>
+    <message>
+        <source>Now set in</source>
+        <translation>Jetzt gesetzt in</translation>
+    </message>
+</context>
+<context>
+    <name>pga::gui::ConfigurationView</name>
+    <message>
+        <source>Findings</source>
+        <translation>Befunde</translation>
+    </message>
+    <message>
+        <source>Archive-related settings</source>
+        <translation>Archiv-Einstellungen</translation>
+    </message>
+    <message>
+        <source>Setting changes between audits</source>
+        <translation>Geänderte Einstellungen zwischen Prüfungen</translation>
+    </message>
+    <message>
+        <source>Finding details</source>
+        <translation>Details zum Befund</translation>
+    </message>
+    <message>
+        <source>Show only findings of this severity or worse</source>
+        <translation>Nur Befunde dieses oder eines höheren Schweregrads zeigen</translation>
+    </message>
+    <message>
+        <source>All findings</source>
+        <translation>Alle Befunde</translation>
+    </message>
+    <message>
+        <source>Warnings and critical</source>
+        <translation>Warnungen und kritische</translation>
+    </message>
+    <message>
+        <source>Critical only</source>
+        <translation>Nur kritische</translation>
+    </message>
+    <message>
+        <source>Filter findings (id, title, value, SQL)</source>
+        <translation>Befunde filtern (Kennung, Titel, Wert, SQL)</translation>
+    </message>
+    <message>
+        <source>Show only findings whose id, title, values or SQL contain this text</source>
+        <translation>Nur Befunde zeigen, deren Kennung, Titel, Werte oder SQL diesen Text enthalten</translation>
+    </message>
+    <message>
+        <source>Archive settings</source>
+        <translation>Archiv-Einstellungen</translation>
+    </message>
+    <message>
+        <source>Changes between audits</source>
+        <translation>Änderungen zwischen Prüfungen</translation>
+    </message>
+    <message>
+        <source>Auditing the configuration…</source>
+        <translation>Die Konfiguration wird geprüft …</translation>
+    </message>
+    <message>
+        <source>The audit failed: %1</source>
+        <translation>Die Prüfung ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Applied the fix for %1. PostgreSQL must still be restarted for it to take effect.</source>
+        <translation>Die Korrektur für %1 wurde angewendet. PostgreSQL muss noch neu gestartet werden, damit sie wirkt.</translation>
+    </message>
+    <message>
+        <source>Applied the fix for %1. PostgreSQL must still be restarted for it to take effect; waiting for a restart: %2.</source>
+        <translation>Die Korrektur für %1 wurde angewendet. PostgreSQL muss noch neu gestartet werden, damit sie wirkt; auf einen Neustart warten: %2.</translation>
+    </message>
+    <message>
+        <source>Applied the fix for %1; the server reloaded its configuration.</source>
+        <translation>Die Korrektur für %1 wurde angewendet; der Server hat seine Konfiguration neu geladen.</translation>
+    </message>
+    <message>
+        <source>Applied the fix for %1.</source>
+        <translation>Die Korrektur für %1 wurde angewendet.</translation>
+    </message>
+    <message>
+        <source>The fix for %1 was not applied: %2</source>
+        <translation>Die Korrektur für %1 wurde nicht angewendet: %2</translation>
+    </message>
+    <message>
+        <source>&amp;Run Audit</source>
+        <translation>&amp;Prüfung starten</translation>
+    </message>
+    <message>
+        <source>Audit the server&apos;s archive configuration now, as a job</source>
+        <translation>Die Archivkonfiguration des Servers jetzt prüfen, als Auftrag</translation>
+    </message>
+    <message>
+        <source>&amp;Apply Fix…</source>
+        <translation>Korrektur &amp;anwenden …</translation>
+    </message>
+    <message>
+        <source>Run the selected finding&apos;s SQL on the server, after showing it and asking</source>
+        <translation>Das SQL des gewählten Befunds auf dem Server ausführen, nachdem es angezeigt und nachgefragt wurde</translation>
+    </message>
+    <message>
+        <source>&amp;Copy SQL</source>
+        <translation>SQL &amp;kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the selected finding&apos;s fix SQL to the clipboard</source>
+        <translation>Das Korrektur-SQL des gewählten Befunds in die Zwischenablage kopieren</translation>
+    </message>
+    <message numerus="yes">
+        <source>Last audit %1: %n finding(s)</source>
+        <translation>
+            <numerusform>Letzte Prüfung %1: %n Befund</numerusform>
+            <numerusform>Letzte Prüfung %1: %n Befunde</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> (%1 critical, %2 warnings)</source>
+        <translation> (%1 kritisch, %2 Warnungen)</translation>
+    </message>
+    <message>
+        <source>Not audited yet. Run Audit (Ctrl+R) reads the archive settings; it changes nothing.</source>
+        <translation>Noch nicht geprüft. „Prüfung starten“ (Strg+R) liest die Archiveinstellungen; es ändert nichts.</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Select a finding to see why it matters and how to fix it.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Wählen Sie einen Befund, um zu sehen, warum er wichtig ist und wie er sich beheben lässt.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Current:</source>
+        <translation>Aktuell:</translation>
+    </message>
+    <message>
+        <source>Recommended:</source>
+        <translation>Empfohlen:</translation>
+    </message>
+    <message>
+        <source>About:</source>
+        <translation>Betrifft:</translation>
+    </message>
+    <message>
+        <source>Takes effect after:</source>
+        <translation>Wirksam nach:</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;No SQL fixes this; the text above says what to do.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Kein SQL behebt dies; der Text oben sagt, was zu tun ist.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;Fix:&lt;/b&gt;&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;Korrektur:&lt;/b&gt;&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Fill in the placeholders (such as &amp;lt;repo&amp;gt;) before running it: copy the SQL, or set the server&apos;s repository (Edit Server) and audit again.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;Füllen Sie die Platzhalter (etwa &amp;lt;repo&amp;gt;) aus, bevor Sie es ausführen: Kopieren Sie das SQL, oder tragen Sie das Repository des Servers ein (Server bearbeiten) und prüfen Sie erneut.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Select a finding first.</source>
+        <translation>Wählen Sie zuerst einen Befund.</translation>
+    </message>
+    <message>
+        <source>This finding has no SQL fix; its details say what to do.</source>
+        <translation>Für diesen Befund gibt es keine SQL-Korrektur; seine Details sagen, was zu tun ist.</translation>
+    </message>
+    <message>
+        <source>The fix has placeholders such as &lt;repo&gt; to fill in: copy the SQL and complete it, or set the server&apos;s repository in Edit Server and audit again.</source>
+        <translation>Die Korrektur enthält Platzhalter wie &lt;repo&gt;: Kopieren und ergänzen Sie das SQL, oder tragen Sie unter „Server bearbeiten“ das Repository des Servers ein und prüfen Sie erneut.</translation>
+    </message>
+    <message>
+        <source>An audit or a fix is running for this server.</source>
+        <translation>Für diesen Server läuft gerade eine Prüfung oder Korrektur.</translation>
+    </message>
+    <message>
+        <source>Run this on %1?
+
+%2
+
+</source>
+        <translation>Dies auf %1 ausführen?
+
+%2
+
+</translation>
+    </message>
+    <message>
+        <source>pgArchivist then reloads the configuration and audits again. This setting takes effect only after PostgreSQL is restarted, which pgArchivist leaves to you.</source>
+        <translation>Danach lädt pgArchivist die Konfiguration neu und prüft erneut. Diese Einstellung wirkt erst nach einem Neustart von PostgreSQL, den pgArchivist Ihnen überlässt.</translation>
+    </message>
+    <message>
+        <source>pgArchivist then reloads the configuration and audits again.</source>
+        <translation>Danach lädt pgArchivist die Konfiguration neu und prüft erneut.</translation>
+    </message>
+    <message>
+        <source>Apply Fix</source>
+        <translation>Korrektur anwenden</translation>
+    </message>
+    <message>
+        <source>Applying the fix for %1…</source>
+        <translation>Die Korrektur für %1 wird angewendet …</translation>
+    </message>
+    <message>
+        <source>Copied the SQL for %1.</source>
+        <translation>Das SQL für %1 wurde kopiert.</translation>
+    </message>
+    <message numerus="yes">
+        <source>; %n archive setting(s) changed since the previous audit</source>
+        <translation>
+            <numerusform>; %n Archiveinstellung seit der vorigen Prüfung geändert</numerusform>
+            <numerusform>; %n Archiveinstellungen seit der vorigen Prüfung geändert</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>pga::gui::FindingsModel</name>
+    <message>
+        <source>critical</source>
+        <translation>kritisch</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>Warnung</translation>
+    </message>
+    <message>
+        <source>info</source>
+        <translation>Hinweis</translation>
+    </message>
+    <message>
+        <source>reload</source>
+        <translation>Neuladen</translation>
+    </message>
+    <message>
+        <source>restart</source>
+        <translation>Neustart</translation>
+    </message>
+    <message>
+        <source>nothing more</source>
+        <translation>nichts weiter</translation>
+    </message>
+    <message>
+        <source>no SQL fix</source>
+        <translation>keine SQL-Korrektur</translation>
+    </message>
+    <message>
+        <source>Severity</source>
+        <translation>Schweregrad</translation>
+    </message>
+    <message>
+        <source>Finding</source>
+        <translation>Befund</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>Titel</translation>
+    </message>
+    <message>
+        <source>Current</source>
+        <translation>Aktuell</translation>
+    </message>
+    <message>
+        <source>Recommended</source>
+        <translation>Empfohlen</translation>
+    </message>
+    <message>
+        <source>Fix takes</source>
+        <translation>Korrektur braucht</translation>
     </message>
 </context>
 <context>
@@ -866,6 +1180,14 @@ Wählen Sie „Nein“, um stattdessen einen Ihrer Server einzutragen.</translat
         <source>Version</source>
         <translation>Version</translation>
     </message>
+    <message>
+        <source>Configuration audit: worst finding is %1</source>
+        <translation>Konfigurationsprüfung: schwerster Befund ist %1</translation>
+    </message>
+    <message>
+        <source>Audit</source>
+        <translation>Prüfung</translation>
+    </message>
 </context>
 <context>
     <name>pga::gui::ServerView</name>
@@ -912,10 +1234,6 @@ Wählen Sie „Nein“, um stattdessen einen Ihrer Server einzutragen.</translat
     <message>
         <source>&amp;Overview</source>
         <translation>&amp;Überblick</translation>
-    </message>
-    <message>
-        <source>The configuration audit will show here: archive settings, findings and their fixes.</source>
-        <translation>Hier erscheint die Konfigurationsprüfung: Archiveinstellungen, Befunde und ihre Korrekturen.</translation>
     </message>
     <message>
         <source>&amp;Configuration</source>
@@ -976,6 +1294,65 @@ Wählen Sie „Nein“, um stattdessen einen Ihrer Server einzutragen.</translat
     <message>
         <source>off</source>
         <translation>aus</translation>
+    </message>
+</context>
+<context>
+    <name>pga::gui::SettingsModel</name>
+    <message>
+        <source>restart</source>
+        <translation>Neustart</translation>
+    </message>
+    <message>
+        <source>reload</source>
+        <translation>Neuladen</translation>
+    </message>
+    <message>
+        <source>fixed at initdb</source>
+        <translation>bei initdb festgelegt</translation>
+    </message>
+    <message>
+        <source>This role may not see %1; audit as a superuser or grant pg_read_all_settings.</source>
+        <translation>Diese Rolle darf %1 nicht sehen; prüfen Sie als Superuser oder gewähren Sie pg_read_all_settings.</translation>
+    </message>
+    <message>
+        <source>Where a setting is set is visible to superusers and pg_read_all_settings only.</source>
+        <translation>Wo eine Einstellung gesetzt ist, sehen nur Superuser und pg_read_all_settings.</translation>
+    </message>
+    <message>
+        <source>hidden from this role</source>
+        <translation>für diese Rolle verborgen</translation>
+    </message>
+    <message>
+        <source>(empty)</source>
+        <translation>(leer)</translation>
+    </message>
+    <message>
+        <source>%1 (file hidden from this role)</source>
+        <translation>%1 (Datei für diese Rolle verborgen)</translation>
+    </message>
+    <message>
+        <source>waits for restart</source>
+        <translation>wartet auf Neustart</translation>
+    </message>
+    <message>
+        <source>Setting</source>
+        <translation>Einstellung</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Set in</source>
+        <translation>Gesetzt in</translation>
+    </message>
+    <message>
+        <source>A change takes</source>
+        <translation>Eine Änderung braucht</translation>
+    </message>
+    <message>
+        <source>Pending</source>
+        <translation>Ausstehend</translation>
     </message>
 </context>
 </TS>

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "AuditService.h"
 #include "JobRunner.h"
 #include "SecretStore.h"
 #include "ServerRegistry.h"
@@ -16,7 +17,7 @@ class AppContext : public QObject {
 public:
     explicit AppContext(QObject *parent = nullptr)
         : QObject(parent), m_registry(this), m_secrets(this), m_jobs(&m_registry, this),
-          m_status(&m_registry, &m_secrets, this)
+          m_status(&m_registry, &m_secrets, this), m_audits(&m_registry, &m_secrets, &m_jobs, this)
     {
     }
 
@@ -27,12 +28,14 @@ public:
     SecretStore &secrets() { return m_secrets; }
     JobRunner &jobs() { return m_jobs; }
     ServerStatusService &status() { return m_status; }
+    AuditService &audits() { return m_audits; }
 
 private:
     ServerRegistry m_registry;
     SecretStore m_secrets;
     JobRunner m_jobs;
     ServerStatusService m_status;
+    AuditService m_audits; // goes first; the runner then drops the callbacks of its jobs
 };
 
 } // namespace pga::app

@@ -42,6 +42,13 @@ const char *const kMigrations[] = {
     " finished_at TEXT NOT NULL,"
     " message TEXT NOT NULL DEFAULT '',"
     " log TEXT NOT NULL DEFAULT '')",
+    // 2 -> 3: configuration audits (core/AuditJson record), kept for "what changed since the last audit"
+    "CREATE TABLE audits ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " server_id INTEGER NOT NULL REFERENCES servers(id) ON DELETE CASCADE,"
+    " taken_at TEXT NOT NULL,"
+    " json TEXT NOT NULL);"
+    "CREATE INDEX audits_server ON audits (server_id, id)",
 };
 static_assert(std::size(kMigrations) == ServerRegistry::kSchemaVersion);
 
@@ -180,8 +187,12 @@ Status ServerRegistry::migrate()
         if (!d.transaction())
             return sqlError(tr("start a migration"), d.lastError(), m_path);
         QSqlQuery step(d);
-        if (!step.exec(QString::fromLatin1(kMigrations[v]))
-            || !step.exec(QStringLiteral("PRAGMA user_version = %1").arg(v + 1))) {
+        // QtSql runs one statement per exec(); a step may hold several, separated by ';'.
+        bool ok = true;
+        const QStringList statements = QString::fromLatin1(kMigrations[v]).split(QLatin1Char(';'), Qt::SkipEmptyParts);
+        for (const QString &sql : statements)
+            ok = ok && step.exec(sql);
+        if (!ok || !step.exec(QStringLiteral("PRAGMA user_version = %1").arg(v + 1))) {
             const QSqlError e = step.lastError();
             d.rollback();
             return sqlError(tr("upgrade the schema to version %1").arg(v + 1), e, m_path);
@@ -345,6 +356,38 @@ QList<JobRecord> ServerRegistry::jobHistory(int limit) const
         r.log = q.value(8).toString();
         out.append(r);
     }
+    return out;
+}
+
+Result<qint64> ServerRegistry::addAudit(qint64 serverId, const QDateTime &takenAt, const QByteArray &json)
+{
+    if (!isOpen())
+        return Error(Error::Code::Internal, tr("The server registry is not open."));
+    QSqlQuery q(db());
+    q.prepare(QStringLiteral("INSERT INTO audits (server_id, taken_at, json) VALUES (?, ?, ?)"));
+    q.addBindValue(serverId);
+    q.addBindValue(isoUtc(takenAt));
+    q.addBindValue(QString::fromUtf8(json));
+    if (!q.exec())
+        return sqlError(tr("record an audit of server %1").arg(serverId), q.lastError(), m_path);
+    return q.lastInsertId().toLongLong();
+}
+
+QList<StoredAuditRow> ServerRegistry::audits(qint64 serverId, int limit) const
+{
+    QList<StoredAuditRow> out;
+    if (!isOpen())
+        return out;
+    QSqlQuery q(db());
+    q.prepare(QStringLiteral("SELECT id, server_id, taken_at, json FROM audits WHERE server_id = ? "
+                             "ORDER BY id DESC LIMIT ?"));
+    q.addBindValue(serverId);
+    q.addBindValue(limit);
+    if (!q.exec())
+        return out;
+    while (q.next())
+        out.append({q.value(0).toLongLong(), q.value(1).toLongLong(), fromIso(q.value(2).toString()),
+                    q.value(3).toString().toUtf8()});
     return out;
 }
 

@@ -3,12 +3,21 @@
 #include "ServerEntry.h"
 #include "core/Result.h"
 
+#include <QDateTime>
 #include <QObject>
 #include <QSqlDatabase>
 
 namespace pga::app {
 
 struct JobRecord;
+
+// One stored configuration audit: core/AuditJson's record, as JSON.
+struct StoredAuditRow {
+    qint64 id = 0;
+    qint64 serverId = 0;
+    QDateTime takenAt; // when pgArchivist ran it (our clock), UTC
+    QByteArray json;
+};
 
 // The servers the DBA registered, persisted in SQLite under the XDG data dir. The schema is
 // versioned with PRAGMA user_version and migrated forward on open. A database that cannot be read
@@ -17,7 +26,7 @@ struct JobRecord;
 class ServerRegistry : public QObject {
     Q_OBJECT
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     explicit ServerRegistry(QObject *parent = nullptr);
     ~ServerRegistry() override;
@@ -40,6 +49,10 @@ public:
     // Job history (finished jobs only), newest first.
     Status addJobRecord(const JobRecord &record);
     QList<JobRecord> jobHistory(int limit = 200) const;
+
+    // Configuration audits, newest first; removing a server removes its audits.
+    Result<qint64> addAudit(qint64 serverId, const QDateTime &takenAt, const QByteArray &json);
+    QList<StoredAuditRow> audits(qint64 serverId, int limit = 50) const;
 
     // Checks a server before saving: a name, a conninfo libpq accepts, no duplicate name.
     Status validate(const ServerEntry &entry) const;

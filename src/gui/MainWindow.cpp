@@ -32,7 +32,7 @@ namespace pga::gui {
 
 MainWindow::MainWindow(app::AppContext &app, Options options, QWidget *parent)
     : QMainWindow(parent), m_app(app), m_options(std::move(options)),
-      m_serverModel(new ServerTreeModel(&app.registry(), &app.status(), this)), m_tree(new QTreeView),
+      m_serverModel(new ServerTreeModel(&app.registry(), &app.status(), &app.audits(), this)), m_tree(new QTreeView),
       m_view(new ServerView(app)), m_jobs(new JobsPanel(&app.jobs())), m_jobsDock(new QDockWidget(tr("Jobs"), this)),
       m_noticeBar(new QWidget), m_notice(new QLabel)
 {

@@ -127,6 +127,16 @@ private slots:
             QCOMPARE(r.servers().size(), 1);
             QCOMPARE(r.servers().first().name, QStringLiteral("legacy"));
             QVERIFY(r.jobHistory().isEmpty());  // the v2 table exists
+            // The v3 table exists; audits go with their server.
+            const qint64 legacy = r.servers().first().id;
+            QVERIFY(r.audits(legacy).isEmpty());
+            QVERIFY(r.addAudit(legacy, QDateTime::currentDateTimeUtc(), "{\"format\": 1}"));
+            QVERIFY(!r.addAudit(legacy + 1000, QDateTime::currentDateTimeUtc(), "{}")); // no such server
+            QCOMPARE(r.audits(legacy).size(), 1);
+            QCOMPARE(r.audits(legacy).first().json, QByteArray("{\"format\": 1}"));
+            QCOMPARE(r.audits(legacy).first().takenAt.timeSpec(), Qt::UTC);
+            QVERIFY(r.remove(legacy));
+            QVERIFY(r.audits(legacy).isEmpty());
         }
         {
             QSqlDatabase d = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("v99"));

@@ -1,7 +1,9 @@
 #include "ServerTreeModel.h"
 
 #include "Icons.h"
+#include "app/AuditService.h"
 #include "app/ServerRegistry.h"
+#include "config/AuditModels.h"
 #include "app/ServerStatusService.h"
 
 namespace pga::gui {
@@ -11,9 +13,12 @@ using app::ServerStatus;
 
 // internalId: 0 for top-level rows (groups, then ungrouped servers); g + 1 for servers in group g.
 
-ServerTreeModel::ServerTreeModel(app::ServerRegistry *registry, app::ServerStatusService *status, QObject *parent)
-    : QAbstractItemModel(parent), m_registry(registry), m_status(status)
+ServerTreeModel::ServerTreeModel(app::ServerRegistry *registry, app::ServerStatusService *status,
+                                 app::AuditService *audits, QObject *parent)
+    : QAbstractItemModel(parent), m_registry(registry), m_status(status), m_audits(audits)
 {
+    if (audits)
+        connect(audits, &app::AuditService::auditFinished, this, &ServerTreeModel::statusChanged);
     connect(registry, &app::ServerRegistry::serverAdded, this, &ServerTreeModel::reload);
     connect(registry, &app::ServerRegistry::serverChanged, this, &ServerTreeModel::reload);
     connect(registry, &app::ServerRegistry::serverRemoved, this, &ServerTreeModel::reload);
@@ -131,10 +136,16 @@ static QString stateText(ServerStatus::State s)
 QVariant ServerTreeModel::serverData(const ServerEntry &e, int column, int role) const
 {
     const ServerStatus st = m_status->status(e.id);
+    // The audit badge only where it shows: data() runs for every role of every cell on each paint.
+    const bool wantsAudit = role == WorstSeverityRole || role == Qt::ToolTipRole
+        || (column == AuditColumn && (role == Qt::DisplayRole || role == Qt::DecorationRole));
+    audit::Severity worst = audit::Severity::Info;
+    const bool hasWorst = wantsAudit && m_audits && m_audits->worstSeverity(e.id, &worst);
     switch (role) {
     case ServerIdRole: return e.id;
     case IsGroupRole: return false;
     case StatusStateRole: return int(st.state);
+    case WorstSeverityRole: return hasWorst ? int(worst) : -1;
     case Qt::DisplayRole:
         if (column == NameColumn)
             return e.name;
@@ -144,10 +155,14 @@ QVariant ServerTreeModel::serverData(const ServerEntry &e, int column, int role)
                 : stateText(st.state);
         if (column == VersionColumn && st.state == ServerStatus::State::Online)
             return QStringLiteral("%1.%2").arg(st.facts.versionNum / 10000).arg(st.facts.versionNum % 100);
+        if (column == AuditColumn && hasWorst)
+            return severityText(worst);
         return {};
     case Qt::DecorationRole:
         if (column == NameColumn)
             return statusIcon(st.state);
+        if (column == AuditColumn && hasWorst)
+            return severityIcon(worst);
         return {};
     case Qt::ToolTipRole: {
         QString tip = QStringLiteral("<b>%1</b><br>%2").arg(e.name.toHtmlEscaped(), e.conninfo.toHtmlEscaped());
@@ -157,6 +172,8 @@ QVariant ServerTreeModel::serverData(const ServerEntry &e, int column, int role)
             tip += QStringLiteral("<br>") + tr("Unreachable: %1").arg(st.reason.toHtmlEscaped());
         if (st.checkedAt.isValid())
             tip += QStringLiteral("<br>") + tr("Checked %1").arg(st.checkedAt.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss t")));
+        if (hasWorst)
+            tip += QStringLiteral("<br>") + tr("Configuration audit: worst finding is %1").arg(severityText(worst));
         return tip;
     }
     case Qt::AccessibleTextRole:
@@ -194,6 +211,7 @@ QVariant ServerTreeModel::headerData(int section, Qt::Orientation orientation, i
     case NameColumn: return tr("Server");
     case StatusColumn: return tr("Status");
     case VersionColumn: return tr("Version");
+    case AuditColumn: return tr("Audit");
     default: return {};
     }
 }

@@ -5,6 +5,7 @@
 #include <QAbstractItemModel>
 
 namespace pga::app {
+class AuditService;
 class ServerRegistry;
 class ServerStatusService;
 }
@@ -12,14 +13,20 @@ class ServerStatusService;
 namespace pga::gui {
 
 // Groups, and the servers in them (servers without a group sit at the top level after the groups).
-// Columns: name (with the status badge), status, PostgreSQL version.
+// Columns: name (with the status badge), status, PostgreSQL version, audit (the latest configuration
+// audit's worst severity as a badge; WorstSeverityRole is -1 without an audit or findings).
 class ServerTreeModel : public QAbstractItemModel {
     Q_OBJECT
 public:
-    enum Column { NameColumn, StatusColumn, VersionColumn, ColumnCount };
-    enum Role { ServerIdRole = Qt::UserRole + 1, IsGroupRole, StatusStateRole };
+    enum Column { NameColumn, StatusColumn, VersionColumn, AuditColumn, ColumnCount };
+    enum Role { ServerIdRole = Qt::UserRole + 1, IsGroupRole, StatusStateRole, WorstSeverityRole };
 
-    ServerTreeModel(app::ServerRegistry *registry, app::ServerStatusService *status, QObject *parent = nullptr);
+    ServerTreeModel(app::ServerRegistry *registry, app::ServerStatusService *status, QObject *parent = nullptr)
+        : ServerTreeModel(registry, status, nullptr, parent)
+    {
+    }
+    ServerTreeModel(app::ServerRegistry *registry, app::ServerStatusService *status, app::AuditService *audits,
+                    QObject *parent = nullptr);
 
     QModelIndex index(int row, int column, const QModelIndex &parent = {}) const override;
     QModelIndex parent(const QModelIndex &child) const override;
@@ -47,6 +54,7 @@ private:
 
     app::ServerRegistry *m_registry;
     app::ServerStatusService *m_status;
+    app::AuditService *m_audits;
     QList<Group> m_groups;
     QList<app::ServerEntry> m_ungrouped;
 };

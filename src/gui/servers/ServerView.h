@@ -12,9 +12,10 @@ class AppContext;
 
 namespace pga::gui {
 
-// The selected server, in views: Overview now; Configuration, Backups and WAL as they arrive.
 class ArchiveStatusWidget;
+class ConfigurationView;
 
+// The selected server, in views: Overview, Configuration (the audit); Backups and WAL as they arrive.
 class ServerView : public QWidget {
     Q_OBJECT
 public:
@@ -24,6 +25,7 @@ public:
     qint64 server() const { return m_serverId; }
     QTabWidget *tabs() const { return m_tabs; }
     ArchiveStatusWidget *archiveStatus() const { return m_archive; }
+    ConfigurationView *configurationView() const { return m_configuration; }
     // The Overview's text for one field ("status", "version", ...), for tests and accessibility.
     QString overviewValue(const QString &field) const;
 
@@ -39,6 +41,7 @@ private:
     QFormLayout *m_form;
     QHash<QString, QLabel *> m_fields;
     ArchiveStatusWidget *m_archive;
+    ConfigurationView *m_configuration;
 };
 
 } // namespace pga::gui
