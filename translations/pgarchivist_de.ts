@@ -295,6 +295,150 @@
     </message>
 </context>
 <context>
+    <name>pga::gui::ArchiveStatusWidget</name>
+    <message numerus="yes">
+        <source>%n second(s) ago</source>
+        <translation>
+            <numerusform>vor %n Sekunde</numerusform>
+            <numerusform>vor %n Sekunden</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n minute(s) ago</source>
+        <translation>
+            <numerusform>vor %n Minute</numerusform>
+            <numerusform>vor %n Minuten</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n hour(s) ago</source>
+        <translation>
+            <numerusform>vor %n Stunde</numerusform>
+            <numerusform>vor %n Stunden</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s) ago</source>
+        <translation>
+            <numerusform>vor %n Tag</numerusform>
+            <numerusform>vor %n Tagen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>WAL archive</source>
+        <translation>WAL-Archiv</translation>
+    </message>
+    <message>
+        <source>Configure &amp;Archiving…</source>
+        <translation>&amp;Archivierung einrichten…</translation>
+    </message>
+    <message>
+        <source>Repository:</source>
+        <translation>Repository:</translation>
+    </message>
+    <message>
+        <source>Last archived:</source>
+        <translation>Zuletzt archiviert:</translation>
+    </message>
+    <message>
+        <source>Archive lag:</source>
+        <translation>Archivrückstand:</translation>
+    </message>
+    <message>
+        <source>Gaps:</source>
+        <translation>Lücken:</translation>
+    </message>
+    <message>
+        <source>Recoverable window:</source>
+        <translation>Wiederherstellbarer Zeitraum:</translation>
+    </message>
+    <message>
+        <source>Set archive_command so this server archives its WAL into its repository (ALTER SYSTEM and a reload; shows the exact SQL and asks first)</source>
+        <translation>archive_command so setzen, dass dieser Server sein WAL in sein Repository archiviert (ALTER SYSTEM und Neuladen; zeigt vorher das genaue SQL und fragt nach)</translation>
+    </message>
+    <message>
+        <source>none — set a repository in the server&apos;s settings (Server → Edit Server) to archive into it</source>
+        <translation>keines — legen Sie in den Servereinstellungen (Server → Server bearbeiten) ein Repository fest, um dorthin zu archivieren</translation>
+    </message>
+    <message>
+        <source>reading…</source>
+        <translation>wird gelesen…</translation>
+    </message>
+    <message>
+        <source>nothing archived yet</source>
+        <translation>noch nichts archiviert</translation>
+    </message>
+    <message>
+        <source>cannot read the repository: %1</source>
+        <translation>das Repository kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>%1 of WAL not yet archived (server at %2, archive up to %3)</source>
+        <translation>%1 WAL noch nicht archiviert (Server bei %2, Archiv bis %3)</translation>
+    </message>
+    <message>
+        <source>none: the archive holds everything up to the server&apos;s current WAL position</source>
+        <translation>keiner: das Archiv enthält alles bis zur aktuellen WAL-Position des Servers</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n missing segment(s): %1</source>
+        <translation>
+            <numerusform>%n fehlendes Segment: %1</numerusform>
+            <numerusform>%n fehlende Segmente: %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>from %1 to %2 (LSN %3 to %4)</source>
+        <translation>von %1 bis %2 (LSN %3 bis %4)</translation>
+    </message>
+    <message>
+        <source>none yet: take a base backup to start one</source>
+        <translation>noch keiner: eine Basissicherung beginnt ihn</translation>
+    </message>
+    <message>
+        <source>Read archive settings of %1</source>
+        <translation>Archiveinstellungen von %1 lesen</translation>
+    </message>
+    <message>
+        <source>Creating the repository %1</source>
+        <translation>Das Repository %1 wird angelegt</translation>
+    </message>
+    <message>
+        <source>Run this on %1?
+
+%2;
+SELECT pg_reload_conf();</source>
+        <translation>Dies auf %1 ausführen?
+
+%2;
+SELECT pg_reload_conf();</translation>
+    </message>
+    <message>
+        <source>wal_level and archive_mode take effect only after a restart of the server.</source>
+        <translation>wal_level und archive_mode wirken erst nach einem Neustart des Servers.</translation>
+    </message>
+    <message>
+        <source>Configure Archiving</source>
+        <translation>Archivierung einrichten</translation>
+    </message>
+    <message>
+        <source>Configure archiving of %1</source>
+        <translation>Archivierung von %1 einrichten</translation>
+    </message>
+    <message>
+        <source>Applied; restart the server for it to take effect.</source>
+        <translation>Übernommen; starten Sie den Server neu, damit es wirkt.</translation>
+    </message>
+    <message>
+        <source>Applied and reloaded.</source>
+        <translation>Übernommen und neu geladen.</translation>
+    </message>
+</context>
+<context>
     <name>pga::gui::JobsModel</name>
     <message>
         <source>queued</source>

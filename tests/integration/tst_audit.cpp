@@ -1,3 +1,4 @@
+#include "CliRunner.h"
 #include "TestCluster.h"
 #include "engine/AuditCollector.h"
 #include "pg/ClientTools.h"
@@ -11,7 +12,6 @@ using audit::Finding;
 // per cluster to keep the number of clusters (and the run time) low.
 class TestAudit : public QObject {
     Q_OBJECT
-    QString m_cli;
     std::unique_ptr<test::TestCluster> m_unsafe; // shared by unsafeSettings and unprivilegedRole
 
     static engine::AuditResult audit(const QString &conninfo)
@@ -66,16 +66,13 @@ class TestAudit : public QObject {
 
     int cli(const QStringList &args, QJsonObject *json = nullptr, QString *text = nullptr)
     {
-        QProcess p;
-        p.start(m_cli, args);
-        if (!p.waitForFinished(60000))
-            return -1;
-        const QByteArray out = p.readAllStandardOutput();
+        QByteArray out, err;
+        const int code = test::runCli(args, &out, &err);
         if (json)
             *json = QJsonDocument::fromJson(out).object();
         if (text)
-            *text = QString::fromUtf8(out) + QString::fromUtf8(p.readAllStandardError());
-        return p.exitCode();
+            *text = QString::fromUtf8(out) + QString::fromUtf8(err);
+        return code;
     }
 
     static QStringList jsonIds(const QJsonObject &report)
@@ -92,8 +89,7 @@ private slots:
     {
         if (!pg::ClientTools::binDir())
             QSKIP("PostgreSQL is not installed");
-        m_cli = qEnvironmentVariable("PGA_BINARY_DIR") + QStringLiteral("/src/cli/pgarchivist-cli");
-        QVERIFY(QFileInfo(m_cli).isExecutable());
+        QVERIFY(QFileInfo(test::cliPath()).isExecutable());
     }
 
     void cliUsageAndUnreachable()

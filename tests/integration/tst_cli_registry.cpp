@@ -1,4 +1,5 @@
 // `pgarchivist-cli connect --server NAME` finds the server the DBA registered in the GUI.
+#include "CliRunner.h"
 #include "TestCluster.h"
 #include "app/ServerRegistry.h"
 
@@ -12,23 +13,13 @@ class TestCliRegistry : public QObject {
     Q_OBJECT
     std::unique_ptr<test::TestCluster> m_cluster;
     QTemporaryDir m_dir;
-    QString m_cli;
     QString m_registry;
 
     int cli(const QStringList &args, QByteArray *out = nullptr, QByteArray *err = nullptr)
     {
-        QProcess p;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("PGARCHIVIST_REGISTRY"), m_registry);
-        p.setProcessEnvironment(env);
-        p.start(m_cli, args);
-        if (!p.waitForFinished(60000))
-            return -1;
-        if (out)
-            *out = p.readAllStandardOutput();
-        if (err)
-            *err = p.readAllStandardError();
-        return p.exitCode();
+        return test::runCli(args, out, err, env);
     }
 
 private slots:
@@ -38,7 +29,6 @@ private slots:
         m_cluster = test::TestCluster::create({}, &why);
         if (!m_cluster)
             QSKIP(qPrintable(why));
-        m_cli = qEnvironmentVariable("PGA_BINARY_DIR") + QStringLiteral("/src/cli/pgarchivist-cli");
         m_registry = m_dir.filePath(QStringLiteral("registry.sqlite"));
         app::ServerRegistry reg;
         QVERIFY(reg.open(m_registry));

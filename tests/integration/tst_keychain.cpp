@@ -1,5 +1,6 @@
 // Passwords in a real keychain: gnome-keyring in a private D-Bus session (run-test.sh keychain),
 // and the in-memory fallback when no keychain answers.
+#include "SecretStoreWait.h"
 #include "app/SecretStore.h"
 #include "app/ServerRegistry.h"
 
@@ -10,25 +11,6 @@ using namespace pga::app;
 
 class TestKeychain : public QObject {
     Q_OBJECT
-
-    static Result<QString> read(SecretStore &s, const QString &key)
-    {
-        std::optional<Result<QString>> got;
-        QObject ctx;
-        s.readPassword(key, &ctx, [&](Result<QString> r) { got = std::move(r); });
-        if (!QTest::qWaitFor([&] { return got.has_value(); }, 20000))
-            return Error(Error::Code::Timeout, QStringLiteral("no answer from SecretStore"));
-        return *got;
-    }
-    static Status write(SecretStore &s, const QString &key, const QString &pw)
-    {
-        std::optional<Status> got;
-        QObject ctx;
-        s.writePassword(key, pw, &ctx, [&](Status r) { got = std::move(r); });
-        if (!QTest::qWaitFor([&] { return got.has_value(); }, 20000))
-            return Error(Error::Code::Timeout, QStringLiteral("no answer from SecretStore"));
-        return *got;
-    }
 
 private slots:
     void registryAndKeychainRoundTrip()
@@ -47,7 +29,7 @@ private slots:
             QVERIFY(r);
             saved = *r;
             SecretStore secrets;
-            QVERIFY(write(secrets, saved.secretKey, QStringLiteral("pä$$ wörd")));
+            QVERIFY(test::writePassword(secrets, saved.secretKey, QStringLiteral("pä$$ wörd")));
             QVERIFY2(!secrets.fallbackActive(), qPrintable(secrets.fallbackReason()));
             QVERIFY(!secrets.isMemoryOnly(saved.secretKey));
         }
@@ -57,7 +39,7 @@ private slots:
         auto back = reg.serverByName(QStringLiteral("payroll"));
         QVERIFY(back);
         SecretStore secrets;
-        auto pw = read(secrets, back->secretKey);
+        auto pw = test::readPassword(secrets, back->secretKey);
         QVERIFY2(pw, qPrintable(pw ? QString() : pw.error().toString()));
         QCOMPARE(*pw, QStringLiteral("pä$$ wörd"));
         // Never on disk in plain text.
@@ -66,9 +48,9 @@ private slots:
         QVERIFY(!db.readAll().contains(QStringLiteral("pä$$ wörd").toUtf8()));
 
         // Deleting it leaves nothing behind.
-        QVERIFY(write(secrets, back->secretKey, QString()));
+        QVERIFY(test::writePassword(secrets, back->secretKey, QString()));
         SecretStore fresh;
-        auto gone = read(fresh, back->secretKey);
+        auto gone = test::readPassword(fresh, back->secretKey);
         QVERIFY(gone);
         QVERIFY(gone->isEmpty());
     }

@@ -1,5 +1,6 @@
 // When no keychain answers, passwords stay in memory and the user is told; nothing typed is lost.
 // A process of its own: QtKeychain keeps its first D-Bus connection for the life of the process.
+#include "SecretStoreWait.h"
 #include "app/SecretStore.h"
 
 #include <QLocalServer>
@@ -10,25 +11,6 @@ using namespace pga::app;
 
 class TestKeychainFallback : public QObject {
     Q_OBJECT
-
-    static Result<QString> read(SecretStore &s, const QString &key)
-    {
-        std::optional<Result<QString>> got;
-        QObject ctx;
-        s.readPassword(key, &ctx, [&](Result<QString> r) { got = std::move(r); });
-        if (!QTest::qWaitFor([&] { return got.has_value(); }, 20000))
-            return Error(Error::Code::Timeout, QStringLiteral("no answer from SecretStore"));
-        return *got;
-    }
-    static Status write(SecretStore &s, const QString &key, const QString &pw)
-    {
-        std::optional<Status> got;
-        QObject ctx;
-        s.writePassword(key, pw, &ctx, [&](Status r) { got = std::move(r); });
-        if (!QTest::qWaitFor([&] { return got.has_value(); }, 20000))
-            return Error(Error::Code::Timeout, QStringLiteral("no answer from SecretStore"));
-        return *got;
-    }
 
 private slots:
     void fallsBackToMemoryWhenTheKeychainDoesNotAnswer()
@@ -46,14 +28,14 @@ private slots:
         QSignalSpy fallback(&secrets, &SecretStore::fallbackActivated);
         QElapsedTimer t;
         t.start();
-        QVERIFY(write(secrets, QStringLiteral("k"), QStringLiteral("typed by the user")));
+        QVERIFY(test::writePassword(secrets, QStringLiteral("k"), QStringLiteral("typed by the user")));
         qputenv("DBUS_SESSION_BUS_ADDRESS", saved);
         QVERIFY(t.elapsed() < 15000);
         QVERIFY(secrets.fallbackActive());
         QCOMPARE(fallback.count(), 1);
         QVERIFY(!secrets.fallbackReason().isEmpty());
         QVERIFY(secrets.isMemoryOnly(QStringLiteral("k")));
-        auto pw = read(secrets, QStringLiteral("k"));
+        auto pw = test::readPassword(secrets, QStringLiteral("k"));
         QVERIFY(pw);
         QCOMPARE(*pw, QStringLiteral("typed by the user"));  // nothing the user entered is lost
     }

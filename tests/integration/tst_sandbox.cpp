@@ -1,3 +1,4 @@
+#include "CliRunner.h"
 #include "engine/Sandbox.h"
 #include "pg/ClientTools.h"
 #include "pg/Connection.h"
@@ -9,27 +10,16 @@ using namespace pga;
 // The sandbox is what a new user sees first: it must come up archiving, and the CLI must drive it.
 class TestSandbox : public QObject {
     Q_OBJECT
-    QString m_cli;
     QTemporaryDir m_tmp{QStringLiteral("/tmp/pga-sbx-test.XXXXXX")};
 
-    int cli(const QStringList &args, QByteArray *out = nullptr)
-    {
-        QProcess p;
-        p.start(m_cli, args);
-        if (!p.waitForFinished(60000))
-            return -1;
-        if (out)
-            *out = p.readAllStandardOutput();
-        return p.exitCode();
-    }
+    static int cli(const QStringList &args, QByteArray *out = nullptr) { return test::runCli(args, out); }
 
 private slots:
     void initTestCase()
     {
         if (!pg::ClientTools::binDir())
             QSKIP("PostgreSQL is not installed");
-        m_cli = qEnvironmentVariable("PGA_BINARY_DIR") + QStringLiteral("/src/cli/pgarchivist-cli");
-        QVERIFY(QFileInfo(m_cli).isExecutable());
+        QVERIFY(QFileInfo(test::cliPath()).isExecutable());
     }
 
     void lifecycleThroughTheCli()

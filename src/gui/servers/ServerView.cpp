@@ -1,5 +1,6 @@
 #include "ServerView.h"
 
+#include "ArchiveStatusWidget.h"
 #include "Icons.h"
 #include "app/AppContext.h"
 
@@ -13,7 +14,8 @@ namespace pga::gui {
 using app::ServerStatus;
 
 ServerView::ServerView(app::AppContext &app, QWidget *parent)
-    : QWidget(parent), m_app(app), m_tabs(new QTabWidget(this)), m_title(new QLabel(this)), m_form(new QFormLayout)
+    : QWidget(parent), m_app(app), m_tabs(new QTabWidget(this)), m_title(new QLabel(this)), m_form(new QFormLayout),
+      m_archive(new ArchiveStatusWidget(app))
 {
     QFont f = m_title->font();
     f.setPointSizeF(f.pointSizeF() * 1.4);
@@ -24,6 +26,7 @@ ServerView::ServerView(app::AppContext &app, QWidget *parent)
     overview->setObjectName(QStringLiteral("overviewTab"));
     auto *ol = new QVBoxLayout(overview);
     ol->addLayout(m_form);
+    ol->addWidget(m_archive);
     ol->addStretch();
     addField(QStringLiteral("status"), tr("Status:"));
     addField(QStringLiteral("version"), tr("PostgreSQL:"));
@@ -86,6 +89,7 @@ QString ServerView::overviewValue(const QString &field) const
 void ServerView::setServer(qint64 id)
 {
     m_serverId = id;
+    m_archive->setServer(id);
     refresh();
 }
 

@@ -13,6 +13,8 @@ class AppContext;
 namespace pga::gui {
 
 // The selected server, in views: Overview now; Configuration, Backups and WAL as they arrive.
+class ArchiveStatusWidget;
+
 class ServerView : public QWidget {
     Q_OBJECT
 public:
@@ -21,6 +23,7 @@ public:
     void setServer(qint64 id);
     qint64 server() const { return m_serverId; }
     QTabWidget *tabs() const { return m_tabs; }
+    ArchiveStatusWidget *archiveStatus() const { return m_archive; }
     // The Overview's text for one field ("status", "version", ...), for tests and accessibility.
     QString overviewValue(const QString &field) const;
 
@@ -35,6 +38,7 @@ private:
     QLabel *m_title;
     QFormLayout *m_form;
     QHash<QString, QLabel *> m_fields;
+    ArchiveStatusWidget *m_archive;
 };
 
 } // namespace pga::gui

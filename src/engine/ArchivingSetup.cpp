@@ -1,0 +1,83 @@
+#include "ArchivingSetup.h"
+
+#include "core/AuditRules.h"
+
+#include <QRegularExpression>
+#include <QThread>
+
+namespace pga::engine {
+
+namespace {
+
+QString shellQuote(const QString &s)
+{
+    static const QRegularExpression safe(QStringLiteral("^[A-Za-z0-9_./:=@+-]+$"));
+    if (safe.match(s).hasMatch())
+        return s;
+    QString q = s;
+    q.replace(QLatin1Char('\''), QStringLiteral("'\\''"));
+    return QLatin1Char('\'') + q + QLatin1Char('\'');
+}
+
+} // namespace
+
+QString archivePushCommand(const QString &cliPath, const QString &repoDir, const QString &server)
+{
+    return QStringLiteral("%1 archive-push --repo %2 --server %3 %p")
+        .arg(shellQuote(cliPath), shellQuote(repoDir), shellQuote(server));
+}
+
+Result<ArchivingPlan> planArchiving(pg::Connection &conn, const QString &cliPath, const QString &repoDir,
+                                    const QString &server, const CancelToken *cancel)
+{
+    auto r = conn.exec(QStringLiteral("SELECT current_setting('wal_level'), current_setting('archive_mode'), "
+                                      "current_setting('archive_command'), current_setting('archive_library')"),
+                       {}, cancel, 30000);
+    if (!r)
+        return r.error();
+    ArchivingPlan plan;
+    plan.archiveCommand = archivePushCommand(cliPath, repoDir, server);
+    const QString walLevel = r->value(0, 0);
+    const QString archiveMode = r->value(0, 1);
+    if (walLevel == QLatin1String("minimal")) {
+        plan.statements << QStringLiteral("ALTER SYSTEM SET wal_level = 'replica'");
+        plan.needsRestart = true;
+    }
+    if (archiveMode == QLatin1String("off")) {
+        plan.statements << QStringLiteral("ALTER SYSTEM SET archive_mode = 'on'");
+        plan.needsRestart = true;
+    }
+    if (!r->value(0, 3).isEmpty())  // archive_library wins over archive_command
+        plan.statements << QStringLiteral("ALTER SYSTEM SET archive_library = ''");
+    if (r->value(0, 2) != plan.archiveCommand)
+        plan.statements << QStringLiteral("ALTER SYSTEM SET archive_command = %1").arg(audit::sqlLiteral(plan.archiveCommand));
+    return plan;
+}
+
+Result<ArchivingOutcome> applyArchiving(pg::Connection &conn, const ArchivingPlan &plan, const CancelToken *cancel)
+{
+    ArchivingOutcome out;
+    for (const QString &sql : plan.statements) {
+        auto r = conn.exec(sql, {}, cancel, 30000);
+        if (!r)
+            return Error(r.error().code, QStringLiteral("Could not change the setting (%1): %2").arg(sql, r.error().message),
+                         r.error().detail);
+    }
+    auto reload = conn.exec(QStringLiteral("SELECT pg_reload_conf()"), {}, cancel, 30000);
+    if (!reload)
+        return reload.error();
+    out.reloaded = true;
+    // The postmaster applies the reload asynchronously; pending_restart shows once it has read the files.
+    for (int i = 0; i < 50; ++i) {
+        auto p = conn.exec(QStringLiteral("SELECT count(*) FROM pg_settings WHERE pending_restart"), {}, cancel, 30000);
+        if (!p)
+            return p.error();
+        out.restartNeeded = p->value(0, 0).toInt() > 0;
+        if (out.restartNeeded || !plan.needsRestart)
+            break;
+        QThread::msleep(100);
+    }
+    return out;
+}
+
+} // namespace pga::engine

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "core/CancelToken.h"
+#include "core/Result.h"
+#include "pg/Connection.h"
+
+#include <QStringList>
+
+namespace pga::engine {
+
+// Pointing a server's archive_command at a pgArchivist repository, as the GUI's
+// "Configure archiving" does: first a plan the DBA reads and confirms, then the exact same SQL.
+struct ArchivingPlan {
+    QString archiveCommand;      // the shell command PostgreSQL will run
+    QStringList statements;      // ALTER SYSTEM ..., in order
+    bool needsRestart = false;   // archive_mode or wal_level change only at a restart
+};
+
+// The shell command for archive_command: `CLI archive-push --repo REPO --server NAME %p`, quoted for sh.
+QString archivePushCommand(const QString &cliPath, const QString &repoDir, const QString &server);
+
+// Reads the current settings and says what must change (nothing when already archiving to this repository).
+Result<ArchivingPlan> planArchiving(pg::Connection &conn, const QString &cliPath, const QString &repoDir,
+                                    const QString &server, const CancelToken *cancel = nullptr);
+
+struct ArchivingOutcome {
+    bool reloaded = false;
+    bool restartNeeded = false;  // pending_restart after the reload
+};
+
+// Runs the plan's statements and reloads the configuration.
+Result<ArchivingOutcome> applyArchiving(pg::Connection &conn, const ArchivingPlan &plan,
+                                        const CancelToken *cancel = nullptr);
+
+} // namespace pga::engine

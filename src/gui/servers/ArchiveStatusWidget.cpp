@@ -1,0 +1,246 @@
+#include "ArchiveStatusWidget.h"
+
+#include "Confirm.h"
+#include "app/AppContext.h"
+#include "engine/ArchivingSetup.h"
+#include "engine/Sandbox.h"
+#include "repo/Repository.h"
+
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QFutureWatcher>
+#include <QLabel>
+#include <QPointer>
+#include <QPushButton>
+#include <QVBoxLayout>
+#include <QtConcurrent>
+
+namespace pga::gui {
+
+namespace {
+
+QString localTime(const QDateTime &utc)
+{
+    return utc.isValid() ? utc.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss t")) : QString();
+}
+
+QString ago(const QDateTime &t)
+{
+    const qint64 s = t.secsTo(QDateTime::currentDateTimeUtc());
+    if (s < 90)
+        return ArchiveStatusWidget::tr("%n second(s) ago", nullptr, int(std::max<qint64>(0, s)));
+    if (s < 90 * 60)
+        return ArchiveStatusWidget::tr("%n minute(s) ago", nullptr, int(s / 60));
+    if (s < 48 * 3600)
+        return ArchiveStatusWidget::tr("%n hour(s) ago", nullptr, int(s / 3600));
+    return ArchiveStatusWidget::tr("%n day(s) ago", nullptr, int(s / 86400));
+}
+
+QString bytes(qint64 b)
+{
+    return QLocale().formattedDataSize(b, 1, QLocale::DataSizeTraditionalFormat);
+}
+
+} // namespace
+
+ArchiveStatusWidget::ArchiveStatusWidget(app::AppContext &app, QWidget *parent)
+    : QGroupBox(tr("WAL archive"), parent), m_app(app), m_form(new QFormLayout),
+      m_configure(new QPushButton(tr("Configure &Archiving…")))
+{
+    setObjectName(QStringLiteral("archiveStatus"));
+    addField(QStringLiteral("repository"), tr("Repository:"));
+    addField(QStringLiteral("last"), tr("Last archived:"));
+    addField(QStringLiteral("lag"), tr("Archive lag:"));
+    addField(QStringLiteral("gaps"), tr("Gaps:"));
+    addField(QStringLiteral("window"), tr("Recoverable window:"));
+    m_configure->setToolTip(tr("Set archive_command so this server archives its WAL into its repository "
+                               "(ALTER SYSTEM and a reload; shows the exact SQL and asks first)"));
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(m_form);
+    layout->addWidget(m_configure, 0, Qt::AlignLeft);
+    connect(m_configure, &QPushButton::clicked, this, &ArchiveStatusWidget::configureArchiving);
+    connect(&m_app.status(), &app::ServerStatusService::statusChanged, this, [this](qint64 id) {
+        if (id == m_serverId)
+            refresh();
+    });
+}
+
+QLabel *ArchiveStatusWidget::addField(const QString &key, const QString &label)
+{
+    auto *value = new QLabel;
+    value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    value->setWordWrap(true);
+    m_form->addRow(label, value);
+    m_fields.insert(key, value);
+    return value;
+}
+
+QString ArchiveStatusWidget::value(const QString &field) const
+{
+    const QLabel *l = m_fields.value(field);
+    return l ? l->text() : QString();
+}
+
+QString ArchiveStatusWidget::repoServerName(const app::ServerEntry &entry)
+{
+    return entry.repoServer.isEmpty() ? entry.name : entry.repoServer;
+}
+
+void ArchiveStatusWidget::setServer(qint64 id)
+{
+    m_serverId = id;
+    refresh();
+}
+
+void ArchiveStatusWidget::refresh()
+{
+    const quint64 request = ++m_request;
+    for (QLabel *l : std::as_const(m_fields))
+        l->clear();
+    auto entry = m_serverId ? m_app.registry().server(m_serverId) : Result<app::ServerEntry>(Error());
+    if (!m_serverId || !entry) {
+        m_configure->setEnabled(false);
+        return;
+    }
+    m_configure->setEnabled(!entry->repoDir.isEmpty());
+    if (entry->repoDir.isEmpty()) {
+        m_fields[QStringLiteral("repository")]->setText(
+            tr("none — set a repository in the server's settings (Server → Edit Server) to archive into it"));
+        return;
+    }
+    m_fields[QStringLiteral("repository")]->setText(
+        QStringLiteral("%1 (%2)").arg(entry->repoDir, repoServerName(*entry)));
+    m_fields[QStringLiteral("last")]->setText(tr("reading…"));
+    auto *watcher = new QFutureWatcher<Result<QList<engine::ServerArchiveSummary>>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, request] {
+        watcher->deleteLater();
+        if (request == m_request)  // a newer read started meanwhile: drop this one
+            show(watcher->result());
+    });
+    watcher->setFuture(QtConcurrent::run([dir = entry->repoDir, name = repoServerName(*entry)] {
+        return engine::archiveSummary(dir, name);
+    }));
+}
+
+void ArchiveStatusWidget::show(const Result<QList<engine::ServerArchiveSummary>> &summary)
+{
+    if (!summary || summary->isEmpty()) {
+        const bool none = !summary && summary.error().code == Error::Code::NotFound;
+        m_fields[QStringLiteral("last")]->setText(
+            none ? tr("nothing archived yet") : tr("cannot read the repository: %1").arg(summary.error().toString()));
+        emit summaryShown();
+        return;
+    }
+    const engine::ServerArchiveSummary &s = summary->first();
+    const TimelineSummary *latest = nullptr;
+    int gaps = 0;
+    QStringList gapNames;
+    for (const TimelineSummary &t : s.timelines) {
+        if (!latest || t.timeline > latest->timeline)
+            latest = &t;
+        for (const SegmentGap &g : t.gaps) {
+            gaps += int(g.count());
+            gapNames << (g.count() == 1 ? g.firstName : QStringLiteral("%1 … %2").arg(g.firstName, g.lastName));
+        }
+    }
+    if (!latest) {
+        m_fields[QStringLiteral("last")]->setText(tr("nothing archived yet"));
+        emit summaryShown();
+        return;
+    }
+    m_fields[QStringLiteral("last")]->setText(QStringLiteral("%1, %2 (%3)").arg(
+        latest->lastArrivedSegment, localTime(latest->lastArrivalUtc), ago(latest->lastArrivalUtc)));
+    const app::ServerStatus st = m_app.status().status(m_serverId);
+    if (st.state == app::ServerStatus::State::Online && st.facts.currentLsn.isValid() && latest->lastLsn.isValid()) {
+        const qint64 behind = qint64(st.facts.currentLsn.value()) - qint64(latest->lastLsn.value());
+        m_fields[QStringLiteral("lag")]->setText(
+            behind > 0 ? tr("%1 of WAL not yet archived (server at %2, archive up to %3)")
+                             .arg(bytes(behind), st.facts.currentLsn.toString(), latest->lastLsn.toString())
+                       : tr("none: the archive holds everything up to the server's current WAL position"));
+    }
+    m_fields[QStringLiteral("gaps")]->setText(gaps == 0 ? tr("none")
+                                                        : tr("%n missing segment(s): %1", nullptr, gaps)
+                                                              .arg(gapNames.join(QStringLiteral(", "))));
+    if (latest->window)
+        m_fields[QStringLiteral("window")]->setText(tr("from %1 to %2 (LSN %3 to %4)")
+                                                        .arg(localTime(latest->window->fromTimeUtc),
+                                                             localTime(latest->window->toTimeUtc),
+                                                             latest->window->fromLsn.toString(),
+                                                             latest->window->toLsn.toString()));
+    else
+        m_fields[QStringLiteral("window")]->setText(tr("none yet: take a base backup to start one"));
+    emit summaryShown();
+}
+
+void ArchiveStatusWidget::configureArchiving()
+{
+    auto entry = m_app.registry().server(m_serverId);
+    if (!entry || entry->repoDir.isEmpty())
+        return;
+    QString cli = engine::Sandbox::findCli();
+    if (cli.isEmpty())
+        cli = QStringLiteral("pgarchivist-cli");
+    const QString repoDir = entry->repoDir;
+    const QString name = repoServerName(*entry);
+    auto plan = std::make_shared<engine::ArchivingPlan>();
+    // Step 1, a job: read the settings and work out the exact SQL. Step 2: ask. Step 3, a job: apply it.
+    m_app.secrets().readPassword(entry->secretKey, this, [=, this, e = *entry](Result<QString> pw) {
+        pg::ConnectOptions options{e.conninfo, pw.valueOr(QString())};
+        m_app.jobs().start(
+            {QStringLiteral("archiving-plan"), tr("Read archive settings of %1").arg(e.name), e.id, false},
+            [=](app::JobContext &ctx) -> Status {
+                if (!QFileInfo::exists(repoDir + QStringLiteral("/pgarchivist-repo.json"))) {
+                    ctx.info(tr("Creating the repository %1").arg(repoDir));
+                    if (auto r = repo::Repository::init(repoDir); !r)
+                        return r.error();
+                }
+                auto conn = pg::Connection::connect(options, &ctx.cancelToken());
+                if (!conn)
+                    return conn.error();
+                auto p = engine::planArchiving(**conn, cli, repoDir, name, &ctx.cancelToken());
+                if (!p)
+                    return p.error();
+                *plan = *p;
+                return {};
+            },
+            this, [=, this](const app::JobInfo &info) {
+                if (info.state != app::JobInfo::State::Succeeded)
+                    return;
+                if (plan->statements.isEmpty()) {
+                    emit archivingConfigured(false);
+                    return;
+                }
+                QString text = tr("Run this on %1?\n\n%2;\nSELECT pg_reload_conf();")
+                                   .arg(e.name, plan->statements.join(QStringLiteral(";\n")));
+                if (plan->needsRestart)
+                    text += QStringLiteral("\n\n") + tr("wal_level and archive_mode take effect only after a restart of the server.");
+                ask(this, tr("Configure Archiving"), text, QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel,
+                    [=, this](QMessageBox::StandardButton b) {
+                        if (b != QMessageBox::Yes)
+                            return;
+                        auto outcome = std::make_shared<engine::ArchivingOutcome>();
+                        m_app.jobs().start(
+                            {QStringLiteral("archiving-apply"), tr("Configure archiving of %1").arg(e.name), e.id},
+                            [=](app::JobContext &ctx) -> Status {
+                                auto conn = pg::Connection::connect(options, &ctx.cancelToken());
+                                if (!conn)
+                                    return conn.error();
+                                auto o = engine::applyArchiving(**conn, *plan, &ctx.cancelToken());
+                                if (!o)
+                                    return o.error();
+                                *outcome = *o;
+                                ctx.info(o->restartNeeded ? tr("Applied; restart the server for it to take effect.")
+                                                          : tr("Applied and reloaded."));
+                                return {};
+                            },
+                            this, [=, this](const app::JobInfo &done) {
+                                if (done.state == app::JobInfo::State::Succeeded)
+                                    emit archivingConfigured(outcome->restartNeeded);
+                                refresh();
+                            });
+                    });
+            });
+    });
+}
+
+} // namespace pga::gui

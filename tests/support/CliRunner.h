@@ -1,0 +1,31 @@
+#pragma once
+
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QStringList>
+
+namespace pga::test {
+
+// The pgarchivist-cli of this build tree, as a user would run it.
+inline QString cliPath() { return qEnvironmentVariable("PGA_BINARY_DIR") + QStringLiteral("/src/cli/pgarchivist-cli"); }
+
+// Runs the CLI and returns its exit code (-1 when it did not finish within timeoutMs).
+inline int runCli(const QStringList &args, QByteArray *out = nullptr, QByteArray *err = nullptr,
+                  const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment(), int timeoutMs = 120000)
+{
+    QProcess p;
+    p.setProcessEnvironment(env);
+    p.start(cliPath(), args);
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        return -1;
+    }
+    if (out)
+        *out = p.readAllStandardOutput();
+    if (err)
+        *err = p.readAllStandardError();
+    return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+}
+
+} // namespace pga::test
