@@ -14,6 +14,7 @@ namespace pga::gui {
 
 // The selected server, in views: Overview now; Configuration, Backups and WAL as they arrive.
 class ArchiveStatusWidget;
+class BackupsView;
 
 class ServerView : public QWidget {
     Q_OBJECT
@@ -24,6 +25,7 @@ public:
     qint64 server() const { return m_serverId; }
     QTabWidget *tabs() const { return m_tabs; }
     ArchiveStatusWidget *archiveStatus() const { return m_archive; }
+    BackupsView *backups() const { return m_backups; }
     // The Overview's text for one field ("status", "version", ...), for tests and accessibility.
     QString overviewValue(const QString &field) const;
 
@@ -39,6 +41,7 @@ private:
     QFormLayout *m_form;
     QHash<QString, QLabel *> m_fields;
     ArchiveStatusWidget *m_archive;
+    BackupsView *m_backups;
 };
 
 } // namespace pga::gui
