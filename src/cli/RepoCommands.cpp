@@ -43,8 +43,17 @@ QString humanBytes(qint64 b)
 void printHuman(const engine::ServerArchiveSummary &s)
 {
     out() << "Server " << s.name << ": system identifier " << s.systemIdentifier << ", PostgreSQL "
-          << (s.pgVersionNum ? QString::number(s.pgVersionNum / 10000) : QStringLiteral("?")) << ", " << s.backups.size()
+          << (s.pgVersionNum ? QString::number(s.pgVersionNum / 10000) : QStringLiteral("?")) << ", " << s.backupList.size()
           << " base backup(s)\n";
+    for (const engine::BackupListing &b : s.backupList)
+        out() << "  backup " << b.id << " [" << b.status << "] "
+              << (b.status == QLatin1String("damaged") ? b.problem
+                                                       : QStringLiteral("'%1', %2 to %3, LSN %4 to %5, timeline %6, %7 (%8 new)")
+                                                             .arg(b.label, b.startTimeUtc.toString(Qt::ISODate), b.stopTimeUtc.toString(Qt::ISODate),
+                                                                  b.startLsn.toString(), b.stopLsn.toString())
+                                                             .arg(b.timeline)
+                                                             .arg(humanBytes(b.logicalBytes), humanBytes(b.newBytes)))
+              << '\n';
     if (s.timelines.isEmpty())
         out() << "  no WAL archived yet\n";
     if (!s.damagedFiles.isEmpty())

@@ -14,11 +14,15 @@ namespace {
 const Command kCommands[] = {
     {"archive-get", "Restore one WAL file (restore_command)", runArchiveGet},
     {"archive-push", "Archive one WAL file (archive_command)", runArchivePush},
+    {"backup", "Take a base backup into the repository", runBackup},
     {"check", "Audit the archive configuration and say what to fix", runCheck},
     {"connect", "Connect to a server and print what it is", runConnect},
+    {"expire", "Remove backups, WAL and chunks beyond retention", runExpire},
     {"info", "Show servers, archived WAL, gaps and the recoverable window", runInfo},
     {"repo-init", "Create an empty repository", runRepoInit},
+    {"restore", "Restore a backup into a data directory for recovery to a target", runRestore},
     {"sandbox", "Create, start, stop or destroy a local sandbox server", runSandbox},
+    {"verify", "Check a backup's chunks and WAL", runVerify},
     {"version", "Print the version", runVersion},
 };
 

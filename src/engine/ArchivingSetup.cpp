@@ -7,8 +7,6 @@
 
 namespace pga::engine {
 
-namespace {
-
 QString shellQuote(const QString &s)
 {
     static const QRegularExpression safe(QStringLiteral("^[A-Za-z0-9_./:=@+-]+$"));
@@ -18,8 +16,6 @@ QString shellQuote(const QString &s)
     q.replace(QLatin1Char('\''), QStringLiteral("'\\''"));
     return QLatin1Char('\'') + q + QLatin1Char('\'');
 }
-
-} // namespace
 
 QString archivePushCommand(const QString &cliPath, const QString &repoDir, const QString &server)
 {

@@ -16,6 +16,9 @@ struct ArchivingPlan {
     bool needsRestart = false;   // archive_mode or wal_level change only at a restart
 };
 
+// Quotes one word for sh, leaving plain words (paths, names) as they are.
+QString shellQuote(const QString &word);
+
 // The shell command for archive_command: `CLI archive-push --repo REPO --server NAME %p`, quoted for sh.
 QString archivePushCommand(const QString &cliPath, const QString &repoDir, const QString &server);
 

@@ -2,6 +2,8 @@
 
 #include "core/WalName.h"
 #include "core/WalParser.h"
+#include "BackupWal.h"
+#include "repo/BackupManifest.h"
 #include "repo/DurableFile.h"
 #include "repo/Repository.h"
 #include "repo/WalArchive.h"
@@ -17,26 +19,38 @@ namespace {
 QString isoUs(const std::optional<qint64> &us) { return us ? wal::timeFromUs(*us).toString(Qt::ISODateWithMs) : QString(); }
 QJsonValue iso(const QDateTime &t) { return t.isValid() ? QJsonValue(t.toString(Qt::ISODateWithMs)) : QJsonValue(); }
 
-// Base backups: servers/NAME/backups/ID/manifest.json with start_lsn, stop_lsn, timeline and stop_time.
-QList<BackupPoint> readBackups(const repo::Repository &repo, const QString &server)
+// Base backups (servers/NAME/backups/ID/manifest.json); the usable ones (all WAL to consistency archived)
+// bound the recoverable window.
+void readBackups(const repo::Repository &repo, const QString &server, const QList<repo::WalFileMeta> &wal, ServerArchiveSummary &s)
 {
-    QList<BackupPoint> out;
-    const QDir d(repo.backupsDir(server));
-    for (const QString &id : d.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
-        auto data = repo::readWholeFile(d.filePath(id + QStringLiteral("/manifest.json")), 256 << 20);
-        if (!data)
+    const repo::BackupCatalog catalog(repo, server);
+    for (const QString &id : catalog.ids()) {
+        BackupListing l;
+        l.id = id;
+        auto m = catalog.read(id);
+        if (!m) {
+            l.status = QStringLiteral("damaged");
+            l.problem = m.error().message;
+            s.backupList << l;
             continue;
-        const QJsonObject o = QJsonDocument::fromJson(*data).object();
-        BackupPoint b;
-        b.id = id;
-        b.timeline = quint32(o.value(QStringLiteral("timeline")).toInteger());
-        b.startLsn = Lsn::parse(o.value(QStringLiteral("start_lsn")).toString()).value_or(Lsn());
-        b.stopLsn = Lsn::parse(o.value(QStringLiteral("stop_lsn")).toString()).value_or(Lsn());
-        b.stopTimeUtc = QDateTime::fromString(o.value(QStringLiteral("stop_time")).toString(), Qt::ISODateWithMs);
-        if (b.timeline && b.stopLsn.isValid())
-            out << b;
+        }
+        l.label = m->label;
+        l.startTimeUtc = m->startTimeUtc;
+        l.stopTimeUtc = m->stopTimeUtc;
+        l.startLsn = m->startLsn;
+        l.stopLsn = m->stopLsn;
+        l.timeline = m->timeline;
+        l.logicalBytes = m->logicalBytes;
+        l.newBytes = m->newBytes;
+        l.files = int(m->files.size());
+        const WalReach reach = walReach(wal, m->timeline, m->startLsn, m->stopLsn);
+        l.status = reach.consistent ? QStringLiteral("ok") : QStringLiteral("wal-missing");
+        if (!reach.consistent)
+            l.problem = QStringLiteral("WAL segment %1 is not in the archive").arg(reach.firstMissing);
+        s.backupList << l;
+        if (reach.consistent)
+            s.backups << BackupPoint{id, m->timeline, m->startLsn, m->stopLsn, m->stopTimeUtc};
     }
-    return out;
 }
 
 } // namespace
@@ -78,7 +92,7 @@ Result<QList<ServerArchiveSummary>> archiveSummary(const QString &repoDir, const
             if (m.segmentSize && !s.segmentSize)
                 s.segmentSize = m.segmentSize;
         }
-        s.backups = readBackups(*repo, n);
+        readBackups(*repo, n, *files, s);
         s.timelines = summarizeArchive(segs, s.backups, s.segmentSize ? s.segmentSize : (16u << 20));
         out << s;
     }
@@ -120,6 +134,24 @@ QJsonObject toJson(const ServerArchiveSummary &s)
     QJsonArray tls;
     for (const TimelineSummary &t : s.timelines)
         tls.append(toJson(t));
+    QJsonArray backups;
+    for (const BackupListing &b : s.backupList) {
+        QJsonObject o{{QStringLiteral("id"), b.id}, {QStringLiteral("status"), b.status}};
+        if (!b.problem.isEmpty())
+            o.insert(QStringLiteral("problem"), b.problem);
+        if (b.status != QLatin1String("damaged")) {
+            o.insert(QStringLiteral("label"), b.label);
+            o.insert(QStringLiteral("start_time"), iso(b.startTimeUtc));
+            o.insert(QStringLiteral("stop_time"), iso(b.stopTimeUtc));
+            o.insert(QStringLiteral("start_lsn"), b.startLsn.toString());
+            o.insert(QStringLiteral("stop_lsn"), b.stopLsn.toString());
+            o.insert(QStringLiteral("timeline"), qint64(b.timeline));
+            o.insert(QStringLiteral("files"), b.files);
+            o.insert(QStringLiteral("logical_bytes"), b.logicalBytes);
+            o.insert(QStringLiteral("new_bytes"), b.newBytes);
+        }
+        backups.append(o);
+    }
     return {{QStringLiteral("name"), s.name},
             {QStringLiteral("system_identifier"), QString::number(s.systemIdentifier)},
             {QStringLiteral("pg_version_num"), s.pgVersionNum},
@@ -127,7 +159,7 @@ QJsonObject toJson(const ServerArchiveSummary &s)
             {QStringLiteral("segment_size"), qint64(s.segmentSize)},
             {QStringLiteral("history_files"), QJsonArray::fromStringList(s.historyFiles)},
             {QStringLiteral("damaged_files"), QJsonArray::fromStringList(s.damagedFiles)},
-            {QStringLiteral("backups"), qint64(s.backups.size())},
+            {QStringLiteral("backups"), backups},
             {QStringLiteral("timelines"), tls}};
 }
 

@@ -3,11 +3,27 @@
 #include "core/ArchiveSummary.h"
 #include "core/Result.h"
 
+#include <QDateTime>
+
 #include <QJsonObject>
 #include <QList>
 #include <QString>
 
 namespace pga::engine {
+
+// A base backup as `info` lists it.
+struct BackupListing {
+    QString id;
+    QString label;
+    QDateTime startTimeUtc, stopTimeUtc;
+    Lsn startLsn, stopLsn;
+    quint32 timeline = 0;
+    qint64 logicalBytes = 0;
+    qint64 newBytes = 0;
+    int files = 0;
+    QString status;     // ok | wal-missing (WAL to consistency not archived) | damaged (manifest unreadable)
+    QString problem;
+};
 
 // What the repository holds for one server: identity, and per timeline the archived range, gaps and
 // the recoverable window. This is the API the GUI's overview and the CLI's `info` share.
@@ -19,7 +35,8 @@ struct ServerArchiveSummary {
     QStringList historyFiles;
     QStringList damagedFiles;        // archived files whose header is unreadable (shown as gaps)
     int backupFiles = 0;             // PostgreSQL backup history files (.backup) in the archive
-    QList<BackupPoint> backups;      // base backups in the repository (servers/NAME/backups)
+    QList<BackupPoint> backups;      // usable base backups (servers/NAME/backups), for the window
+    QList<BackupListing> backupList; // every published backup, oldest first
     QList<TimelineSummary> timelines;
 };
 

@@ -66,6 +66,8 @@ public:
     QString port() const;
     QString database() const;
     PGconn *native() const { return m_conn; }
+    // Waits until the socket is readable (or writable), honouring the token and a deadline (ms since epoch, 0: none).
+    Status waitForSocket(bool forWrite, const CancelToken *cancel, qint64 deadlineMs) { return waitSocket(forWrite, cancel, deadlineMs); }
 
 private:
     explicit Connection(PGconn *conn) : m_conn(conn) {}

@@ -1,6 +1,7 @@
 #include "ServerView.h"
 
 #include "ArchiveStatusWidget.h"
+#include "backups/BackupsView.h"
 #include "Icons.h"
 #include "app/AppContext.h"
 #include "config/ConfigurationView.h"
@@ -16,7 +17,8 @@ using app::ServerStatus;
 
 ServerView::ServerView(app::AppContext &app, QWidget *parent)
     : QWidget(parent), m_app(app), m_tabs(new QTabWidget(this)), m_title(new QLabel(this)), m_form(new QFormLayout),
-      m_archive(new ArchiveStatusWidget(app)), m_configuration(new ConfigurationView(app))
+      m_archive(new ArchiveStatusWidget(app)), m_configuration(new ConfigurationView(app)),
+      m_backups(new BackupsView(app))
 {
     QFont f = m_title->font();
     f.setPointSizeF(f.pointSizeF() * 1.4);
@@ -43,7 +45,7 @@ ServerView::ServerView(app::AppContext &app, QWidget *parent)
     m_tabs->addTab(overview, tr("&Overview"));
     m_configuration->setObjectName(QStringLiteral("configurationTab"));
     m_tabs->addTab(m_configuration, tr("&Configuration"));
-    m_tabs->addTab(placeholder(tr("Base backups, their schedule and retention will show here.")), tr("&Backups"));
+    m_tabs->addTab(m_backups, tr("&Backups"));
     m_tabs->addTab(placeholder(tr("WAL volume, archive lag and the storage forecast will show here.")), tr("&WAL"));
 
     auto *layout = new QVBoxLayout(this);
@@ -92,6 +94,7 @@ void ServerView::setServer(qint64 id)
     m_serverId = id;
     m_archive->setServer(id);
     m_configuration->setServer(id);
+    m_backups->setServer(id);
     refresh();
 }
 

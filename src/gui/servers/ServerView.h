@@ -14,6 +14,7 @@ namespace pga::gui {
 
 class ArchiveStatusWidget;
 class ConfigurationView;
+class BackupsView;
 
 // The selected server, in views: Overview, Configuration (the audit); Backups and WAL as they arrive.
 class ServerView : public QWidget {
@@ -26,6 +27,7 @@ public:
     QTabWidget *tabs() const { return m_tabs; }
     ArchiveStatusWidget *archiveStatus() const { return m_archive; }
     ConfigurationView *configurationView() const { return m_configuration; }
+    BackupsView *backups() const { return m_backups; }
     // The Overview's text for one field ("status", "version", ...), for tests and accessibility.
     QString overviewValue(const QString &field) const;
 
@@ -42,6 +44,7 @@ private:
     QHash<QString, QLabel *> m_fields;
     ArchiveStatusWidget *m_archive;
     ConfigurationView *m_configuration;
+    BackupsView *m_backups;
 };
 
 } // namespace pga::gui

@@ -1,0 +1,24 @@
+#pragma once
+
+#include "core/Lsn.h"
+#include "repo/WalArchive.h"
+
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace pga::engine {
+
+// How far the archived WAL carries a backup: whether everything from its start to its stop position is
+// there (consistency), and the end of the unbroken run of segments after it (the recoverable window).
+struct WalReach {
+    bool consistent = false;
+    QString firstMissing;                 // the first segment missing before consistency
+    Lsn endLsn;                           // end of the unbroken run
+    std::optional<qint64> lastXactTimeUs; // last commit/abort time in the run
+    bool laterTimelines = false;          // WAL exists on timelines after the backup's
+};
+WalReach walReach(const QList<repo::WalFileMeta> &files, quint32 timeline, Lsn start, Lsn stop);
+
+} // namespace pga::engine

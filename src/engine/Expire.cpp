@@ -1,0 +1,140 @@
+#include "Expire.h"
+
+#include "core/WalName.h"
+#include "repo/BackupManifest.h"
+#include "repo/ChunkStore.h"
+#include "repo/DurableFile.h"
+#include "repo/WalArchive.h"
+
+#include <QDir>
+#include <QFile>
+#include <QSet>
+
+namespace pga::engine {
+
+Result<ExpireResult> Expire::run(ProgressSink &progress, const CancelToken &cancel)
+{
+    if (m_o.retainFull < 1 && m_o.retainDays < 0)
+        return Error(Error::Code::InvalidArgument, QStringLiteral("Say what to keep: --retain-full N (N >= 1) and/or --retain-days D."));
+    auto repo = repo::Repository::open(m_o.repoDir);
+    if (!repo)
+        return repo.error();
+    if (auto rec = repo->server(m_o.server); !rec)
+        return rec.error();
+    auto serverLock = repo->lock(m_o.server, repo::Repository::LockMode::Exclusive, 30000);
+    if (!serverLock)
+        return serverLock.error();
+    auto chunkLock = repo->lock(QString(), repo::Repository::LockMode::Exclusive, 30000);
+    if (!chunkLock)
+        return chunkLock.error();
+
+    repo::BackupCatalog catalog(*repo, m_o.server);
+    const QStringList ids = catalog.ids();  // oldest first
+    QList<repo::BackupManifest> manifests;
+    for (const QString &id : ids) {
+        auto m = catalog.read(id);
+        if (!m)
+            return Error(m.error().code, QStringLiteral("%1 Expire changes nothing while a manifest cannot be read; remove or "
+                                                        "repair that backup first.").arg(m.error().message));
+        manifests << *m;
+    }
+    ExpireResult r;
+    QSet<QString> keep;
+    const int n = int(manifests.size());
+    if (m_o.retainFull >= 1)
+        for (int i = std::max(0, n - m_o.retainFull); i < n; ++i)
+            keep << manifests[i].id;
+    if (m_o.retainDays >= 0) {
+        const QDateTime horizon = QDateTime::currentDateTimeUtc().addDays(-m_o.retainDays);
+        // Everything that ended inside the horizon, and the newest one before it (recovery to the horizon starts there).
+        for (int i = n - 1; i >= 0; --i) {
+            keep << manifests[i].id;
+            if (manifests[i].stopTimeUtc <= horizon)
+                break;
+        }
+    }
+    for (const repo::BackupManifest &m : manifests)
+        (keep.contains(m.id) ? r.keptBackups : r.backups) << m.id;
+    for (const QString &id : r.backups) {
+        progress.info(QStringLiteral("%1 backup %2").arg(m_o.dryRun ? QStringLiteral("Would remove") : QStringLiteral("Removing"), id));
+        if (!m_o.dryRun)
+            if (Status s = catalog.remove(id); !s)
+                return s.error();
+    }
+    const QStringList unfinished = catalog.unfinishedIds();
+    r.leftovers += int(unfinished.size());
+    if (!m_o.dryRun)
+        for (const QString &id : unfinished)
+            (void)catalog.remove(id);
+    if (cancel.isCancelled())
+        return Error(Error::Code::Cancelled, QStringLiteral("Cancelled."));
+
+    // WAL before the oldest kept backup's start is needed by no kept backup.
+    Lsn oldestStart;
+    quint32 oldestTli = 0;
+    for (const repo::BackupManifest &m : manifests)
+        if (keep.contains(m.id) && (!oldestStart.isValid() || m.startLsn < oldestStart)) {
+            oldestStart = m.startLsn;
+            oldestTli = m.timeline;
+        }
+    if (oldestStart.isValid()) {
+        const repo::WalArchive archive(*repo, m_o.server);
+        auto files = archive.list();
+        if (!files)
+            return files.error();
+        for (const repo::WalFileMeta &w : *files) {
+            if (w.kind == QLatin1String("history") || !w.segmentSize)
+                continue;
+            const quint64 keepFrom = oldestStart.value() / w.segmentSize * w.segmentSize;
+            if (w.startLsn.value() >= keepFrom || w.timeline > oldestTli)
+                continue;
+            auto name = WalName::parse(w.name);
+            if (!name)
+                continue;
+            r.walFiles << w.name;
+            r.walBytes += w.storedSize;
+            if (!m_o.dryRun && !QFile::remove(archive.pathFor(*name)))
+                return Error(Error::Code::Io, QStringLiteral("Could not remove %1.").arg(archive.pathFor(*name)));
+        }
+        if (!m_o.dryRun && !r.walFiles.isEmpty())
+            for (const QString &tl : QDir(repo->walDir(m_o.server)).entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+                (void)repo::syncDirectory(repo->walDir(m_o.server) + QLatin1Char('/') + tl);
+    }
+
+    // Chunks are shared by every server's backups: keep all that any remaining backup references.
+    QSet<QString> referenced;
+    for (const QString &server : repo->servers()) {
+        repo::BackupCatalog other(*repo, server);
+        for (const QString &id : other.ids()) {
+            if (server == m_o.server && !keep.contains(id))
+                continue;
+            auto m = other.read(id);
+            if (!m)
+                return Error(m.error().code, QStringLiteral("%1 No chunk is removed while a manifest cannot be read.").arg(m.error().message));
+            for (const repo::BackupFileEntry &f : m->files)
+                for (const QString &c : f.chunks)
+                    referenced.insert(c);
+        }
+    }
+    repo::ChunkStore store(repo->chunksDir());
+    QStringList temporaries;
+    for (const QString &c : store.list(&temporaries)) {
+        if (referenced.contains(c))
+            continue;
+        ++r.chunks;
+        r.chunkBytes += store.storedSize(c);
+        if (!m_o.dryRun)
+            if (Status s = store.remove(c); !s)
+                return s.error();
+    }
+    r.leftovers += int(temporaries.size());
+    if (!m_o.dryRun) {
+        for (const QString &t : temporaries)
+            QFile::remove(t);
+        if (Status s = store.syncDirectories(); !s)
+            return s.error();
+    }
+    return r;
+}
+
+} // namespace pga::engine

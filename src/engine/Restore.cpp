@@ -1,0 +1,253 @@
+#include "Restore.h"
+
+#include "BackupWal.h"
+#include "RestoreFiles.h"
+#include "Sandbox.h"
+#include "core/Buffer.h"
+#include "core/Sha256.h"
+#include "core/WalParser.h"
+#include "repo/BackupManifest.h"
+#include "repo/ChunkStore.h"
+#include "repo/DurableFile.h"
+#include "repo/WalArchive.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QHash>
+#include <QSet>
+#include <QTimeZone>
+
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <fcntl.h>
+#include <mutex>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <thread>
+#include <unistd.h>
+
+namespace pga::engine {
+
+QDateTime RecoveryTarget::parseTime(const QString &text)
+{
+    QString t = text.trimmed();
+    t.replace(QLatin1Char(' '), QLatin1Char('T'));
+    // "+01" -> "+01:00" so Qt's ISO parser takes it.
+    static const QRegularExpression shortOffset(QStringLiteral("([+-]\\d\\d)$"));
+    t.replace(shortOffset, QStringLiteral("\\1:00"));
+    static const QRegularExpression compactOffset(QStringLiteral("([+-]\\d\\d)(\\d\\d)$"));
+    t.replace(compactOffset, QStringLiteral("\\1:\\2"));
+    QDateTime d = QDateTime::fromString(t, Qt::ISODateWithMs);
+    if (!d.isValid())
+        return {};
+    if (d.timeSpec() == Qt::LocalTime)  // no zone given: the local one, said explicitly from here on
+        d = QDateTime(d.date(), d.time(), QTimeZone(d.offsetFromUtc()));
+    return d;
+}
+
+QString RecoveryTarget::formatTime(const QDateTime &t)
+{
+    const int off = t.offsetFromUtc();
+    const int a = std::abs(off);
+    return t.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")) + (off < 0 ? QLatin1Char('-') : QLatin1Char('+'))
+           + QStringLiteral("%1:%2").arg(a / 3600, 2, 10, QLatin1Char('0')).arg((a % 3600) / 60, 2, 10, QLatin1Char('0'));
+}
+
+QString RecoveryTarget::describe() const
+{
+    switch (kind) {
+    case Kind::Immediate:
+        return QStringLiteral("the end of the backup (immediate)");
+    case Kind::Time:
+        return QStringLiteral("time %1").arg(formatTime(time));
+    case Kind::Lsn:
+        return QStringLiteral("LSN %1").arg(lsn.toString());
+    case Kind::Xid:
+        return QStringLiteral("transaction %1").arg(text);
+    case Kind::Name:
+        return QStringLiteral("restore point '%1'").arg(text);
+    default:
+        return QStringLiteral("the end of the archived WAL");
+    }
+}
+
+namespace {
+
+QString quoteConf(const QString &v)
+{
+    QString s = v;
+    s.replace(QLatin1Char('\''), QLatin1String("''"));
+    return QLatin1Char('\'') + s + QLatin1Char('\'');
+}
+
+QString shellWord(const QString &w)
+{
+    static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_./=:@%+-]+$"));
+    if (plain.match(w).hasMatch())
+        return w;
+    QString s = w;
+    s.replace(QLatin1Char('"'), QLatin1String("\\\""));
+    return QLatin1Char('"') + s + QLatin1Char('"');
+}
+
+QString isoLocal(const QDateTime &t) { return t.isValid() ? RecoveryTarget::formatTime(t.toLocalTime()) : QStringLiteral("?"); }
+
+struct Owner {
+    bool chown = false;
+    uid_t uid = 0;
+    gid_t gid = 0;
+};
+
+} // namespace
+
+Result<RestoreResult> Restore::run(ProgressSink &progress, const CancelToken &cancel)
+{
+    auto repo = repo::Repository::open(m_o.repoDir);
+    if (!repo)
+        return repo.error();
+    auto rec = repo->server(m_o.server);
+    if (!rec)
+        return rec.error();
+    repo::BackupCatalog catalog(*repo, m_o.server);
+    const QStringList ids = catalog.ids();
+    if (ids.isEmpty())
+        return Error(Error::Code::NotFound, QStringLiteral("The repository has no base backup of server '%1'. Take one with "
+                                                           "'pgarchivist-cli backup' first.").arg(m_o.server));
+    auto wal = repo::WalArchive(*repo, m_o.server).list();
+    if (!wal)
+        return wal.error();
+    const RecoveryTarget &t = m_o.target;
+
+    // Which backup, and is the target reachable from it?
+    auto windowText = [&]() -> QString {
+        QStringList parts;
+        for (const QString &id : ids) {
+            auto m = catalog.read(id);
+            if (!m)
+                continue;
+            const WalReach r = walReach(*wal, m->timeline, m->startLsn, m->stopLsn);
+            if (!r.consistent)
+                continue;
+            parts << QStringLiteral("from %1 (LSN %2, backup %3) to %4 (LSN %5)")
+                         .arg(isoLocal(m->stopTimeUtc), m->stopLsn.toString(), id,
+                              r.lastXactTimeUs ? isoLocal(wal::timeFromUs(*r.lastXactTimeUs)) : isoLocal(m->stopTimeUtc),
+                              r.endLsn.toString());
+            break;
+        }
+        return parts.isEmpty() ? QStringLiteral("there is no recoverable window (no backup has all the WAL it needs)")
+                               : QStringLiteral("the recoverable window is ") + parts.first();
+    };
+    QString chosen = m_o.backupId;
+    if (chosen.isEmpty()) {
+        for (qsizetype i = ids.size() - 1; i >= 0 && chosen.isEmpty(); --i) {
+            auto m = catalog.read(ids[i]);
+            if (!m) {
+                progress.warning(QStringLiteral("Skipping backup %1: %2").arg(ids[i], m.error().message));
+                continue;
+            }
+            if (t.kind == RecoveryTarget::Kind::Time && m->stopTimeUtc > t.time)
+                continue;
+            if (t.kind == RecoveryTarget::Kind::Lsn && m->stopLsn > t.lsn)
+                continue;
+            chosen = ids[i];
+        }
+        if (chosen.isEmpty())
+            return Error(Error::Code::InvalidArgument,
+                         QStringLiteral("No backup ends before %1; %2.").arg(t.describe(), windowText()));
+    }
+    auto manifest = catalog.read(chosen);
+    if (!manifest)
+        return manifest.error();
+    const repo::BackupManifest &m = *manifest;
+    if (m.systemIdentifier != rec->systemIdentifier)
+        return Error(Error::Code::WrongCluster, QStringLiteral("Backup %1 belongs to system identifier %2, the server '%3' to %4.")
+                                                    .arg(chosen).arg(m.systemIdentifier).arg(m_o.server).arg(rec->systemIdentifier));
+    if (t.kind == RecoveryTarget::Kind::Time && t.time < m.stopTimeUtc)
+        return Error(Error::Code::InvalidArgument, QStringLiteral("The target %1 is before the end of backup %2 (%3); %4.")
+                                                       .arg(t.describe(), chosen, isoLocal(m.stopTimeUtc), windowText()));
+    if (t.kind == RecoveryTarget::Kind::Lsn && t.lsn < m.stopLsn)
+        return Error(Error::Code::InvalidArgument, QStringLiteral("The target %1 is before the end of backup %2 (LSN %3); %4.")
+                                                       .arg(t.describe(), chosen, m.stopLsn.toString(), windowText()));
+    const WalReach reach = walReach(*wal, m.timeline, m.startLsn, m.stopLsn);
+    if (!reach.consistent)
+        return Error(Error::Code::NotFound,
+                     QStringLiteral("Backup %1 cannot be made consistent: WAL segment %2 (between its start %3 and end %4) is not in "
+                                    "the archive; %5.")
+                         .arg(chosen, reach.firstMissing, m.startLsn.toString(), m.stopLsn.toString(), windowText()));
+    if (!reach.laterTimelines) {
+        if (t.kind == RecoveryTarget::Kind::Lsn && t.lsn > reach.endLsn)
+            return Error(Error::Code::InvalidArgument, QStringLiteral("The target %1 is beyond the archived WAL; %2.").arg(t.describe(), windowText()));
+        if (t.kind == RecoveryTarget::Kind::Time && (!reach.lastXactTimeUs || t.time > wal::timeFromUs(*reach.lastXactTimeUs)))
+            return Error(Error::Code::InvalidArgument,
+                         QStringLiteral("The target %1 is after the last transaction in the archived WAL, so PostgreSQL could not "
+                                        "reach it; %2.")
+                             .arg(t.describe(), windowText()));
+    }
+
+    // The command PostgreSQL will run for WAL.
+    QString cli = m_o.cliPath.isEmpty() ? Sandbox::findCli() : m_o.cliPath;
+    if (cli.isEmpty())
+        return Error(Error::Code::NotFound, QStringLiteral("pgarchivist-cli was not found (next to this program or on PATH), so "
+                                                           "restore_command cannot be written. Install it or put it on PATH."));
+    QStringList settings{QStringLiteral("restore_command = %1")
+                             .arg(quoteConf(QStringList{shellWord(cli), QStringLiteral("archive-get"), QStringLiteral("--repo"),
+                                                        shellWord(repo->root()), QStringLiteral("--server"), shellWord(m_o.server),
+                                                        QStringLiteral("%f"), QStringLiteral("%p")}
+                                                .join(QLatin1Char(' '))))};
+    switch (t.kind) {
+    case RecoveryTarget::Kind::Immediate:
+        settings << QStringLiteral("recovery_target = 'immediate'");
+        break;
+    case RecoveryTarget::Kind::Time:
+        settings << QStringLiteral("recovery_target_time = %1").arg(quoteConf(RecoveryTarget::formatTime(t.time)));
+        break;
+    case RecoveryTarget::Kind::Lsn:
+        settings << QStringLiteral("recovery_target_lsn = %1").arg(quoteConf(t.lsn.toString()));
+        break;
+    case RecoveryTarget::Kind::Xid:
+        settings << QStringLiteral("recovery_target_xid = %1").arg(quoteConf(t.text));
+        break;
+    case RecoveryTarget::Kind::Name:
+        settings << QStringLiteral("recovery_target_name = %1").arg(quoteConf(t.text));
+        break;
+    default:
+        break;
+    }
+    if (!t.timeline.isEmpty())
+        settings << QStringLiteral("recovery_target_timeline = %1").arg(quoteConf(t.timeline));
+    if (!t.action.isEmpty())
+        settings << QStringLiteral("recovery_target_action = %1").arg(quoteConf(t.action));
+    if (t.exclusive)
+        settings << QStringLiteral("recovery_target_inclusive = off");
+
+    Owner owner;
+    if (::geteuid() == 0) {
+        const QString user = m_o.owner.isEmpty() ? QStringLiteral("postgres") : m_o.owner;
+        const passwd *pw = ::getpwnam(user.toLocal8Bit().constData());
+        if (!pw)
+            return Error(Error::Code::InvalidArgument, QStringLiteral("The user '%1' does not exist; give the owner of the restored "
+                                                                      "files with --owner.").arg(user));
+        owner = {true, pw->pw_uid, pw->pw_gid};
+    }
+    progress.info(QStringLiteral("Restoring backup %1 (%2 files, %3 bytes, ended %4 at %5) into %6 for %7")
+                      .arg(chosen)
+                      .arg(m.files.size())
+                      .arg(m.logicalBytes)
+                      .arg(isoLocal(m.stopTimeUtc), m.stopLsn.toString(), m_o.targetDir, t.describe()));
+    auto serverManifest = catalog.readServerManifest(chosen);
+    if (!serverManifest)
+        return serverManifest.error();
+    if (Sha256::hexOf(Sha256::of(serverManifest->constData(), size_t(serverManifest->size()))) != m.backupManifestSha256)
+        return Error(Error::Code::Corrupt, QStringLiteral("The backup_manifest of backup %1 is damaged (checksum mismatch).").arg(chosen));
+    MaterializeRequest req{m_o, m, repo->chunksDir(), *serverManifest, settings, owner.chown, owner.uid, owner.gid};
+    auto r = materializeBackup(req, progress, cancel);
+    if (!r)
+        return r.error();
+    r->backupId = chosen;
+    r->recoverySettings = settings;
+    return r;
+}
+
+} // namespace pga::engine

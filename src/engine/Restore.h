@@ -1,0 +1,66 @@
+#pragma once
+
+#include "core/CancelToken.h"
+#include "core/Lsn.h"
+#include "core/ProgressSink.h"
+#include "core/Result.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QPair>
+#include <QString>
+
+namespace pga::engine {
+
+struct RecoveryTarget {
+    enum class Kind { EndOfWal, Immediate, Time, Lsn, Xid, Name };
+    Kind kind = Kind::EndOfWal;
+    QDateTime time;              // with the zone (offset) the user gave
+    pga::Lsn lsn;
+    QString text;                // xid or restore point name
+    QString timeline;            // latest | current | N (empty: PostgreSQL's default, latest)
+    QString action;              // pause | promote | shutdown (empty: PostgreSQL's default, pause)
+    bool exclusive = false;
+
+    // "2026-11-24 14:03:00+01", "2026-11-24T14:03:00+01:00", "2026-11-24 13:03:00Z"; without a zone the
+    // local time zone is taken. Invalid QDateTime when unparseable.
+    static QDateTime parseTime(const QString &text);
+    // How PostgreSQL reads it back: "2026-11-24 14:03:00.000+01:00".
+    static QString formatTime(const QDateTime &t);
+    QString describe() const;
+};
+
+struct RestoreOptions {
+    QString repoDir;
+    QString server;
+    QString targetDir;
+    QString backupId;                          // empty: the newest backup that ends before the target
+    RecoveryTarget target;
+    bool delta = false;                        // reuse files in targetDir whose chunks match
+    QList<QPair<QString, QString>> tablespaceMap;  // OLD location -> NEW
+    QString owner;                             // as root: owner of the restored files (default postgres)
+    int jobs = 2;
+    QString cliPath;                           // for restore_command; empty: found next to us / on PATH
+};
+
+struct RestoreResult {
+    QString backupId;
+    qint64 bytesWritten = 0;
+    qint64 bytesReused = 0;
+    int files = 0;
+    QStringList recoverySettings;
+};
+
+// Materializes a backup into a data directory (in parallel, every chunk verified), writes recovery.signal and
+// the recovery settings (restore_command = our archive-get) into postgresql.auto.conf. Refuses a target
+// before the backup's end or beyond the archived WAL, naming the recoverable window.
+class Restore {
+public:
+    explicit Restore(RestoreOptions o) : m_o(std::move(o)) {}
+    Result<RestoreResult> run(ProgressSink &progress, const CancelToken &cancel);
+
+private:
+    RestoreOptions m_o;
+};
+
+} // namespace pga::engine

@@ -1,0 +1,278 @@
+#include "RestoreFiles.h"
+
+#include "core/Buffer.h"
+#include "core/Sha256.h"
+#include "repo/ChunkStore.h"
+#include "repo/DurableFile.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QHash>
+#include <QSet>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <fcntl.h>
+#include <mutex>
+#include <sys/stat.h>
+#include <thread>
+#include <unistd.h>
+
+namespace pga::engine {
+
+namespace {
+
+QByteArray enc(const QString &p) { return QFile::encodeName(p); }
+Error ioErr(const QString &what, const QString &path) { return repo::ioError(what, path, errno); }
+
+bool postmasterRunning(const QString &dir)
+{
+    QFile f(dir + QStringLiteral("/postmaster.pid"));
+    if (!f.open(QIODevice::ReadOnly))
+        return false;
+    const pid_t pid = pid_t(f.readLine().trimmed().toLongLong());
+    return pid > 0 && (::kill(pid, 0) == 0 || errno == EPERM);
+}
+
+bool isEmptyDir(const QString &d)
+{
+    return QDir(d).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System).isEmpty();
+}
+
+struct Task {
+    int file;
+    int chunk;
+};
+
+} // namespace
+
+Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressSink &progress, const CancelToken &cancel)
+{
+    const RestoreOptions &o = req.options;
+    const repo::BackupManifest &m = req.manifest;
+    const QString target = QDir(o.targetDir).absolutePath();
+    auto own = [&](const QString &path) -> Status {
+        if (req.chown && ::lchown(enc(path).constData(), req.uid, req.gid) != 0)
+            return ioErr(QStringLiteral("Changing the owner of"), path);
+        return {};
+    };
+    auto prepareRoot = [&](const QString &dir, const QString &what) -> Status {
+        if (QFileInfo::exists(dir)) {
+            if (!QFileInfo(dir).isDir())
+                return Error(Error::Code::InvalidArgument, QStringLiteral("The %1 %2 exists and is not a directory.").arg(what, dir));
+            if (postmasterRunning(dir))
+                return Error(Error::Code::Busy, QStringLiteral("A PostgreSQL server is running in %1; stop it before restoring into it.").arg(dir));
+            if (!o.delta && !isEmptyDir(dir))
+                return Error(Error::Code::InvalidArgument,
+                             QStringLiteral("The %1 %2 is not empty. Restore into an empty directory, or give --delta to reuse the "
+                                            "files in it that match the backup (everything else in it is removed).")
+                                 .arg(what, dir));
+        } else if (Status s = repo::makeDirectoryDurably(dir); !s) {
+            return s;
+        }
+        if (::chmod(enc(dir).constData(), 0700) != 0)
+            return ioErr(QStringLiteral("Setting the mode of"), dir);
+        return own(dir);
+    };
+    if (Status s = prepareRoot(target, QStringLiteral("target directory")); !s)
+        return s.error();
+
+    // Where each archive goes: the data directory, and each tablespace at its (mapped) location.
+    QHash<quint32, QString> roots{{0, target}};
+    QString tablespaceMap;
+    bool mapped = false;
+    for (const repo::BackupTablespace &t : m.tablespaces) {
+        QString loc = t.location;
+        for (const auto &[from, to] : o.tablespaceMap)
+            if (QDir::cleanPath(from) == QDir::cleanPath(t.location)) {
+                loc = QDir(to).absolutePath();
+                mapped = true;
+            }
+        if (Status s = prepareRoot(loc, QStringLiteral("tablespace directory")); !s)
+            return s.error();
+        roots.insert(t.oid, loc);
+        tablespaceMap += QStringLiteral("%1 %2\n").arg(t.oid).arg(loc);
+    }
+    auto pathOf = [&](const repo::BackupFileEntry &f) -> QString { return roots.value(f.tablespace) + QLatin1Char('/') + f.path; };
+
+    // --delta: remove what the backup does not have (stale WAL, postmaster.pid, dropped relations).
+    QSet<QString> expected;
+    for (const repo::BackupFileEntry &f : m.files)
+        expected << pathOf(f);
+    for (const repo::BackupTablespace &t : m.tablespaces)
+        expected << target + QStringLiteral("/pg_tblspc/%1").arg(t.oid);
+    if (o.delta) {
+        for (const QString &root : roots) {
+            QStringList dirs;
+            QDirIterator it(root, QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
+            while (it.hasNext()) {
+                const QString p = it.next();
+                if (expected.contains(p))
+                    continue;
+                const QFileInfo fi(p);
+                if (fi.isDir() && !fi.isSymLink())
+                    dirs << p;
+                else if (::unlink(enc(p).constData()) != 0 && errno != ENOENT)
+                    return ioErr(QStringLiteral("Removing"), p);
+            }
+            std::sort(dirs.begin(), dirs.end(), [](const QString &a, const QString &b) { return a.size() > b.size(); });
+            for (const QString &d : dirs)
+                QDir(d).removeRecursively();
+        }
+    }
+
+    // Directories and links first, then the files' content in parallel.
+    for (const repo::BackupFileEntry &f : m.files) {
+        const QString p = pathOf(f);
+        if (f.type == repo::BackupFileEntry::Type::Directory) {
+            if (::mkdir(enc(p).constData(), 0700) != 0 && errno != EEXIST)
+                return ioErr(QStringLiteral("Creating the directory"), p);
+            ::chmod(enc(p).constData(), (f.mode & 0750) | 0700);
+            if (Status s = own(p); !s)
+                return s.error();
+        } else if (f.type == repo::BackupFileEntry::Type::Symlink) {
+            ::unlink(enc(p).constData());
+            if (::symlink(enc(f.link).constData(), enc(p).constData()) != 0)
+                return ioErr(QStringLiteral("Creating the symbolic link"), p);
+            if (Status s = own(p); !s)
+                return s.error();
+        }
+    }
+    for (const repo::BackupTablespace &t : m.tablespaces) {
+        const QString link = target + QStringLiteral("/pg_tblspc/%1").arg(t.oid);
+        ::unlink(enc(link).constData());
+        if (::symlink(enc(roots.value(t.oid)).constData(), enc(link).constData()) != 0)
+            return ioErr(QStringLiteral("Creating the tablespace link"), link);
+        if (Status s = own(link); !s)
+            return s.error();
+    }
+    std::vector<Task> tasks;
+    qint64 total = 0;
+    RestoreResult result;
+    for (int i = 0; i < m.files.size(); ++i) {
+        const repo::BackupFileEntry &f = m.files[i];
+        if (f.type != repo::BackupFileEntry::Type::File)
+            continue;
+        const QString p = pathOf(f);
+        const int fd = ::open(enc(p).constData(), O_WRONLY | O_CREAT | O_CLOEXEC | (o.delta ? 0 : O_TRUNC), 0600);
+        if (fd < 0)
+            return ioErr(QStringLiteral("Creating"), p);
+        const bool ok = ::ftruncate(fd, f.size) == 0 && ::fchmod(fd, (f.mode & 0640) | 0600) == 0
+                        && (!req.chown || ::fchown(fd, req.uid, req.gid) == 0);
+        const int e = errno;
+        ::close(fd);
+        if (!ok)
+            return repo::ioError(QStringLiteral("Preparing"), p, e);
+        for (int c = 0; c < f.chunks.size(); ++c)
+            tasks.push_back({i, c});
+        total += f.size;
+        ++result.files;
+    }
+
+    std::atomic<size_t> next{0};
+    std::atomic<qint64> done{0}, written{0}, reused{0};
+    std::mutex errMutex;
+    Error firstError;
+    std::atomic_bool failed{false};
+    const repo::ChunkStore store(req.chunksDir);
+    auto worker = [&] {
+        Buffer buf(size_t(m.chunkSize));
+        Buffer have(size_t(m.chunkSize));
+        QString openPath;
+        int fd = -1;
+        for (;;) {
+            const size_t k = next.fetch_add(1);
+            if (k >= tasks.size() || failed.load() || cancel.isCancelled())
+                break;
+            const repo::BackupFileEntry &f = m.files[tasks[k].file];
+            const qint64 off = qint64(tasks[k].chunk) * m.chunkSize;
+            const size_t len = size_t(std::min(m.chunkSize, f.size - off));
+            const QString &hex = f.chunks[tasks[k].chunk];
+            const QString p = pathOf(f);
+            if (p != openPath) {
+                if (fd >= 0)
+                    ::close(fd);
+                fd = ::open(enc(p).constData(), O_RDWR | O_CLOEXEC);
+                openPath = p;
+            }
+            Error err;
+            bool skip = false;
+            if (fd < 0) {
+                err = ioErr(QStringLiteral("Opening"), p);
+            } else if (o.delta && ::pread(fd, have.data(), len, off) == ssize_t(len)
+                       && Sha256::hexOf(Sha256::of(have.data(), len)) == hex) {
+                skip = true;
+                reused += qint64(len);
+            } else if (Status s = store.readInto(hex, buf.data(), len); !s) {
+                err = Error(s.error().code, QStringLiteral("%1 Needed for %2; the restore stopped.").arg(s.error().message, f.path),
+                            s.error().detail);
+            } else if (::pwrite(fd, buf.data(), len, off) != ssize_t(len)) {
+                err = repo::ioError(QStringLiteral("Writing"), p, errno ? errno : ENOSPC);
+            } else {
+                written += qint64(len);
+            }
+            (void)skip;
+            if (err.isError()) {
+                std::lock_guard l(errMutex);
+                if (!failed.exchange(true))
+                    firstError = err;
+                break;
+            }
+            progress.progress(done += qint64(len), total);
+        }
+        if (fd >= 0)
+            ::close(fd);
+    };
+    std::vector<std::thread> threads;
+    for (int i = 0; i < std::clamp(o.jobs, 1, 64); ++i)
+        threads.emplace_back(worker);
+    for (std::thread &th : threads)
+        th.join();
+    if (failed)
+        return firstError;
+    if (cancel.isCancelled())
+        return Error(Error::Code::Cancelled, QStringLiteral("Cancelled; %1 is incomplete and must not be started.").arg(target));
+
+    // The server's manifest (pg_verifybackup reads it), the recovery settings and the signal file.
+    auto writeOwned = [&](const QString &path, const QByteArray &data, bool append) -> Status {
+        QFile f(path);
+        if (!f.open(append ? QIODevice::Append : (QIODevice::WriteOnly | QIODevice::Truncate)) || f.write(data) != data.size())
+            return Error(Error::Code::Io, QStringLiteral("Could not write %1: %2").arg(path, f.errorString()));
+        f.close();
+        ::chmod(enc(path).constData(), 0600);
+        return own(path);
+    };
+    if (mapped)
+        if (Status s = writeOwned(target + QStringLiteral("/tablespace_map"), tablespaceMap.toUtf8(), false); !s)
+            return s.error();
+    if (Status s = writeOwned(target + QStringLiteral("/backup_manifest"), req.serverManifest, false); !s)
+        return s.error();
+    QByteArray conf = QStringLiteral("\n# Recovery settings written by pgarchivist-cli restore of backup %1 at %2\n")
+                          .arg(m.id, QDateTime::currentDateTimeUtc().toString(Qt::ISODate))
+                          .toUtf8();
+    for (const QString &line : req.recoverySettings)
+        conf += line.toUtf8() + '\n';
+    if (Status s = writeOwned(target + QStringLiteral("/postgresql.auto.conf"), conf, true); !s)
+        return s.error();
+    if (Status s = writeOwned(target + QStringLiteral("/recovery.signal"), QByteArray(), false); !s)
+        return s.error();
+    ::unlink(enc(target + QStringLiteral("/standby.signal")).constData());
+    for (const QString &root : roots) {
+        const int dfd = ::open(enc(root).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dfd < 0 || ::syncfs(dfd) != 0) {
+            const int e = errno;
+            if (dfd >= 0)
+                ::close(dfd);
+            return repo::ioError(QStringLiteral("Syncing"), root, e);
+        }
+        ::close(dfd);
+    }
+    result.bytesWritten = written;
+    result.bytesReused = reused;
+    return result;
+}
+
+} // namespace pga::engine

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "engine/RepoInfo.h"
+
+#include <QAbstractTableModel>
+
+namespace pga::gui {
+
+// The server's base backups in its repository, oldest first (as `pgarchivist-cli info` lists them).
+class BackupsModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { IdColumn, LabelColumn, StartColumn, DurationColumn, TimelineColumn, LsnColumn, SizeColumn,
+                  NewColumn, StatusColumn, ColumnCount };
+    enum Role { BackupIdRole = Qt::UserRole + 1, SortRole };
+
+    using QAbstractTableModel::QAbstractTableModel;
+
+    void setBackups(QList<engine::BackupListing> backups);
+    const QList<engine::BackupListing> &backups() const { return m_backups; }
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    QList<engine::BackupListing> m_backups;
+};
+
+} // namespace pga::gui

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <QWidget>
+
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+class QTableView;
+class QToolButton;
+
+namespace pga::app {
+class AppContext;
+struct ServerEntry;
+}
+
+namespace pga::gui {
+
+class BackupsModel;
+
+// The server's Backups view: the catalog, "Back Up Now" (a job with progress and cancel), verify,
+// expire with a preview first, and the equivalent command line for scripting each action.
+class BackupsView : public QWidget {
+    Q_OBJECT
+public:
+    explicit BackupsView(app::AppContext &app, QWidget *parent = nullptr);
+
+    void setServer(qint64 id);
+    void refresh();
+    void backUpNow();
+    void verify();
+    void expire();
+
+    BackupsModel *model() const { return m_model; }
+    QTableView *table() const { return m_table; }
+    QString commandLine() const;
+    QString statusText() const;
+    void setRetention(int retainFull, int retainDays);
+
+signals:
+    void catalogShown();
+    void actionFinished(const QString &kind, bool ok);
+
+private:
+    void showCommand(const QString &command);
+    void setStatus(const QString &text);
+    QString selectedBackup() const;
+    bool currentEntry(app::ServerEntry *out);
+
+    app::AppContext &m_app;
+    qint64 m_serverId = 0;
+    quint64 m_request = 0;
+    BackupsModel *m_model;
+    QTableView *m_table;
+    QLineEdit *m_command;
+    QLabel *m_status;
+    QSpinBox *m_retainFull;
+    QSpinBox *m_retainDays;
+    QToolButton *m_backup;
+    QToolButton *m_verify;
+    QToolButton *m_expire;
+};
+
+} // namespace pga::gui

@@ -1,0 +1,174 @@
+#include "ChunkStore.h"
+
+#include "DurableFile.h"
+#include "core/Sha256.h"
+#include "core/Zstd.h"
+
+#include <QDir>
+#include <QFile>
+
+#include <cerrno>
+#include <fcntl.h>
+#include <random>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace pga::repo {
+
+bool ChunkStore::isHash(const QString &s)
+{
+    if (s.size() != 64)
+        return false;
+    for (QChar c : s)
+        if (!((c >= QLatin1Char('0') && c <= QLatin1Char('9')) || (c >= QLatin1Char('a') && c <= QLatin1Char('f'))))
+            return false;
+    return true;
+}
+
+QString ChunkStore::pathFor(const QString &hex) const
+{
+    return m_dir + QLatin1Char('/') + hex.left(2) + QLatin1Char('/') + hex + QStringLiteral(".zst");
+}
+
+bool ChunkStore::contains(const QString &hex) const
+{
+    struct stat st;
+    return ::stat(QFile::encodeName(pathFor(hex)).constData(), &st) == 0 && st.st_size > 0;
+}
+
+Result<qint64> ChunkStore::put(const QString &hex, const char *frame, size_t frameSize)
+{
+    const QString sub = m_dir + QLatin1Char('/') + hex.left(2);
+    {
+        std::lock_guard g(m_mutex);
+        if (!m_made.contains(sub)) {
+            if (::mkdir(QFile::encodeName(m_dir).constData(), 0750) == 0)
+                m_dirty << QFileInfo(m_dir).absolutePath();
+            if (::mkdir(QFile::encodeName(sub).constData(), 0750) == 0)
+                m_dirty << m_dir;
+            else if (errno != EEXIST)
+                return ioError(QStringLiteral("Creating the chunk directory"), sub, errno);
+            m_made << sub;
+        }
+    }
+    const QString path = pathFor(hex);
+    static thread_local std::mt19937_64 rng{std::random_device{}()};
+    const QString tmp = sub + QStringLiteral("/.") + hex + QStringLiteral(".tmp.%1.%2").arg(::getpid()).arg(rng() & 0xffffffffu, 8, 16, QLatin1Char('0'));
+    const QByteArray tmpName = QFile::encodeName(tmp);
+    const int fd = ::open(tmpName.constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+    if (fd < 0)
+        return ioError(QStringLiteral("Creating a chunk"), tmp, errno);
+    size_t done = 0;
+    while (done < frameSize) {
+        const ssize_t w = ::write(fd, frame + done, frameSize - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            const int e = w < 0 ? errno : ENOSPC;
+            ::close(fd);
+            ::unlink(tmpName.constData());
+            return ioError(QStringLiteral("Writing a chunk"), tmp, e);
+        }
+        done += size_t(w);
+    }
+    if (::fdatasync(fd) != 0) {
+        const int e = errno;
+        ::close(fd);
+        ::unlink(tmpName.constData());
+        return ioError(QStringLiteral("Syncing a chunk"), tmp, e);
+    }
+    ::close(fd);
+    const int l = ::link(tmpName.constData(), QFile::encodeName(path).constData());
+    const int le = errno;
+    ::unlink(tmpName.constData());
+    if (l != 0 && le == EEXIST)
+        return qint64(0);  // another backup stored the same content meanwhile
+    if (l != 0)
+        return ioError(QStringLiteral("Publishing a chunk"), path, le);
+    std::lock_guard g(m_mutex);
+    m_dirty << sub;
+    return qint64(frameSize);
+}
+
+void ChunkStore::noteReferenced(const QString &hex)
+{
+    std::lock_guard g(m_mutex);
+    m_dirty << m_dir + QLatin1Char('/') + hex.left(2);
+}
+
+Status ChunkStore::syncDirectories()
+{
+    QSet<QString> dirs;
+    {
+        std::lock_guard g(m_mutex);
+        dirs.swap(m_dirty);
+    }
+    // Children first, so a parent's entry never points at an unsynced directory.
+    QStringList sorted(dirs.begin(), dirs.end());
+    std::sort(sorted.begin(), sorted.end(), [](const QString &a, const QString &b) { return a.size() > b.size(); });
+    for (const QString &d : sorted)
+        if (Status s = syncDirectory(d); !s)
+            return s;
+    return {};
+}
+
+Status ChunkStore::readInto(const QString &hex, char *out, size_t rawSize) const
+{
+    const QString path = pathFor(hex);
+    auto file = MappedFile::open(path);
+    if (!file) {
+        if (file.error().code == Error::Code::NotFound)
+            return Error(Error::Code::Corrupt, QStringLiteral("Chunk %1 is missing from the repository (%2).").arg(hex, path));
+        return file.error();
+    }
+    if (Status s = zstd::decompressInto(file->data(), file->size(), out, rawSize); !s)
+        return Error(Error::Code::Corrupt, QStringLiteral("Chunk %1 is damaged: it does not decompress to %2 bytes (%3).")
+                                               .arg(hex).arg(rawSize).arg(path),
+                     s.error().toString());
+    if (Sha256::hexOf(Sha256::of(out, rawSize)) != hex)
+        return Error(Error::Code::Corrupt, QStringLiteral("Chunk %1 is damaged: its content does not match its checksum (%2).").arg(hex, path));
+    return {};
+}
+
+Status ChunkStore::verify(const QString &hex, size_t rawSize) const
+{
+    Buffer b(rawSize ? rawSize : 1);
+    return readInto(hex, b.data(), rawSize);
+}
+
+QStringList ChunkStore::list(QStringList *temporaries) const
+{
+    QStringList out;
+    const QDir root(m_dir);
+    for (const QString &sub : root.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        const QDir d(root.filePath(sub));
+        for (const QString &f : d.entryList(QDir::Files | QDir::Hidden)) {
+            if (f.startsWith(QLatin1Char('.'))) {
+                if (temporaries)
+                    *temporaries << d.filePath(f);
+                continue;
+            }
+            if (f.endsWith(QLatin1String(".zst")) && isHash(f.left(64)))
+                out << f.left(64);
+        }
+    }
+    return out;
+}
+
+qint64 ChunkStore::storedSize(const QString &hex) const
+{
+    struct stat st;
+    return ::stat(QFile::encodeName(pathFor(hex)).constData(), &st) == 0 ? qint64(st.st_size) : 0;
+}
+
+Status ChunkStore::remove(const QString &hex)
+{
+    const QString path = pathFor(hex);
+    if (::unlink(QFile::encodeName(path).constData()) != 0 && errno != ENOENT)
+        return ioError(QStringLiteral("Removing a chunk"), path, errno);
+    std::lock_guard g(m_mutex);
+    m_dirty << QFileInfo(path).absolutePath();
+    return {};
+}
+
+} // namespace pga::repo

@@ -1,0 +1,50 @@
+#pragma once
+
+#include "core/Buffer.h"
+#include "core/Result.h"
+
+#include <QSet>
+#include <QString>
+#include <QStringList>
+
+#include <mutex>
+
+namespace pga::repo {
+
+// Content-addressed chunks shared by all backups: REPO/chunks/AB/SHA256.zst, where SHA256 is the hash of
+// the original bytes and AB its first two hex digits. A chunk file is one zstd frame (content size in the
+// header), so `zstd -d` restores it. Thread-safe: the backup's workers put chunks concurrently.
+class ChunkStore {
+public:
+    explicit ChunkStore(QString chunksDir) : m_dir(std::move(chunksDir)) {}
+
+    QString pathFor(const QString &hex) const;
+    bool contains(const QString &hex) const;
+    // Stores a compressed frame under the hash of its original content, unless present. Durable once
+    // syncDirectories() returned: data written to a temporary, fdatasync'ed, linked into place (never
+    // replacing an existing chunk). Returns the bytes written, 0 when the chunk was already stored.
+    Result<qint64> put(const QString &hex, const char *frame, size_t frameSize);
+    // A chunk found present is relied on: its directory is synced too before the backup is published.
+    void noteReferenced(const QString &hex);
+    // fsyncs every directory that gained an entry since the last call.
+    Status syncDirectories();
+
+    // The original bytes, decompressed and checked against the name (Corrupt on any mismatch).
+    Status readInto(const QString &hex, char *out, size_t rawSize) const;
+    Status verify(const QString &hex, size_t rawSize) const;
+
+    // Every stored chunk's hash (hidden temporaries excluded), and leftover temporaries.
+    QStringList list(QStringList *temporaries = nullptr) const;
+    qint64 storedSize(const QString &hex) const;
+    Status remove(const QString &hex);
+
+    static bool isHash(const QString &s);
+
+private:
+    QString m_dir;
+    mutable std::mutex m_mutex;
+    QSet<QString> m_dirty;
+    QSet<QString> m_made;
+};
+
+} // namespace pga::repo

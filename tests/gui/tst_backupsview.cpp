@@ -1,0 +1,105 @@
+// The Backups view as a DBA uses it: back up now (a job), see it in the catalog with the equivalent
+// command line, verify it, then expire with a preview that asks first.
+#include "Confirm.h"
+#include "GuiTestSupport.h"
+#include "MainWindow.h"
+#include "TestCluster.h"
+#include "app/AppContext.h"
+#include "backups/BackupsModel.h"
+#include "backups/BackupsView.h"
+#include "engine/ArchivingSetup.h"
+#include "repo/Repository.h"
+#include "servers/ServerView.h"
+
+#include <QAbstractItemModelTester>
+#include <QTableView>
+
+using namespace pga;
+using namespace pga::gui;
+
+class TestBackupsView : public QObject {
+    Q_OBJECT
+    std::unique_ptr<test::TestCluster> m_cluster;
+    QTemporaryDir m_dir;
+    QString m_repo;
+
+private slots:
+    void initTestCase()
+    {
+        const QString cli = qEnvironmentVariable("PGA_BINARY_DIR") + QStringLiteral("/src/cli/pgarchivist-cli");
+        QString why;
+        test::TestCluster::Options o;
+        o.conf << QStringLiteral("archive_mode = on") << QStringLiteral("wal_level = replica")
+               << QStringLiteral("max_wal_senders = 4");
+        m_cluster = test::TestCluster::create(o, &why);
+        if (!m_cluster)
+            QSKIP(qPrintable(why));
+        m_repo = m_cluster->makeServerWritableDir(QStringLiteral("repo"));
+        QVERIFY(repo::Repository::init(m_repo));
+        test::giveToServerUser(m_repo);
+        QVERIFY(m_cluster->query(QStringLiteral("ALTER SYSTEM SET archive_command = %1")
+                                     .arg(QLatin1Char('\'') + engine::archivePushCommand(cli, m_repo, QStringLiteral("db1"))
+                                          + QLatin1Char('\''))));
+        QVERIFY(m_cluster->query(QStringLiteral("SELECT pg_reload_conf()")));
+        QVERIFY(m_cluster->query(QStringLiteral("CREATE TABLE t AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, 20000) g")));
+    }
+
+    void backUpVerifyExpire()
+    {
+        app::AppContext app;
+        QVERIFY(app.open(m_dir.filePath(QStringLiteral("r.sqlite"))));
+        MainWindow::Options wo;
+        wo.offerSandbox = false;
+        MainWindow window(app, wo);
+        window.show();
+        app::ServerEntry e;
+        e.name = QStringLiteral("db1");
+        e.conninfo = m_cluster->conninfo();
+        e.repoDir = m_repo;
+        auto saved = app.registry().save(e);
+        QVERIFY(saved);
+        window.selectServer(saved->id);
+        BackupsView *view = window.serverView()->backups();
+        QAbstractItemModelTester tester(view->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester proxyTester(view->table()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+
+        QSignalSpy finished(view, &BackupsView::actionFinished);
+        view->backUpNow();
+        QVERIFY(view->commandLine().startsWith(QStringLiteral("pgarchivist-cli backup --repo %1 --server db1 --conninfo").arg(m_repo)));
+        QVERIFY(finished.wait(120000));
+        QVERIFY2(finished.last().at(1).toBool(), qPrintable(view->statusText()));
+        QTRY_COMPARE(view->model()->rowCount(), 1);
+        const QString first = view->model()->index(0, BackupsModel::IdColumn).data().toString();
+        QCOMPARE(view->model()->index(0, BackupsModel::StatusColumn).data().toString(), QStringLiteral("usable"));
+
+        view->table()->selectRow(0);
+        view->verify();
+        QVERIFY(view->commandLine().endsWith(QStringLiteral("--backup ") + first));
+        QVERIFY(finished.wait(120000));
+        QVERIFY2(finished.last().at(1).toBool(), qPrintable(view->statusText()));
+        QVERIFY(view->statusText().contains(QStringLiteral("intact")));
+
+        // A second backup, then expire keeping one: the preview names the first and asks.
+        QTest::qWait(1100);  // backup IDs have one-second resolution
+        view->backUpNow();
+        QVERIFY(finished.wait(120000));
+        QVERIFY2(finished.last().at(1).toBool(), qPrintable(view->statusText()));
+        QTRY_COMPARE(view->model()->rowCount(), 2);
+        view->setRetention(1, 0);
+        setNextAnswer(QMessageBox::Cancel);
+        view->expire();
+        QVERIFY(finished.wait(60000));
+        QVERIFY2(lastQuestion().contains(first), qPrintable(lastQuestion()));
+        QCOMPARE(view->model()->rowCount(), 2);  // cancelled: nothing removed
+        setNextAnswer(QMessageBox::Yes);
+        view->expire();
+        QVERIFY(finished.wait(60000));
+        QVERIFY2(finished.last().at(1).toBool(), qPrintable(view->statusText()));
+        QTRY_COMPARE(view->model()->rowCount(), 1);
+        QVERIFY(view->model()->index(0, BackupsModel::IdColumn).data().toString() != first);
+        QCOMPARE(view->commandLine(), QStringLiteral("pgarchivist-cli expire --repo %1 --server db1 --retain-full 1").arg(m_repo));
+    }
+};
+
+QTEST_MAIN(TestBackupsView)
+#include "tst_backupsview.moc"
