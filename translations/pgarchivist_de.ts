@@ -454,6 +454,238 @@ SELECT pg_reload_conf();</translation>
     </message>
 </context>
 <context>
+    <name>pga::gui::BackupsModel</name>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <source>usable</source>
+        <translation>verwendbar</translation>
+    </message>
+    <message>
+        <source>WAL missing</source>
+        <translation>WAL fehlt</translation>
+    </message>
+    <message>
+        <source>damaged</source>
+        <translation>beschädigt</translation>
+    </message>
+    <message>
+        <source>Started %1, finished %2</source>
+        <translation>Begonnen %1, beendet %2</translation>
+    </message>
+    <message>
+        <source>Bytes this backup added to the repository; unchanged data is shared with earlier backups.</source>
+        <translation>Bytes, die diese Sicherung dem Repository hinzugefügt hat; unveränderte Daten teilt sie mit früheren Sicherungen.</translation>
+    </message>
+    <message>
+        <source>Backup</source>
+        <translation>Sicherung</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>Bezeichnung</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Begonnen</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>Timeline</source>
+        <translation>Zeitleiste</translation>
+    </message>
+    <message>
+        <source>WAL range</source>
+        <translation>WAL-Bereich</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Stored</source>
+        <translation>Gespeichert</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+</context>
+<context>
+    <name>pga::gui::BackupsView</name>
+    <message>
+        <source>Back Up &amp;Now</source>
+        <translation>&amp;Jetzt sichern</translation>
+    </message>
+    <message>
+        <source>Take a full base backup over the replication protocol into the repository, as a job (progress and Cancel in the Jobs panel)</source>
+        <translation>Eine vollständige Basissicherung über das Replikationsprotokoll ins Repository schreiben, als Auftrag (Fortschritt und Abbruch in der Auftragsliste)</translation>
+    </message>
+    <message>
+        <source>&amp;Verify</source>
+        <translation>&amp;Prüfen</translation>
+    </message>
+    <message>
+        <source>Read back every chunk of the selected backup (or all) and check the WAL it needs</source>
+        <translation>Jeden Block der gewählten Sicherung (oder aller) zurücklesen und das benötigte WAL prüfen</translation>
+    </message>
+    <message>
+        <source>&amp;Expire…</source>
+        <translation>&amp;Ablaufen lassen…</translation>
+    </message>
+    <message>
+        <source>Remove backups beyond the retention below, then the WAL and chunks nothing needs; shows what would go first</source>
+        <translation>Sicherungen jenseits der Aufbewahrung unten entfernen, dann WAL und Blöcke, die nichts mehr braucht; zeigt vorher, was wegfiele</translation>
+    </message>
+    <message>
+        <source>Backups</source>
+        <translation>Sicherungen</translation>
+    </message>
+    <message>
+        <source>Keep this many newest backups (--retain-full)</source>
+        <translation>So viele neueste Sicherungen behalten (--retain-full)</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>aus</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> Tage</translation>
+    </message>
+    <message>
+        <source>Also keep what is needed to recover to any moment of the last N days (--retain-days)</source>
+        <translation>Außerdem behalten, was zur Wiederherstellung auf jeden Moment der letzten N Tage nötig ist (--retain-days)</translation>
+    </message>
+    <message>
+        <source>The same action from a shell or a schedule</source>
+        <translation>Dieselbe Aktion aus einer Shell oder einem Zeitplan</translation>
+    </message>
+    <message>
+        <source>Keep:</source>
+        <translation>Behalten:</translation>
+    </message>
+    <message>
+        <source>backups and</source>
+        <translation>Sicherungen und</translation>
+    </message>
+    <message>
+        <source>Command line:</source>
+        <translation>Befehlszeile:</translation>
+    </message>
+    <message>
+        <source>This server has no repository yet: set one in Server → Edit Server.</source>
+        <translation>Dieser Server hat noch kein Repository: legen Sie eines fest unter Server → Server bearbeiten.</translation>
+    </message>
+    <message>
+        <source>Backing up… (progress and Cancel in the Jobs panel)</source>
+        <translation>Sicherung läuft… (Fortschritt und Abbruch in der Auftragsliste)</translation>
+    </message>
+    <message>
+        <source>Back up %1</source>
+        <translation>%1 sichern</translation>
+    </message>
+    <message>
+        <source>Backup %1 done: %2 of data, %3 newly stored.</source>
+        <translation>Sicherung %1 fertig: %2 Daten, %3 neu gespeichert.</translation>
+    </message>
+    <message>
+        <source>Backup cancelled; nothing of it is visible in the repository.</source>
+        <translation>Sicherung abgebrochen; nichts davon ist im Repository sichtbar.</translation>
+    </message>
+    <message>
+        <source>Backup failed: %1</source>
+        <translation>Sicherung fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Verify backups of %1</source>
+        <translation>Sicherungen von %1 prüfen</translation>
+    </message>
+    <message>
+        <source>Verify backup %1</source>
+        <translation>Sicherung %1 prüfen</translation>
+    </message>
+    <message>
+        <source>Verify did not finish: %1</source>
+        <translation>Die Prüfung wurde nicht beendet: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Verified %n backup(s): every chunk and the WAL they need are intact.</source>
+        <translation>
+            <numerusform>%n Sicherung geprüft: jeder Block und das benötigte WAL sind unversehrt.</numerusform>
+            <numerusform>%n Sicherungen geprüft: jeder Block und das benötigte WAL sind unversehrt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Problems found: %1</source>
+        <translation>Gefundene Probleme: %1</translation>
+    </message>
+    <message>
+        <source>Expire preview for %1</source>
+        <translation>Vorschau zum Ablaufen für %1</translation>
+    </message>
+    <message>
+        <source>Expire preview failed: %1</source>
+        <translation>Die Vorschau zum Ablaufen ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Nothing to expire: every backup is within the retention.</source>
+        <translation>Nichts läuft ab: jede Sicherung liegt innerhalb der Aufbewahrung.</translation>
+    </message>
+    <message>
+        <source>Expire on %1 would remove:
+
+backups: %2
+WAL files: %3 (%4)
+chunks no backup needs: %5 (%6)
+
+It keeps: %7
+
+Remove them now?</source>
+        <translation>Das Ablaufen auf %1 würde entfernen:
+
+Sicherungen: %2
+WAL-Dateien: %3 (%4)
+Blöcke, die keine Sicherung braucht: %5 (%6)
+
+Es bleiben: %7
+
+Jetzt entfernen?</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>Expire Backups</source>
+        <translation>Sicherungen ablaufen lassen</translation>
+    </message>
+    <message>
+        <source>Expire backups of %1</source>
+        <translation>Sicherungen von %1 ablaufen lassen</translation>
+    </message>
+    <message numerus="yes">
+        <source>Expired %n backup(s); %1 freed.</source>
+        <translation>
+            <numerusform>%n Sicherung abgelaufen; %1 frei geworden.</numerusform>
+            <numerusform>%n Sicherungen abgelaufen; %1 frei geworden.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Expire failed: %1</source>
+        <translation>Ablaufen fehlgeschlagen: %1</translation>
+    </message>
+</context>
+<context>
     <name>pga::gui::ChangesModel</name>
     <message>
         <source>hidden</source>
@@ -1238,10 +1470,6 @@ Wählen Sie „Nein“, um stattdessen einen Ihrer Server einzutragen.</translat
     <message>
         <source>&amp;Configuration</source>
         <translation>&amp;Konfiguration</translation>
-    </message>
-    <message>
-        <source>Base backups, their schedule and retention will show here.</source>
-        <translation>Hier erscheinen Basissicherungen, ihr Zeitplan und ihre Aufbewahrung.</translation>
     </message>
     <message>
         <source>&amp;Backups</source>
