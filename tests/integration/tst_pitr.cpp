@@ -105,6 +105,9 @@ private slots:
     {
         if (!pg::ClientTools::binDir())
             QSKIP("PostgreSQL is not installed");
+        // One line per connection would drown the per-target report; QT_LOGGING_RULES turns it back on.
+        if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
+            QLoggingCategory::setFilterRules(QStringLiteral("pgarchivist.*.debug=false"));
         m_env.cli = qEnvironmentVariable("PGA_BINARY_DIR") + QStringLiteral("/src/cli/pgarchivist-cli");
         QVERIFY(QFileInfo(m_env.cli).isExecutable());
         const QString driver = QStringLiteral(PGA_PITR_DRIVER);
