@@ -227,6 +227,8 @@ private slots:
             for (int j = 4; j <= 7; ++j)
                 reused += t[k].xid == s[j].xid ? 1 : 0;
         qInfo("timeline 2 reuses %d xids of timeline 1's steps after the branch", reused);
+        // So the xid target t2 also names a commit on timeline 1 (s5): only the timeline picks the right one.
+        QVERIFY2(t[2].xid == s[5].xid, qPrintable(QStringLiteral("t2 has xid %1, s5 had %2").arg(t[2].xid, s[5].xid)));
         (void)tl2->stop();
         tl2.reset();
 
