@@ -100,6 +100,43 @@ class TestPitr : public QObject {
         return r && *r == QLatin1String("t");
     }
 
+    // The state when the backup became consistent: after the last concurrent step whose commit record
+    // lies before the BACKUP_END record (pg_walinspect on the source).
+    static Result<QString> stateAtBackupEnd(PitrWorkload &w, const QString &fromLsn, const QString &before,
+                                            const QList<PitrWorkload::Moment> &during)
+    {
+        auto end = w.scalar(QStringLiteral("SELECT count(*) || ' ' || min(start_lsn)::text FROM pg_get_wal_records_info($1::pg_lsn, "
+                                           "pg_current_wal_flush_lsn()) WHERE resource_manager = 'XLOG' AND record_type = 'BACKUP_END'"),
+                            {fromLsn});
+        if (!end)
+            return end.error();
+        if (!end->startsWith(QLatin1String("1 ")))
+            return Error(Error::Code::Internal, QStringLiteral("expected one BACKUP_END record after %1: %2").arg(fromLsn, *end));
+        auto commits = w.scalar(QStringLiteral("SELECT coalesce(string_agg(xid::text, ','), '') FROM pg_get_wal_records_info($1::pg_lsn, "
+                                               "$2::pg_lsn) WHERE resource_manager = 'Transaction' AND record_type = 'COMMIT'"),
+                                {fromLsn, end->section(QLatin1Char(' '), 1)});
+        if (!commits)
+            return commits.error();
+        const QStringList before_end = commits->split(QLatin1Char(','), Qt::SkipEmptyParts);
+        QString state = before;
+        int included = 0;
+        for (const auto &m : during) {
+            if (!before_end.contains(m.xid))
+                break;
+            state = m.state;
+            ++included;
+        }
+        for (int i = included; i < during.size(); ++i)  // commits are in step order: a prefix, then none
+            if (before_end.contains(during[i].xid))
+                return Error(Error::Code::Internal, QStringLiteral("step %1 committed before BACKUP_END but %2 did not")
+                                                        .arg(during[i].tag, during[included].tag));
+        if (included == during.size())
+            return Error(Error::Code::Internal, QStringLiteral("no step committed after the backup ended"));
+        qInfo("%d of %d concurrent steps committed before BACKUP_END at %s", included, int(during.size()),
+              qPrintable(end->section(QLatin1Char(' '), 1)));
+        return state;
+    }
+
 private slots:
     void initTestCase()
     {
@@ -141,7 +178,7 @@ private slots:
         QVERIFY(m_src->appendConf(
             {QStringLiteral("wal_level = replica"), QStringLiteral("archive_mode = on"),
              QStringLiteral("archive_command = '%1 archive-push --repo %2 --server %3 %p'").arg(m_env.cli, m_env.repo, m_env.server),
-             QStringLiteral("autovacuum = off"), QStringLiteral("track_commit_timestamp = on"),
+             QStringLiteral("autovacuum = off"), QStringLiteral("track_commit_timestamp = on"), QStringLiteral("wal_keep_size = 256MB"),
              QStringLiteral("timezone = '%1'").arg(serverZone)}));
         QVERIFY2(m_src->start(), qPrintable(m_src->cluster().logTail()));
 
@@ -149,25 +186,36 @@ private slots:
         PitrWorkload w(m_src->conninfo(), m_zone);
         Status prepared = w.prepare();
         QVERIFY2(prepared, failure(prepared).constData());
-        QVector<PitrWorkload::Moment> s;  // s[0]: backup end; s[1..7]: after the backup, timeline 1
+        QVERIFY(w.scalar(QStringLiteral("CREATE EXTENSION pg_walinspect")));
+        QVector<PitrWorkload::Moment> s;  // s[0]: backup end (immediate); s[1..7]: after the backup, timeline 1
         for (const char *tag : {"p1", "p2"}) {
             auto m = w.step(QString::fromLatin1(tag));
             QVERIFY2(m, failure(m).constData());
         }
         QVERIFY(w.switchWal());
 
-        // The backup, with no writes while it runs: the state at its end is the state right now.
+        // The backup, while a second connection keeps committing steps: the state at backup end (the
+        // immediate target) is that of the last step whose commit record precedes BACKUP_END in the WAL.
         auto before = w.state();
-        QVERIFY(before);
-        QElapsedTimer timer;
-        timer.start();
-        Status b = m_driver->backup(m_src->cluster());
-        QVERIFY2(b, failure(b).constData());
-        qInfo("backup (%s): %lld ms", qPrintable(m_driver->name()), timer.elapsed());
-        auto after = w.state();
-        QVERIFY(after);
-        QCOMPARE(*after, *before);
-        s << PitrWorkload::Moment{QStringLiteral("backup"), *before, {}, {}, {}};
+        auto fromLsn = w.scalar(QStringLiteral("SELECT pg_current_wal_insert_lsn()::text"));
+        QVERIFY(before && fromLsn);
+        QList<PitrWorkload::Moment> during;
+        {
+            BackgroundSteps writer(m_src->conninfo(), m_zone, QStringLiteral("b"));
+            QVERIFY(writer.waitBeyond(1));
+            QElapsedTimer timer;
+            timer.start();
+            Status b = m_driver->backup(m_src->cluster());
+            QVERIFY2(b, failure(b).constData());
+            qInfo("backup (%s) under writes: %lld ms", qPrintable(m_driver->name()), timer.elapsed());
+            QVERIFY(writer.waitBeyond(writer.done()));  // still writing after the backup ended
+            auto steps = writer.stop();
+            QVERIFY2(steps, failure(steps).constData());
+            during = *steps;
+        }
+        auto immediate = stateAtBackupEnd(w, *fromLsn, *before, during);
+        QVERIFY2(immediate, failure(immediate).constData());
+        s << PitrWorkload::Moment{QStringLiteral("backup-end"), *immediate, {}, {}, {}};
 
         // Timeline 1: steps in separate WAL segments, with restore points; s3 is where timeline 2 will branch.
         for (int k = 1; k <= 7; ++k) {
@@ -246,11 +294,16 @@ private slots:
         QStringList all;
         for (const auto &m : s)
             all << m.state;
+        for (const auto &m : during)
+            if (m.state != s[0].state)
+                all << m.state;
         for (int k = 1; k < t.size(); ++k)
             all << t[k].state;
         for (int i = 0; i < all.size(); ++i)
             for (int j = i + 1; j < all.size(); ++j)
                 QVERIFY2(all[i] != all[j], qPrintable(QStringLiteral("states %1 and %2 are equal").arg(i).arg(j)));
+        for (const auto &m : during)
+            m_tagOfState[m.state] = m.tag;
         for (const auto &m : s)
             m_tagOfState[m.state] = m.tag;
         for (const auto &m : t)

@@ -136,6 +136,47 @@ Status PitrWorkload::waitForArchived(const QString &walName, int timeoutMs)
 
 Result<QString> PitrWorkload::state() { return scalar(stateSql()); }
 
+BackgroundSteps::BackgroundSteps(const QString &conninfo, const QString &zone, const QString &tagPrefix)
+{
+    m_thread.reset(QThread::create([this, conninfo, zone, tagPrefix] {
+        PitrWorkload w(conninfo, zone);
+        for (int n = 1; !m_stop.load(); ++n) {
+            auto m = w.step(tagPrefix + QString::number(n));
+            if (!m) {
+                m_error = m.error();
+                m_failed = true;
+                return;
+            }
+            m_moments << *m;
+            ++m_done;
+        }
+    }));
+    m_thread->start();
+}
+
+BackgroundSteps::~BackgroundSteps() { (void)stop(); }
+
+bool BackgroundSteps::waitBeyond(int n, int timeoutMs) const
+{
+    QElapsedTimer t;
+    t.start();
+    while (m_done.load() <= n && !m_failed.load() && t.elapsed() < timeoutMs)
+        QThread::msleep(10);
+    return m_done.load() > n;
+}
+
+Result<QList<PitrWorkload::Moment>> BackgroundSteps::stop()
+{
+    m_stop = true;
+    if (m_thread) {
+        m_thread->wait();
+        m_thread.reset();
+    }
+    if (m_failed.load())
+        return m_error;
+    return m_moments;
+}
+
 QString RecoveryTarget::kindName(Kind k)
 {
     switch (k) {

@@ -6,7 +6,10 @@
 #include <QList>
 #include <QString>
 
+#include <atomic>
 #include <memory>
+
+class QThread;
 
 namespace pga::test {
 
@@ -52,6 +55,26 @@ private:
     QString m_zone;
     int m_steps = 0;
     std::unique_ptr<pg::Connection> m_conn;
+};
+
+// Workload steps on their own connection in a thread, until stopped: writes while a backup runs.
+class BackgroundSteps {
+public:
+    BackgroundSteps(const QString &conninfo, const QString &zone, const QString &tagPrefix);
+    ~BackgroundSteps();
+    // Waits until more than n steps have committed; false when the writer failed or took too long.
+    bool waitBeyond(int n, int timeoutMs = 30000) const;
+    int done() const { return m_done.load(); }
+    // Stops after the running step: every committed step's moment, in commit order.
+    Result<QList<PitrWorkload::Moment>> stop();
+
+private:
+    std::unique_ptr<QThread> m_thread;
+    std::atomic<bool> m_stop{false};
+    std::atomic<bool> m_failed{false};
+    std::atomic<int> m_done{0};
+    QList<PitrWorkload::Moment> m_moments;  // written by the thread, read after it ended
+    Error m_error;
 };
 
 // A recovery target as the restore command line takes it.
