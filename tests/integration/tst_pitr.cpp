@@ -27,7 +27,7 @@ static QByteArray failure(const R &r)
 #endif
 
 // The PITR proof (issue 5). A workload records its exact state (row count + md5 over every row) at
-// many moments; a base backup is taken; more work follows across several WAL segments with restore
+// many moments; a base backup is taken while another connection keeps committing; more work follows across several WAL segments with restore
 // points; a restore promoted at a mid-point starts timeline 2, which does more work and archives into
 // the same repository. Then each recorded target (time, LSN, xid, name, immediate; timeline 1 before
 // and after the switch, timeline 2) is restored into a fresh data directory, started, followed until
@@ -337,9 +337,9 @@ private slots:
     void restores_data()
     {
         QTest::addColumn<int>("index");
-        if (m_targets.isEmpty())
+        if (!m_ready || m_targets.isEmpty())
             QTest::newRow("no-workload") << -1;
-        for (int i = 0; i < m_targets.size(); ++i)
+        for (int i = 0; m_ready && i < m_targets.size(); ++i)
             QTest::newRow(qPrintable(m_targets[i].label)) << i;
     }
 
