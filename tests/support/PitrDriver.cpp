@@ -40,12 +40,17 @@ bool isUnknownCommand(const CliRun &r) { return r.exitCode == 64 && r.err.contai
 
 class CliDriver final : public PitrDriver {
 public:
-    explicit CliDriver(PitrEnv env) : m_env(std::move(env)) {}
+    // PGA_PITR_BACKUP_CLI replaces the program for backup and restore only (tests/support/pitr-cli-shim.sh,
+    // to check this driver before the real commands exist); archive-push/get stay ours.
+    explicit CliDriver(PitrEnv env)
+        : m_env(std::move(env)), m_program(qEnvironmentVariable("PGA_PITR_BACKUP_CLI", m_env.cli))
+    {
+    }
     QString name() const override { return QStringLiteral("cli"); }
 
     QString unavailable() override
     {
-        const CliRun r = runCli(m_env.cli, {QStringLiteral("backup"), QStringLiteral("--help")}, 30000);
+        const CliRun r = runCli(m_program, {QStringLiteral("backup"), QStringLiteral("--help")}, 30000);
         if (isUnknownCommand(r))
             return QStringLiteral("this build of pgarchivist-cli has no 'backup' command yet (exit 64: %1); the CLI "
                                   "backup/restore driver cannot run")
@@ -55,7 +60,7 @@ public:
 
     Status backup(const pg::LocalCluster &source) override
     {
-        const CliRun r = runCli(m_env.cli, {QStringLiteral("backup"), QStringLiteral("--repo"), m_env.repo, QStringLiteral("--server"),
+        const CliRun r = runCli(m_program, {QStringLiteral("backup"), QStringLiteral("--repo"), m_env.repo, QStringLiteral("--server"),
                                             m_env.server, QStringLiteral("--conninfo"), source.conninfo(),
                                             QStringLiteral("--checkpoint"), QStringLiteral("fast"), QStringLiteral("--json")});
         // The source keeps archiving into the repository as its OS user.
@@ -90,7 +95,7 @@ public:
         args << QStringLiteral("--target-action") << t.action;
         if (t.exclusive)
             args << QStringLiteral("--target-exclusive");
-        const CliRun r = runCli(m_env.cli, args);
+        const CliRun r = runCli(m_program, args);
         if (isUnknownCommand(r)) {
             *unavailable = QStringLiteral("this build of pgarchivist-cli has no 'restore' command yet: ") + r.err.trimmed();
             return Error(Error::Code::NotFound, *unavailable);
@@ -104,6 +109,7 @@ public:
 
 private:
     PitrEnv m_env;
+    QString m_program;
     QString m_backupId;
 };
 
