@@ -63,7 +63,9 @@ Result<ArchivePushResult> ArchivePush::pushOne(repo::Repository &repo, const QSt
             return Error(Error::Code::Corrupt, QStringLiteral("Refused %1: %2").arg(path, scan.error().message));
         lap("parse");
         const wal::SegmentHeader &h = scan->header;
-        if (h.timeline != name->timeline || name->segNo(h.segmentSize) != h.pageAddress.value() / h.segmentSize)
+        // The first segment of a new timeline starts as a copy of the parent timeline's last one, so
+        // its first page header may carry an ancestor timeline; never a later one.
+        if (h.timeline > name->timeline || name->segNo(h.segmentSize) != h.pageAddress.value() / h.segmentSize)
             return Error(Error::Code::Corrupt,
                          QStringLiteral("Refused %1: its header says it is segment %2 of timeline %3, not what its name "
                                         "says. The file was renamed or is damaged.")

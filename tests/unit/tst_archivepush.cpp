@@ -87,6 +87,18 @@ private slots:
         QVERIFY(!r);
         QCOMPARE(r.error().code, Error::Code::Corrupt);
         QVERIFY(!push(m_walDir + QStringLiteral("/RECOVERYXLOG")));
+        // At promotion the first segment of the new timeline is a copy of the parent's: its header says
+        // timeline 1 under a timeline 2 name, and that is PostgreSQL's normal WAL (found by tst_pitr).
+        const QString firstOfTl2 = m_walDir + QStringLiteral("/000000020000000000000013");
+        QVERIFY(QFile::copy(writeSegment(kSysid, 1, 0x13, false), firstOfTl2));
+        r = push(firstOfTl2, 0, QStringLiteral("promoted"));
+        QVERIFY2(r, qPrintable(r ? QString() : r.error().toString()));
+        // A later timeline's header under an earlier timeline's name is not.
+        const QString backwards = m_walDir + QStringLiteral("/000000010000000000000014");
+        QVERIFY(QFile::copy(writeSegment(kSysid, 2, 0x14, false), backwards));
+        r = push(backwards, 0, QStringLiteral("promoted"));
+        QVERIFY(!r);
+        QCOMPARE(r.error().code, Error::Code::Corrupt);
     }
 
     void acceptsHistoryPartialAndBackupFiles()
