@@ -41,6 +41,11 @@ private slots:
                                      .arg(QLatin1Char('\'') + engine::archivePushCommand(cli, m_repo, QStringLiteral("db1"))
                                           + QLatin1Char('\''))));
         QVERIFY(m_cluster->query(QStringLiteral("SELECT pg_reload_conf()")));
+        const QString segment = m_cluster->switchWal();
+        QVERIFY2(m_cluster->waitForArchived(segment, 30000),
+                 qPrintable(m_cluster->scalar(QStringLiteral("SELECT last_failed_wal || ' ' || coalesce(last_archived_wal, '-') "
+                                                             "FROM pg_stat_archiver")) + QStringLiteral(" / ")
+                            + m_cluster->scalar(QStringLiteral("SHOW archive_command"))));
         QVERIFY(m_cluster->query(QStringLiteral("CREATE TABLE t AS SELECT g AS id, md5(g::text) AS v FROM generate_series(1, 20000) g")));
     }
 
