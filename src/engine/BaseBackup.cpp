@@ -430,6 +430,7 @@ Result<repo::BackupManifest> BaseBackup::run(ProgressSink &progress, const Cance
     pg::BaseBackupRequest req;
     req.label = m.label;
     req.fastCheckpoint = m_o.fastCheckpoint;
+    req.maxRateKb = m_o.maxRateKb;
     auto end = pg::runBaseBackup(c, req, rx, cancel);
     if (end) {
         if (Status s = rx.finishArchive(); !s)
