@@ -28,15 +28,15 @@ trap cleanup EXIT
 
 PORT=$((20000 + RANDOM % 20000))
 as_pg "$PG_BIN/initdb" -D "$WORK/data" -N >/dev/null
-"$CLI" repo-init --repo "$WORK/walrepo" >/dev/null
-[ ${#RUNAS[@]} -gt 0 ] && chown -R postgres: "$WORK/walrepo"
+"$CLI" repo-init --repo "$WORK/pga" >/dev/null
+[ ${#RUNAS[@]} -gt 0 ] && chown -R postgres: "$WORK/pga"
 cat >> "$WORK/data/postgresql.conf" <<CONF
 listen_addresses = ''
 port = $PORT
 unix_socket_directories = '$WORK'
 wal_level = replica
 archive_mode = on
-archive_command = '$CLI archive-push --repo $WORK/walrepo --server bench %p'
+archive_command = '$CLI archive-push --repo $WORK/pga --server bench %p'
 max_wal_senders = 8
 max_wal_size = 8GB
 CONF
@@ -81,10 +81,10 @@ ratio() { echo "scale=2; ${SECS[$1]} / ${SECS[$2]}" | bc -l; }
 
 measure() {
   local set=$1
-  DATA_MB=$(du -sm "$WORK/data" | cut -f1)
-  echo "--- data set: $set, data directory $DATA_MB MB"
-  rm -rf "$WORK/pga" "$WORK/bb" "$WORK/pgbr" "$WORK/r-"*
-  "$CLI" repo-init --repo "$WORK/pga" >/dev/null
+  DATA_MB=$(du -sm --exclude=pg_wal "$WORK/data" | cut -f1)
+  echo "--- data set: $set, data directory $DATA_MB MB (without pg_wal)"
+  # A full backup into an empty chunk store (the WAL archive stays: the backup waits for its WAL there).
+  rm -rf "$WORK/pga/chunks" "$WORK/pga/servers/bench/backups" "$WORK/bb" "$WORK/pgbr" "$WORK/r-"*
   run "pgarchivist backup (jobs 2)" "$CLI" backup --repo "$WORK/pga" --server bench --conninfo "$CONN" --jobs 2 --json
   local stored; stored=$(du -sm "$WORK/pga/chunks" | cut -f1)
   run "pgarchivist 2nd backup (unchanged)" "$CLI" backup --repo "$WORK/pga" --server bench --conninfo "$CONN" --jobs 2 --json
@@ -93,7 +93,7 @@ measure() {
   logical=$(grep -o '"logical_bytes": [0-9]*' "$WORK/out" | grep -o '[0-9]*$')
   run "pg_basebackup -Ft client-zstd" "$PG_BIN/pg_basebackup" -d "$CONN" -D "$WORK/bb/c" -Ft -X none -c fast --compress=client-zstd
   run "pg_basebackup -Ft server-zstd" "$PG_BIN/pg_basebackup" -d "$CONN" -D "$WORK/bb/s" -Ft -X none -c fast --compress=server-zstd
-  run "tar | zstd -3 (data directory)" bash -c "tar -cf - -C '$WORK/data' . 2>/dev/null | zstd -3 -q -o '$WORK/bb/tar.zst'"
+  run "tar | zstd -3 (data directory)" bash -c "tar -cf - --exclude=./pg_wal -C '$WORK/data' . 2>/dev/null | zstd -3 -q -o '$WORK/bb/tar.zst'"
   if [ $HAVE_PGBR = 1 ]; then
     pgbr stanza-create >/dev/null 2>&1 || true
     run "pgBackRest full (zst, p2)" pgbr --type=full backup
