@@ -10,7 +10,7 @@
 #   bench/backup.sh BUILD_DIR     (BENCH_SCALE=N pgbench scale, default 100; PG_BIN to pick PostgreSQL)
 set -euo pipefail
 BUILD=${1:?usage: bench/backup.sh BUILD_DIR}
-CLI=${PGA_CLI:-$BUILD/src/cli/pgarchivist-cli}
+CLI=$(realpath "${PGA_CLI:-$BUILD/src/cli/pgarchivist-cli}")
 SCALE=${BENCH_SCALE:-100}
 PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}
 RUNAS=()

@@ -7,6 +7,7 @@
 #include "core/Zstd.h"
 #include "pg/BaseBackupStream.h"
 #include "repo/ChunkStore.h"
+#include "repo/DurableFile.h"
 #include "repo/Repository.h"
 #include "repo/WalArchive.h"
 
@@ -17,7 +18,9 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <sys/stat.h>
 #include <thread>
+#include <unistd.h>
 
 namespace pga::engine {
 
@@ -360,6 +363,22 @@ Status waitForWal(const repo::WalArchive &archive, quint32 tli, Lsn start, Lsn s
     }
 }
 
+// As root, a first backup creates the server's directory; archive_command (the server's OS user, who owns the
+// repository) must still be able to add WAL there, so what we created is handed to the repository's owner.
+void shareWithArchiver(const repo::Repository &repo, const QString &server)
+{
+    struct stat root;
+    if (::geteuid() != 0 || ::stat(QFile::encodeName(repo.root()).constData(), &root) != 0 || root.st_uid == 0)
+        return;
+    (void)repo::makeDirectoryDurably(repo.walDir(server));
+    for (const QString &p : QStringList{repo.serverDir(server), repo.serverDir(server) + QStringLiteral("/server.json"),
+                             repo.serverDir(server) + QStringLiteral("/lock"), repo.walDir(server)}) {
+        struct stat st;
+        if (::lstat(QFile::encodeName(p).constData(), &st) == 0 && st.st_uid == 0)
+            (void)::lchown(QFile::encodeName(p).constData(), root.st_uid, root.st_gid);
+    }
+}
+
 } // namespace
 
 Result<repo::BackupManifest> BaseBackup::run(ProgressSink &progress, const CancelToken &cancel)
@@ -397,6 +416,8 @@ Result<repo::BackupManifest> BaseBackup::run(ProgressSink &progress, const Cance
     auto rec = repo->ensureServer(m_o.server, ident->systemIdentifier, c.serverVersionNum());
     if (!rec)
         return rec.error();
+
+    shareWithArchiver(*repo, m_o.server);
 
     repo::BackupCatalog catalog(*repo, m_o.server);
     for (const QString &id : catalog.unfinishedIds()) {
