@@ -65,7 +65,7 @@ pg1-port=$PORT
 pg1-socket-path=$WORK
 CONF
 fi
-pgbr() { as_pg pgbackrest --config="$WORK/pgbackrest.conf" --stanza=bench "$@"; }
+PGBR=("${RUNAS[@]}" pgbackrest --config="$WORK/pgbackrest.conf" --stanza=bench)
 
 # run NAME CMD...: wall seconds and peak RSS (KiB) into $T and $RSS, and a line into the results.
 declare -A SECS
@@ -95,13 +95,13 @@ measure() {
   run "pg_basebackup -Ft server-zstd" "$PG_BIN/pg_basebackup" -d "$CONN" -D "$WORK/bb/s" -Ft -X none -c fast --compress=server-zstd
   run "tar | zstd -3 (data directory)" bash -c "tar -cf - --exclude=./pg_wal -C '$WORK/data' . 2>/dev/null | zstd -3 -q -o '$WORK/bb/tar.zst'"
   if [ $HAVE_PGBR = 1 ]; then
-    pgbr stanza-create >/dev/null 2>&1 || true
-    run "pgBackRest full (zst, p2)" pgbr --type=full backup
+    "${PGBR[@]}" stanza-create >/dev/null 2>&1 || true
+    run "pgBackRest full (zst, p2)" "${PGBR[@]}" --type=full backup
   fi
   run "pgarchivist restore (jobs 2)" "$CLI" restore --repo "$WORK/pga" --server bench --target-dir "$WORK/r-pga" --target-immediate --jobs 2
   if [ $HAVE_PGBR = 1 ]; then
     as_pg mkdir -p "$WORK/r-pgbr"
-    run "pgBackRest restore (p2)" pgbr --pg1-path="$WORK/r-pgbr" --type=immediate restore
+    run "pgBackRest restore (p2)" "${PGBR[@]}" --pg1-path="$WORK/r-pgbr" --type=immediate restore
   fi
   echo "  stored: pgarchivist $stored MB, pgBackRest $( [ $HAVE_PGBR = 1 ] && du -sm "$WORK/pgbr/backup" | cut -f1) MB, tar.zst $(du -sm "$WORK/bb/tar.zst" | cut -f1) MB"
   echo "  ratios ($set):"

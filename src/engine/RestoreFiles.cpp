@@ -125,8 +125,13 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
     }
 
     // Directories and links first, then the files' content in parallel.
+    QSet<QString> tablespaceLinks;
+    for (const repo::BackupTablespace &t : m.tablespaces)
+        tablespaceLinks << QStringLiteral("pg_tblspc/%1").arg(t.oid);
     for (const repo::BackupFileEntry &f : m.files) {
         const QString p = pathOf(f);
+        if (f.tablespace == 0 && tablespaceLinks.contains(f.path))
+            continue;  // sent as a directory or a link with TABLESPACE_MAP; made a link to the location below
         if (f.type == repo::BackupFileEntry::Type::Directory) {
             if (::mkdir(enc(p).constData(), 0700) != 0 && errno != EEXIST)
                 return ioErr(QStringLiteral("Creating the directory"), p);
@@ -143,7 +148,8 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
     }
     for (const repo::BackupTablespace &t : m.tablespaces) {
         const QString link = target + QStringLiteral("/pg_tblspc/%1").arg(t.oid);
-        ::unlink(enc(link).constData());
+        if (::rmdir(enc(link).constData()) != 0)
+            ::unlink(enc(link).constData());
         if (::symlink(enc(roots.value(t.oid)).constData(), enc(link).constData()) != 0)
             return ioErr(QStringLiteral("Creating the tablespace link"), link);
         if (Status s = own(link); !s)
