@@ -170,6 +170,7 @@ Result<repo::BackupManifest> BaseBackup::run(ProgressSink &progress, const Cance
     m.startTimeUtc = QDateTime::currentDateTimeUtc();
 
     repo::ChunkStore store(repo->chunksDir());
+    store.setDeferredSync(true);
     ChunkPipeline pipeline(store, std::clamp(m_o.jobs, 1, 64), m_o.compressLevel, m_o.chunkSize);
     ChunkPipeline *pipe = &pipeline;
     Receiver rx(pipe, m, progress);
@@ -209,6 +210,10 @@ Result<repo::BackupManifest> BaseBackup::run(ProgressSink &progress, const Cance
     if (serverManifest.isEmpty())
         return Error(Error::Code::Query, QStringLiteral("The server sent no backup manifest."));
     m.backupManifestSha256 = Sha256::hexOf(Sha256::of(serverManifest.constData(), size_t(serverManifest.size())));
+    auto existed = store.flush();
+    if (!existed)
+        return existed.error();
+    m.newBytes -= *existed;
     if (Status s = store.syncDirectories(); !s)
         return s.error();
     progress.info(QStringLiteral("Data copied: %1 files, %2 bytes, %3 new chunks (%4 bytes stored); backup from %5 to %6 on timeline %7")

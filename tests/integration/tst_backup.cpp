@@ -237,6 +237,30 @@ private slots:
         QVERIFY(!b.err.contains("error"));
     }
 
+    void expireWaitsForARunningBackup()
+    {
+        // A slow backup holds the server's lock; expire started meanwhile waits for it, then keeps it.
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("PGA_BACKUP_MAX_RATE_KB"), QStringLiteral("8000"));
+        QProcess b;
+        b.setProcessEnvironment(env);
+        b.start(m_cli, QStringList{QStringLiteral("backup")} + rs() + QStringList{QStringLiteral("--conninfo"), m_c->conninfo(), QStringLiteral("--json")});
+        QVERIFY(b.waitForStarted());
+        QThread::msleep(1500);
+        QCOMPARE(b.state(), QProcess::Running);
+        QElapsedTimer t;
+        t.start();
+        Run e = cli(QStringList{QStringLiteral("expire")} + rs() + QStringList{QStringLiteral("--retain-full"), QStringLiteral("100")});
+        QVERIFY2(e.code == 0, e.err.constData());
+        QVERIFY(b.waitForFinished(60000));
+        QCOMPARE(b.exitCode(), 0);
+        QVERIFY2(t.elapsed() > 1000, "expire did not wait for the backup");
+        const QString id = QJsonDocument::fromJson(b.readAllStandardOutput())[QStringLiteral("id")].toString();
+        QCOMPARE(backups().last()[QStringLiteral("id")].toString(), id);
+        Run v = cli(QStringList{QStringLiteral("verify")} + rs() + QStringList{QStringLiteral("--backup"), id});
+        QVERIFY2(v.code == 0, QByteArray(v.out + v.err).constData());
+    }
+
     void expireKeepsWhatRetainedBackupsNeed()
     {
         const QJsonArray list = backups();
