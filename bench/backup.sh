@@ -114,13 +114,23 @@ measure() {
   return 0
 }
 
+# Every tool is measured with the archiver caught up: a backup needs its WAL archived, and the WAL that
+# loading the data produced must not be charged to whichever tool runs first.
+wait_archived() {
+  local seg
+  seg=$(psql_ "SELECT pg_walfile_name(pg_switch_wal())")
+  until [ "$(psql_ "SELECT coalesce(last_archived_wal >= '$seg', false) FROM pg_stat_archiver")" = t ]; do sleep 0.5; done
+}
+
 echo "pgbench -i -s $SCALE in $WORK ..."
 as_pg "$PG_BIN/pgbench" -h "$WORK" -p "$PORT" -i -s "$SCALE" -q postgres >/dev/null 2>&1
 psql_ "CHECKPOINT" >/dev/null
+wait_archived
 measure "pgbench scale $SCALE"
 
 echo "adding random filler (incompressible) of the same size ..."
 psql_ "CREATE EXTENSION IF NOT EXISTS pgcrypto" >/dev/null
 psql_ "CREATE TABLE filler AS SELECT g, gen_random_bytes(800) AS b FROM generate_series(1, $SCALE * 15000) g" >/dev/null
 psql_ "CHECKPOINT" >/dev/null
+wait_archived
 measure "pgbench + random filler"
