@@ -155,6 +155,7 @@ private slots:
         QVERIFY(m_c->query(QStringLiteral("INSERT INTO marker(t) VALUES ('after')")));
         const QString t = m_c->scalar(QStringLiteral("SELECT to_char(clock_timestamp() AT TIME ZONE 'Europe/Berlin', 'YYYY-MM-DD HH24:MI:SS.MS') || '+01'"));
         const QString lsn = m_c->scalar(QStringLiteral("SELECT pg_current_wal_insert_lsn()"));
+        QVERIFY(m_c->query(QStringLiteral("SELECT pg_create_restore_point('before-later')")));
         QThread::msleep(50);
         QVERIFY(m_c->query(QStringLiteral("INSERT INTO marker(t) VALUES ('later')")));
         settle();
@@ -188,6 +189,14 @@ private slots:
         auto [dirL, rL] = restore(QStringLiteral("r-lsn"), {QStringLiteral("--target-lsn"), lsn, QStringLiteral("--target-action"), QStringLiteral("promote")});
         QVERIFY2(rL.code == 0, rL.err.constData());
         QCOMPARE(startAndQuery(dirL, QStringLiteral("SELECT string_agg(t, ',' ORDER BY at) FROM marker")), QStringLiteral("before,after"));
+
+        // To a restore point, and to a transaction.
+        auto [dirN, rN] = restore(QStringLiteral("r-name"), {QStringLiteral("--target-name"), QStringLiteral("before-later"),
+                                                             QStringLiteral("--target-action"), QStringLiteral("promote")});
+        QVERIFY2(rN.code == 0, rN.err.constData());
+        QCOMPARE(startAndQuery(dirN, QStringLiteral("SELECT string_agg(t, ',' ORDER BY at) FROM marker")), QStringLiteral("before,after"));
+        QCOMPARE(cli(QStringList{QStringLiteral("restore")} + rs() + QStringList{QStringLiteral("--target-dir"), m_c->baseDir() + QStringLiteral("/r-y"),
+                                                                              QStringLiteral("--target-xid"), QStringLiteral("abc")}).code, 64);
 
         // --delta over a used directory reuses what matches and recovers to the end of the WAL.
         Run d = cli(QStringList{QStringLiteral("restore")} + rs() + QStringList{QStringLiteral("--target-dir"), dirL, QStringLiteral("--delta"),
