@@ -160,6 +160,8 @@ int runBackup(const QStringList &args)
     if (!intOption(p, QStringLiteral("jobs"), 1, 64, &o.jobs) || !intOption(p, QStringLiteral("compress-level"), 1, 19, &o.compressLevel)
         || !intOption(p, QStringLiteral("archive-timeout"), 1, 86400, &o.archiveTimeoutSec))
         return ExitUsage;
+    // Throttling on the server (BASE_BACKUP MAX_RATE), for tests that must interrupt a backup mid-way.
+    o.maxRateKb = qEnvironmentVariableIntValue("PGA_BACKUP_MAX_RATE_KB");
     const bool json = p.isSet(QStringLiteral("json"));
     CancelToken cancel;
     SignalCancel onSignal(cancel);

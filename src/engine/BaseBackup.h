@@ -20,6 +20,7 @@ struct BaseBackupOptions {
     bool fastCheckpoint = true;
     int archiveTimeoutSec = 60;     // how long to wait for the WAL that makes the backup consistent
     qint64 chunkSize = qint64(1) << 20;
+    int maxRateKb = 0;              // server-side throttle (BASE_BACKUP MAX_RATE), 0: none
 };
 
 // A full base backup over the replication protocol into the repository (docs/repository-format.md):

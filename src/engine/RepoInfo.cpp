@@ -32,6 +32,16 @@ void readBackups(const repo::Repository &repo, const QString &server, const QLis
             l.status = QStringLiteral("damaged");
             l.problem = m.error().message;
             s.backupList << l;
+            // Format 1's rule for the window reads only timeline, start_lsn, stop_lsn and stop_time: a manifest
+            // that still parses and has them counts for the window even when it is unusable for restore.
+            auto data = repo::readWholeFile(catalog.dir(id) + QStringLiteral("/manifest.json"), 256 << 20);
+            const QJsonObject o = data ? QJsonDocument::fromJson(*data).object() : QJsonObject();
+            BackupPoint b{id, quint32(o.value(QStringLiteral("timeline")).toInteger()),
+                          Lsn::parse(o.value(QStringLiteral("start_lsn")).toString()).value_or(Lsn()),
+                          Lsn::parse(o.value(QStringLiteral("stop_lsn")).toString()).value_or(Lsn()),
+                          QDateTime::fromString(o.value(QStringLiteral("stop_time")).toString(), Qt::ISODateWithMs)};
+            if (b.timeline && b.stopLsn.isValid() && walReach(wal, b.timeline, b.startLsn, b.stopLsn).consistent)
+                s.backups << b;
             continue;
         }
         l.label = m->label;

@@ -193,7 +193,7 @@ Result<RestoreResult> Restore::run(ProgressSink &progress, const CancelToken &ca
                                                            "restore_command cannot be written. Install it or put it on PATH."));
     QStringList settings{QStringLiteral("restore_command = %1")
                              .arg(quoteConf(QStringList{shellWord(cli), QStringLiteral("archive-get"), QStringLiteral("--repo"),
-                                                        shellWord(repo->root()), QStringLiteral("--server"), shellWord(m_o.server),
+                                                        shellWord(QFileInfo(repo->root()).absoluteFilePath()), QStringLiteral("--server"), shellWord(m_o.server),
                                                         QStringLiteral("%f"), QStringLiteral("%p")}
                                                 .join(QLatin1Char(' '))))};
     switch (t.kind) {

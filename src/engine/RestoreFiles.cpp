@@ -42,6 +42,8 @@ bool isEmptyDir(const QString &d)
     return QDir(d).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System).isEmpty();
 }
 
+constexpr int kReadAhead = 8;
+
 struct Task {
     int file;
     int chunk;
@@ -125,8 +127,13 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
     }
 
     // Directories and links first, then the files' content in parallel.
+    QSet<QString> tablespaceLinks;
+    for (const repo::BackupTablespace &t : m.tablespaces)
+        tablespaceLinks << QStringLiteral("pg_tblspc/%1").arg(t.oid);
     for (const repo::BackupFileEntry &f : m.files) {
         const QString p = pathOf(f);
+        if (f.tablespace == 0 && tablespaceLinks.contains(f.path))
+            continue;  // sent as a directory or a link with TABLESPACE_MAP; made a link to the location below
         if (f.type == repo::BackupFileEntry::Type::Directory) {
             if (::mkdir(enc(p).constData(), 0700) != 0 && errno != EEXIST)
                 return ioErr(QStringLiteral("Creating the directory"), p);
@@ -143,7 +150,8 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
     }
     for (const repo::BackupTablespace &t : m.tablespaces) {
         const QString link = target + QStringLiteral("/pg_tblspc/%1").arg(t.oid);
-        ::unlink(enc(link).constData());
+        if (::rmdir(enc(link).constData()) != 0)
+            ::unlink(enc(link).constData());
         if (::symlink(enc(roots.value(t.oid)).constData(), enc(link).constData()) != 0)
             return ioErr(QStringLiteral("Creating the tablespace link"), link);
         if (Status s = own(link); !s)
@@ -187,6 +195,16 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
             const size_t k = next.fetch_add(1);
             if (k >= tasks.size() || failed.load() || cancel.isCancelled())
                 break;
+            // Ask the kernel to start reading a chunk a few tasks ahead: the chunks are many small files, and with
+            // only `jobs` synchronous reads in flight a cold repository would be read one file at a time per worker.
+            if (const size_t ahead = k + size_t(kReadAhead); ahead < tasks.size()) {
+                const repo::BackupFileEntry &af = m.files[tasks[ahead].file];
+                const int rfd = ::open(enc(store.pathFor(af.chunks[tasks[ahead].chunk])).constData(), O_RDONLY | O_CLOEXEC);
+                if (rfd >= 0) {
+                    (void)::posix_fadvise(rfd, 0, 0, POSIX_FADV_WILLNEED);
+                    ::close(rfd);
+                }
+            }
             const repo::BackupFileEntry &f = m.files[tasks[k].file];
             const qint64 off = qint64(tasks[k].chunk) * m.chunkSize;
             const size_t len = size_t(std::min(m.chunkSize, f.size - off));

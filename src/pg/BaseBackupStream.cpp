@@ -4,6 +4,8 @@
 
 #include <QtEndian>
 
+#include <algorithm>
+
 namespace pga::pg {
 
 namespace {
@@ -140,9 +142,11 @@ Result<BaseBackupEnd> runBaseBackup(Connection &conn, const BaseBackupRequest &r
     PGconn *c = conn.native();
     QString label = req.label;
     label.replace(QLatin1Char('\''), QLatin1String("''"));
-    const QString cmd = QStringLiteral("BASE_BACKUP ( LABEL '%1', PROGRESS, CHECKPOINT '%2', MANIFEST 'yes', "
+    QString cmd = QStringLiteral("BASE_BACKUP ( LABEL '%1', PROGRESS, CHECKPOINT '%2', MANIFEST 'yes', "
                                        "MANIFEST_CHECKSUMS 'CRC32C', WAIT false, TABLESPACE_MAP )")
                             .arg(label, req.fastCheckpoint ? QStringLiteral("fast") : QStringLiteral("spread"));
+    if (req.maxRateKb > 0)
+        cmd.insert(cmd.size() - 2, QStringLiteral(", MAX_RATE %1").arg(std::clamp(req.maxRateKb, 32, 1048576)));
     if (Status s = sendSimple(conn, cmd, cancel); !s)
         return s.error();
     BaseBackupEnd end;

@@ -25,6 +25,7 @@ Result<quint64> walSegmentSize(Connection &conn, const CancelToken &cancel);
 struct BaseBackupRequest {
     QString label = QStringLiteral("pgarchivist");
     bool fastCheckpoint = true;
+    int maxRateKb = 0;        // MAX_RATE (kB/s, 32..1048576); 0: unlimited
 };
 
 struct TablespaceInfo {

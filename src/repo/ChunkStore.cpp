@@ -71,6 +71,21 @@ Result<qint64> ChunkStore::put(const QString &hex, const char *frame, size_t fra
         }
         done += size_t(w);
     }
+    if (m_deferred) {
+        ::close(fd);
+        bool full = false;
+        {
+            std::lock_guard g(m_mutex);
+            m_pending.push_back({tmp, path, sub, qint64(frameSize)});
+            full = m_pending.size() >= kMaxPending;
+        }
+        if (full) {
+            auto f = flush();
+            if (!f)
+                return f.error();
+        }
+        return qint64(frameSize);
+    }
     if (::fdatasync(fd) != 0) {
         const int e = errno;
         ::close(fd);
@@ -96,8 +111,49 @@ void ChunkStore::noteReferenced(const QString &hex)
     m_dirty << m_dir + QLatin1Char('/') + hex.left(2);
 }
 
+Result<qint64> ChunkStore::flush()
+{
+    std::lock_guard f(m_flushMutex);
+    std::vector<Pending> batch;
+    {
+        std::lock_guard g(m_mutex);
+        batch.swap(m_pending);
+    }
+    if (batch.empty())
+        return qint64(0);
+    const int dfd = ::open(QFile::encodeName(m_dir).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0 || ::syncfs(dfd) != 0) {
+        const int e = errno;
+        if (dfd >= 0)
+            ::close(dfd);
+        return ioError(QStringLiteral("Syncing the chunk store"), m_dir, e);
+    }
+    ::close(dfd);
+    qint64 existed = 0;
+    QSet<QString> dirs;
+    for (const Pending &p : batch) {
+        const QByteArray tmp = QFile::encodeName(p.tmp);
+        const int l = ::link(tmp.constData(), QFile::encodeName(p.path).constData());
+        const int le = errno;
+        ::unlink(tmp.constData());
+        if (l != 0 && le == EEXIST)
+            existed += p.size;
+        else if (l != 0)
+            return ioError(QStringLiteral("Publishing a chunk"), p.path, le);
+        dirs << p.sub;
+    }
+    std::lock_guard g(m_mutex);
+    m_dirty.unite(dirs);
+    return existed;
+}
+
 Status ChunkStore::syncDirectories()
 {
+    if (m_deferred) {
+        auto f = flush();
+        if (!f)
+            return f.error();
+    }
     QSet<QString> dirs;
     {
         std::lock_guard g(m_mutex);

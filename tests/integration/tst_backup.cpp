@@ -1,0 +1,380 @@
+#include "TestCluster.h"
+#include "pg/ClientTools.h"
+
+#include <QtTest>
+
+#include <csignal>
+#include <sys/mount.h>
+
+using namespace pga;
+using pga::test::TestCluster;
+
+// Base backup, restore, verify and expire end to end against real PostgreSQL 15 through the CLI:
+// archive_command = our archive-push, backups over the replication protocol, restores started and compared,
+// pg_verifybackup on the restored directory, and the reliability cases (kill, corruption, truncation,
+// full disk, another cluster).
+class TestBackup : public QObject {
+    Q_OBJECT
+    QString m_cli;
+    std::unique_ptr<TestCluster> m_c;
+    QString m_repo;
+
+    struct Run {
+        int code = -1;
+        QByteArray out, err;
+    };
+    Run cli(const QStringList &args, int timeoutMs = 120000, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
+    {
+        QProcess p;
+        p.setProcessEnvironment(env);
+        p.start(m_cli, args);
+        Run r;
+        if (!p.waitForFinished(timeoutMs)) {
+            p.kill();
+            p.waitForFinished();
+            return r;
+        }
+        r.out = p.readAllStandardOutput();
+        r.err = p.readAllStandardError();
+        r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
+        return r;
+    }
+    QStringList rs(const QString &repo = {}) const
+    {
+        return {QStringLiteral("--repo"), repo.isEmpty() ? m_repo : repo, QStringLiteral("--server"), QStringLiteral("main")};
+    }
+    Run backup(const QStringList &extra = {}, const QString &repo = {})
+    {
+        return cli(QStringList{QStringLiteral("backup")} + rs(repo) + QStringList{QStringLiteral("--conninfo"), m_c->conninfo(), QStringLiteral("--json")} + extra);
+    }
+    QJsonArray backups()
+    {
+        Run r = cli(QStringList{QStringLiteral("info"), QStringLiteral("--json")} + rs());
+        return QJsonDocument::fromJson(r.out)[QStringLiteral("servers")][0][QStringLiteral("backups")].toArray();
+    }
+    void settle()
+    {
+        const QString last = m_c->switchWal();
+        QVERIFY(m_c->waitForArchived(last, 60000));
+    }
+
+    // Starts a restored directory on its own port, waits until it accepts writes (promoted) or reached
+    // the target (paused), runs sql and stops it. Returns the first value or "ERROR: ..." text.
+    QString startAndQuery(const QString &dir, const QString &sql, bool expectPromote = true)
+    {
+        pg::LocalCluster::Spec spec;
+        spec.dataDir = dir;
+        spec.socketDir = m_c->cluster().spec().socketDir;
+        spec.port = pg::pickFreePort();
+        spec.logFile = dir + QStringLiteral(".log");
+        pg::LocalCluster restored(spec);
+        if (!restored.appendConf({QStringLiteral("port = %1").arg(spec.port), QStringLiteral("archive_mode = off")}))
+            return QStringLiteral("appendConf failed");
+        if (!restored.start(60000))
+            return QStringLiteral("start failed: ") + restored.logTail();
+        QString value = QStringLiteral("timeout: ");
+        for (int i = 0; i < 300; ++i) {
+            auto conn = pg::Connection::connect({restored.conninfo()});
+            if (conn) {
+                auto rec = (*conn)->exec(QStringLiteral("SELECT pg_is_in_recovery()"));
+                if (rec && (!expectPromote || rec->value(0, 0) == QLatin1String("f"))) {
+                    auto r = (*conn)->exec(sql);
+                    value = r ? r->value(0, 0) : QStringLiteral("ERROR: ") + r.error().message;
+                    break;
+                }
+            }
+            QThread::msleep(100);
+        }
+        if (value.startsWith(QLatin1String("timeout")))
+            value += restored.logTail(20);
+        (void)restored.stop(QStringLiteral("immediate"), 30000);
+        return value;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        if (!pg::ClientTools::binDir())
+            QSKIP("PostgreSQL is not installed");
+        m_cli = qEnvironmentVariable("PGA_BINARY_DIR") + QStringLiteral("/src/cli/pgarchivist-cli");
+        QVERIFY(QFileInfo(m_cli).isExecutable());
+        TestCluster::Options o;
+        o.start = false;
+        o.initdbArgs = {QStringLiteral("--data-checksums")};
+        QString why;
+        m_c = TestCluster::create(o, &why);
+        if (!m_c)
+            QSKIP(qPrintable(why));
+        m_repo = m_c->baseDir() + QStringLiteral("/repo");
+        QCOMPARE(cli({QStringLiteral("repo-init"), QStringLiteral("--repo"), m_repo}).code, 0);
+        test::giveToServerUser(m_repo);
+        QVERIFY(m_c->appendConf({QStringLiteral("wal_level = replica"), QStringLiteral("archive_mode = on"),
+                                 QStringLiteral("archive_command = '%1 archive-push --repo %2 --server main %p'").arg(m_cli, m_repo),
+                                 QStringLiteral("max_wal_senders = 4")}));
+        QVERIFY(m_c->start());
+        auto r = m_c->cluster().runTool(QStringLiteral("pgbench"), {QStringLiteral("-h"), m_c->cluster().spec().socketDir, QStringLiteral("-p"),
+                                                                    QString::number(m_c->port()), QStringLiteral("-U"), QStringLiteral("postgres"),
+                                                                    QStringLiteral("-i"), QStringLiteral("-s"), QStringLiteral("2"), QStringLiteral("-q"),
+                                                                    QStringLiteral("postgres")},
+                                        120000);
+        QVERIFY(r && r->exitCode == 0);
+        QVERIFY(m_c->query(QStringLiteral("CREATE TABLE marker(t text, at timestamptz default clock_timestamp())")));
+        QVERIFY(m_c->query(QStringLiteral("INSERT INTO marker(t) VALUES ('before')")));
+    }
+
+    void backupRestoreAndTargets()
+    {
+        Run b = backup({QStringLiteral("--label"), QStringLiteral("first"), QStringLiteral("--jobs"), QStringLiteral("2")});
+        QVERIFY2(b.code == 0, b.err.constData());
+        const QJsonObject first = QJsonDocument::fromJson(b.out).object();
+        QVERIFY(first[QStringLiteral("logical_bytes")].toInteger() > 20 << 20);
+        QVERIFY(first[QStringLiteral("new_bytes")].toInteger() > 0);
+
+        // Unchanged cluster: the second backup stores almost nothing new.
+        Run b2 = backup();
+        QVERIFY2(b2.code == 0, b2.err.constData());
+        const QJsonObject second = QJsonDocument::fromJson(b2.out).object();
+        const double ratio = double(second[QStringLiteral("new_bytes")].toInteger()) / double(second[QStringLiteral("logical_bytes")].toInteger());
+        qInfo("second backup: %lld new of %lld logical bytes (%.3f%%)", second[QStringLiteral("new_bytes")].toInteger(),
+              second[QStringLiteral("logical_bytes")].toInteger(), ratio * 100);
+        QVERIFY2(ratio < 0.02, b2.out.constData());
+
+        // The catalog lists both; the window starts at the oldest usable backup's end.
+        const QJsonArray list = backups();
+        QCOMPARE(list.size(), 2);
+        QCOMPARE(list[0][QStringLiteral("id")].toString(), first[QStringLiteral("id")].toString());
+        QCOMPARE(list[0][QStringLiteral("label")].toString(), QStringLiteral("first"));
+        QCOMPARE(list[0][QStringLiteral("status")].toString(), QStringLiteral("ok"));
+        QCOMPARE(list[0][QStringLiteral("stop_lsn")].toString(), first[QStringLiteral("stop_lsn")].toString());
+        Run info = cli(QStringList{QStringLiteral("info"), QStringLiteral("--json")} + rs());
+        const QJsonObject window = QJsonDocument::fromJson(info.out)[QStringLiteral("servers")][0][QStringLiteral("timelines")][0][QStringLiteral("window")].toObject();
+        QCOMPARE(window[QStringLiteral("backup")].toString(), first[QStringLiteral("id")].toString());
+        QCOMPARE(window[QStringLiteral("from_lsn")].toString(), first[QStringLiteral("stop_lsn")].toString());
+
+        // Changes after the backup: 'after' at time T and LSN L, then 'later'.
+        QVERIFY(m_c->query(QStringLiteral("INSERT INTO marker(t) VALUES ('after')")));
+        const QString t = m_c->scalar(QStringLiteral("SELECT to_char(clock_timestamp() AT TIME ZONE 'Europe/Berlin', 'YYYY-MM-DD HH24:MI:SS.MS') || '+01'"));
+        const QString lsn = m_c->scalar(QStringLiteral("SELECT pg_current_wal_insert_lsn()"));
+        QVERIFY(m_c->query(QStringLiteral("SELECT pg_create_restore_point('before-later')")));
+        QThread::msleep(50);
+        QVERIFY(m_c->query(QStringLiteral("INSERT INTO marker(t) VALUES ('later')")));
+        settle();
+
+        const QString verifybackup = m_c->cluster().binDir() + QStringLiteral("/pg_verifybackup");
+        auto restore = [&](const QString &name, const QStringList &target) {
+            const QString dir = m_c->baseDir() + QLatin1Char('/') + name;
+            Run r = cli(QStringList{QStringLiteral("restore")} + rs() + QStringList{QStringLiteral("--target-dir"), dir} + target);
+            return std::make_pair(dir, r);
+        };
+        // Immediate: the state at the backup's end; the directory passes pg_verifybackup.
+        auto [dirI, rI] = restore(QStringLiteral("r-immediate"), {QStringLiteral("--target-immediate"), QStringLiteral("--target-action"), QStringLiteral("promote"),
+                                                                  QStringLiteral("--backup"), first[QStringLiteral("id")].toString()});
+        QVERIFY2(rI.code == 0, rI.err.constData());
+        QVERIFY(QFileInfo(dirI + QStringLiteral("/recovery.signal")).exists());
+        QCOMPARE(QFileInfo(dirI).permissions() & (QFile::ReadGroup | QFile::ReadOther), QFileDevice::Permissions());
+        auto vb = m_c->cluster().runTool(QStringLiteral("pg_verifybackup"), {QStringLiteral("-n"), dirI}, 60000);
+        QVERIFY(vb);
+        QVERIFY2(vb->exitCode == 0, QByteArray(vb->out + vb->err).constData());
+        (void)verifybackup;
+        QCOMPARE(startAndQuery(dirI, QStringLiteral("SELECT string_agg(t, ',' ORDER BY at) || '/' || (SELECT count(*) FROM pgbench_accounts) FROM marker")),
+                 QStringLiteral("before/200000"));
+
+        // To a time given in another zone: 'after' is there, 'later' is not.
+        auto [dirT, rT] = restore(QStringLiteral("r-time"), {QStringLiteral("--target-time"), t, QStringLiteral("--target-action"), QStringLiteral("promote")});
+        QVERIFY2(rT.code == 0, rT.err.constData());
+        QVERIFY2(rT.out.contains("+01:00"), rT.out.constData());
+        QCOMPARE(startAndQuery(dirT, QStringLiteral("SELECT string_agg(t, ',' ORDER BY at) FROM marker")), QStringLiteral("before,after"));
+
+        // To an LSN.
+        auto [dirL, rL] = restore(QStringLiteral("r-lsn"), {QStringLiteral("--target-lsn"), lsn, QStringLiteral("--target-action"), QStringLiteral("promote")});
+        QVERIFY2(rL.code == 0, rL.err.constData());
+        QCOMPARE(startAndQuery(dirL, QStringLiteral("SELECT string_agg(t, ',' ORDER BY at) FROM marker")), QStringLiteral("before,after"));
+
+        // To a restore point, and to a transaction.
+        auto [dirN, rN] = restore(QStringLiteral("r-name"), {QStringLiteral("--target-name"), QStringLiteral("before-later"),
+                                                             QStringLiteral("--target-action"), QStringLiteral("promote")});
+        QVERIFY2(rN.code == 0, rN.err.constData());
+        QCOMPARE(startAndQuery(dirN, QStringLiteral("SELECT string_agg(t, ',' ORDER BY at) FROM marker")), QStringLiteral("before,after"));
+        QCOMPARE(cli(QStringList{QStringLiteral("restore")} + rs() + QStringList{QStringLiteral("--target-dir"), m_c->baseDir() + QStringLiteral("/r-y"),
+                                                                              QStringLiteral("--target-xid"), QStringLiteral("abc")}).code, 64);
+
+        // --delta over a used directory reuses what matches and recovers to the end of the WAL.
+        Run d = cli(QStringList{QStringLiteral("restore")} + rs() + QStringList{QStringLiteral("--target-dir"), dirL, QStringLiteral("--delta"),
+                                                                              QStringLiteral("--target-action"), QStringLiteral("promote")});
+        QVERIFY2(d.code == 0, d.err.constData());
+        QVERIFY2(d.out.contains("reused"), d.out.constData());
+        QCOMPARE(startAndQuery(dirL, QStringLiteral("SELECT string_agg(t, ',' ORDER BY at) FROM marker")), QStringLiteral("before,after,later"));
+
+        // Targets outside the window are refused, naming the window; so is a non-empty directory.
+        Run early = cli(QStringList{QStringLiteral("restore")} + rs()
+                        + QStringList{QStringLiteral("--target-dir"), m_c->baseDir() + QStringLiteral("/r-x"), QStringLiteral("--target-time"),
+                                      QStringLiteral("2001-01-01 00:00:00+00")});
+        QCOMPARE(early.code, 1);
+        QVERIFY2(early.err.contains("recoverable window is from"), early.err.constData());
+        Run late = cli(QStringList{QStringLiteral("restore")} + rs()
+                       + QStringList{QStringLiteral("--target-dir"), m_c->baseDir() + QStringLiteral("/r-x"), QStringLiteral("--target-time"),
+                                     QDateTime::currentDateTimeUtc().addDays(1).toString(Qt::ISODate)});
+        QCOMPARE(late.code, 1);
+        QVERIFY2(late.err.contains("recoverable window is from"), late.err.constData());
+        Run notEmpty = cli(QStringList{QStringLiteral("restore")} + rs() + QStringList{QStringLiteral("--target-dir"), dirT});
+        QCOMPARE(notEmpty.code, 1);
+        QVERIFY2(notEmpty.err.contains("not empty"), notEmpty.err.constData());
+
+        Run v = cli(QStringList{QStringLiteral("verify")} + rs());
+        QVERIFY2(v.code == 0, QByteArray(v.out + v.err).constData());
+    }
+
+    void killedBackupLeavesNothingVisible()
+    {
+        const int before = int(backups().size());
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("PGA_BACKUP_MAX_RATE_KB"), QStringLiteral("4000"));
+        QProcess p;
+        p.setProcessEnvironment(env);
+        p.start(m_cli, QStringList{QStringLiteral("backup")} + rs() + QStringList{QStringLiteral("--conninfo"), m_c->conninfo()});
+        QVERIFY(p.waitForStarted());
+        QThread::msleep(2500);
+        QCOMPARE(p.state(), QProcess::Running);
+        ::kill(pid_t(p.processId()), SIGKILL);
+        p.waitForFinished();
+        QCOMPARE(int(backups().size()), before);
+        Run v = cli(QStringList{QStringLiteral("verify")} + rs());
+        QVERIFY2(v.code == 0, QByteArray(v.out + v.err).constData());
+        Run b = backup();
+        QVERIFY2(b.code == 0, b.err.constData());
+        QCOMPARE(int(backups().size()), before + 1);
+        QVERIFY(!b.err.contains("error"));
+    }
+
+    void expireWaitsForARunningBackup()
+    {
+        // A slow backup holds the server's lock; expire started meanwhile waits for it, then keeps it.
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("PGA_BACKUP_MAX_RATE_KB"), QStringLiteral("8000"));
+        QProcess b;
+        b.setProcessEnvironment(env);
+        b.start(m_cli, QStringList{QStringLiteral("backup")} + rs() + QStringList{QStringLiteral("--conninfo"), m_c->conninfo(), QStringLiteral("--json")});
+        QVERIFY(b.waitForStarted());
+        QThread::msleep(1500);
+        QCOMPARE(b.state(), QProcess::Running);
+        QElapsedTimer t;
+        t.start();
+        Run e = cli(QStringList{QStringLiteral("expire")} + rs() + QStringList{QStringLiteral("--retain-full"), QStringLiteral("100")});
+        QVERIFY2(e.code == 0, e.err.constData());
+        QVERIFY(b.waitForFinished(60000));
+        QCOMPARE(b.exitCode(), 0);
+        QVERIFY2(t.elapsed() > 1000, "expire did not wait for the backup");
+        const QString id = QJsonDocument::fromJson(b.readAllStandardOutput())[QStringLiteral("id")].toString();
+        QCOMPARE(backups().last()[QStringLiteral("id")].toString(), id);
+        Run v = cli(QStringList{QStringLiteral("verify")} + rs() + QStringList{QStringLiteral("--backup"), id});
+        QVERIFY2(v.code == 0, QByteArray(v.out + v.err).constData());
+    }
+
+    void expireKeepsWhatRetainedBackupsNeed()
+    {
+        const QJsonArray list = backups();
+        QVERIFY(list.size() >= 3);
+        const QString newest = list.last()[QStringLiteral("id")].toString();
+        Run dry = cli(QStringList{QStringLiteral("expire")} + rs() + QStringList{QStringLiteral("--retain-full"), QStringLiteral("1"), QStringLiteral("--dry-run")});
+        QVERIFY2(dry.code == 0, dry.err.constData());
+        QVERIFY2(dry.out.contains(QByteArray("Would remove backup " + list.first()[QStringLiteral("id")].toString().toUtf8())), dry.out.constData());
+        QCOMPARE(backups().size(), list.size());
+        Run e = cli(QStringList{QStringLiteral("expire")} + rs() + QStringList{QStringLiteral("--retain-full"), QStringLiteral("1")});
+        QVERIFY2(e.code == 0, e.err.constData());
+        QVERIFY2(e.out.contains("WAL file"), e.out.constData());
+        QCOMPARE(backups().size(), 1);
+        QCOMPARE(backups()[0][QStringLiteral("id")].toString(), newest);
+        Run v = cli(QStringList{QStringLiteral("verify")} + rs());
+        QVERIFY2(v.code == 0, QByteArray(v.out + v.err).constData());
+    }
+
+    void corruptChunkAndTruncatedManifest()
+    {
+        const QString id = backups().last()[QStringLiteral("id")].toString();
+        const QString manifestPath = m_repo + QStringLiteral("/servers/main/backups/") + id + QStringLiteral("/manifest.json");
+        QFile mf(manifestPath);
+        QVERIFY(mf.open(QIODevice::ReadOnly));
+        const QByteArray manifest = mf.readAll();
+        mf.close();
+        // Damage the chunk of PG_VERSION's neighbour: the first chunk of pg_control.
+        const QJsonArray files = QJsonDocument::fromJson(manifest)[QStringLiteral("files")].toArray();
+        QString hex;
+        for (const QJsonValue &f : files)
+            if (f[QStringLiteral("path")].toString() == QLatin1String("global/pg_control"))
+                hex = f[QStringLiteral("chunks")][0].toString();
+        QVERIFY(!hex.isEmpty());
+        const QString chunk = m_repo + QStringLiteral("/chunks/") + hex.left(2) + QLatin1Char('/') + hex + QStringLiteral(".zst");
+        QFile cf(chunk);
+        QVERIFY(cf.open(QIODevice::ReadOnly));
+        const QByteArray good = cf.readAll();
+        cf.close();
+        QByteArray bad = good;
+        bad[bad.size() - 6] = char(bad[bad.size() - 6] ^ 0x55);
+        QVERIFY(cf.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        cf.write(bad);
+        cf.close();
+        Run v = cli(QStringList{QStringLiteral("verify")} + rs());
+        QCOMPARE(v.code, 1);
+        QVERIFY2(v.out.contains(hex.toUtf8()) && v.out.contains("global/pg_control"), v.out.constData());
+        Run r = cli(QStringList{QStringLiteral("restore")} + rs() + QStringList{QStringLiteral("--target-dir"), m_c->baseDir() + QStringLiteral("/r-bad")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("damaged") && r.err.contains(hex.toUtf8()), r.err.constData());
+        QVERIFY(cf.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        cf.write(good);
+        cf.close();
+
+        // A truncated manifest: a clear error, not a crash or a partial restore.
+        QVERIFY(mf.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        mf.write(manifest.left(manifest.size() / 2));
+        mf.close();
+        v = cli(QStringList{QStringLiteral("verify")} + rs());
+        QCOMPARE(v.code, 1);
+        QVERIFY2(v.out.contains("damaged") && v.out.contains("truncated"), v.out.constData());
+        r = cli(QStringList{QStringLiteral("restore")} + rs() + QStringList{QStringLiteral("--target-dir"), m_c->baseDir() + QStringLiteral("/r-bad2"),
+                                                                            QStringLiteral("--backup"), id});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("truncated"), r.err.constData());
+        QVERIFY(mf.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        mf.write(manifest);
+        mf.close();
+    }
+
+    void otherClusterAndFullDisk()
+    {
+        // A repository whose 'main' belongs to another cluster: refused before anything is stored.
+        const QString other = m_c->baseDir() + QStringLiteral("/repo-other");
+        QCOMPARE(cli({QStringLiteral("repo-init"), QStringLiteral("--repo"), other}).code, 0);
+        QVERIFY(QDir().mkpath(other + QStringLiteral("/servers/main")));
+        QFile s(other + QStringLiteral("/servers/main/server.json"));
+        QVERIFY(s.open(QIODevice::WriteOnly));
+        s.write(R"({"name": "main", "system_identifier": "1234567890", "pg_version_num": 150000, "created": "2026-11-25T15:31:52.276Z"})");
+        s.close();
+        Run w = backup({}, other);
+        QCOMPARE(w.code, 1);
+        QVERIFY2(w.err.contains("system identifier"), w.err.constData());
+        QVERIFY(!QFileInfo::exists(other + QStringLiteral("/chunks")) || QDir(other + QStringLiteral("/chunks")).isEmpty());
+
+        // A full disk mid-backup: it fails saying so, nothing is visible, and the repository stays usable.
+        const QString small = m_c->baseDir() + QStringLiteral("/small");
+        QVERIFY(QDir().mkpath(small));
+        if (::mount("tmpfs", QFile::encodeName(small).constData(), "tmpfs", 0, "size=2m") != 0)
+            QSKIP("cannot mount a small tmpfs here (needs root) for the full-disk case");
+        const auto unmount = qScopeGuard([&] { ::umount2(QFile::encodeName(small).constData(), MNT_DETACH); });
+        const QString full = small + QStringLiteral("/repo");
+        QCOMPARE(cli({QStringLiteral("repo-init"), QStringLiteral("--repo"), full}).code, 0);
+        Run f = backup({QStringLiteral("--archive-timeout"), QStringLiteral("2")}, full);
+        QCOMPARE(f.code, 1);
+        QVERIFY2(f.err.contains("disk") || f.err.contains("space"), f.err.constData());
+        QVERIFY(!QFileInfo::exists(full + QStringLiteral("/servers/main/backups")) || backupsIn(full) == 0);
+    }
+
+private:
+    int backupsIn(const QString &repo)
+    {
+        Run r = cli(QStringList{QStringLiteral("info"), QStringLiteral("--json")} + rs(repo));
+        return int(QJsonDocument::fromJson(r.out)[QStringLiteral("servers")][0][QStringLiteral("backups")].toArray().size());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestBackup)
+#include "tst_backup.moc"
