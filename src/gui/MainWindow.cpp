@@ -86,8 +86,13 @@ MainWindow::MainWindow(app::AppContext &app, Options options, QWidget *parent)
         if (m_serverModel->serverId(i))
             editServer();
     });
+    // The tree reloads when any server is added, changed or removed; keep the DBA's selection.
+    connect(m_serverModel, &QAbstractItemModel::modelAboutToBeReset, this, [this] { m_selectedBeforeReset = currentServer(); });
     connect(m_serverModel, &QAbstractItemModel::modelReset, this, [this] {
-        m_view->setServer(currentServer());
+        if (m_selectedBeforeReset)
+            selectServer(m_selectedBeforeReset);
+        if (currentServer() != m_view->server())
+            m_view->setServer(currentServer());
         updateActions();
         updateStatusBar();
     });

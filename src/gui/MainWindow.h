@@ -71,6 +71,7 @@ private:
     QDockWidget *m_jobsDock;
     QWidget *m_noticeBar;
     QLabel *m_notice;
+    qint64 m_selectedBeforeReset = 0;
     QAction *m_editAction = nullptr;
     QAction *m_removeAction = nullptr;
     QAction *m_testAction = nullptr;

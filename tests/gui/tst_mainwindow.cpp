@@ -152,6 +152,20 @@ private slots:
         QVERIFY(tip.contains(QStringLiteral("Unreachable")));
     }
 
+    void selectionSurvivesOtherChanges()
+    {
+        auto orders = m_app->registry().serverByName(QStringLiteral("orders"));
+        QVERIFY(orders);
+        m_window->selectServer(orders->id);
+        app::ServerEntry other;
+        other.name = QStringLiteral("another");
+        other.conninfo = QStringLiteral("host=127.0.0.1 port=1");
+        QVERIFY(m_app->registry().save(other));  // the tree reloads
+        QCOMPARE(m_window->currentServer(), orders->id);
+        QCOMPARE(m_window->serverView()->server(), orders->id);
+        QVERIFY(m_app->registry().remove(m_app->registry().serverByName(QStringLiteral("another"))->id));
+    }
+
     void removeAsksFirst()
     {
         auto gone = m_app->registry().serverByName(QStringLiteral("gone"));
