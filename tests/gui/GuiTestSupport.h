@@ -1,5 +1,8 @@
 #pragma once
 
+#include "MainWindow.h"
+#include "app/AppContext.h"
+
 #include <QApplication>
 #include <QDialog>
 #include <QElapsedTimer>
@@ -46,6 +49,36 @@ private:
     QTimer m_timer;
     QElapsedTimer m_last;
     qint64 m_worst = 0;
+};
+
+// A main window on a fresh registry (no sandbox offer), shown, as a DBA would start with.
+struct TestWindow {
+    app::AppContext app;
+    std::unique_ptr<gui::MainWindow> window;
+
+    bool open(const QString &registryPath)
+    {
+        if (!app.open(registryPath))
+            return false;
+        gui::MainWindow::Options o;
+        o.offerSandbox = false;
+        window = std::make_unique<gui::MainWindow>(app, o);
+        window->show();
+        return true;
+    }
+    // Registers a server and selects it in the tree; 0 when the registry refused it.
+    qint64 addServer(const QString &name, const QString &conninfo, const QString &repoDir = {})
+    {
+        app::ServerEntry e;
+        e.name = name;
+        e.conninfo = conninfo;
+        e.repoDir = repoDir;
+        auto saved = app.registry().save(e);
+        if (!saved)
+            return 0;
+        window->selectServer(saved->id);
+        return saved->id;
+    }
 };
 
 } // namespace pga::test

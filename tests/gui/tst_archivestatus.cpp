@@ -39,19 +39,12 @@ private slots:
         QVERIFY(repo::Repository::init(repoDir));
         test::giveToServerUser(repoDir);
 
-        app::AppContext app;
-        QVERIFY(app.open(m_dir.filePath(QStringLiteral("r.sqlite"))));
-        MainWindow::Options wo;
-        wo.offerSandbox = false;
-        MainWindow window(app, wo);
-        window.show();
-        app::ServerEntry e;
-        e.name = QStringLiteral("db1");
-        e.conninfo = m_cluster->conninfo();
-        e.repoDir = repoDir;
-        auto saved = app.registry().save(e);
-        QVERIFY(saved);
-        window.selectServer(saved->id);
+        test::TestWindow tw;
+        QVERIFY(tw.open(m_dir.filePath(QStringLiteral("r.sqlite"))));
+        app::AppContext &app = tw.app;
+        MainWindow &window = *tw.window;
+        const qint64 serverId = tw.addServer(QStringLiteral("db1"), m_cluster->conninfo(), repoDir);
+        QVERIFY(serverId);
         ArchiveStatusWidget *archive = window.serverView()->archiveStatus();
         QTRY_COMPARE(archive->value(QStringLiteral("last")), QStringLiteral("nothing archived yet"));
         QVERIFY(archive->value(QStringLiteral("repository")).contains(repoDir));
@@ -68,7 +61,7 @@ private slots:
 
         const QString segment = m_cluster->switchWal();
         QVERIFY(m_cluster->waitForArchived(segment));
-        app.status().refresh(saved->id);
+        app.status().refresh(serverId);
         QTRY_VERIFY_WITH_TIMEOUT(archive->value(QStringLiteral("last")).startsWith(segment), 15000);
         QVERIFY(archive->value(QStringLiteral("last")).contains(QStringLiteral("ago")));
         QCOMPARE(archive->value(QStringLiteral("gaps")), QStringLiteral("none"));

@@ -51,19 +51,11 @@ private slots:
 
     void backUpVerifyExpire()
     {
-        app::AppContext app;
-        QVERIFY(app.open(m_dir.filePath(QStringLiteral("r.sqlite"))));
-        MainWindow::Options wo;
-        wo.offerSandbox = false;
-        MainWindow window(app, wo);
-        window.show();
-        app::ServerEntry e;
-        e.name = QStringLiteral("db1");
-        e.conninfo = m_cluster->conninfo();
-        e.repoDir = m_repo;
-        auto saved = app.registry().save(e);
-        QVERIFY(saved);
-        window.selectServer(saved->id);
+        test::TestWindow tw;
+        QVERIFY(tw.open(m_dir.filePath(QStringLiteral("r.sqlite"))));
+        MainWindow &window = *tw.window;
+        const qint64 serverId = tw.addServer(QStringLiteral("db1"), m_cluster->conninfo(), m_repo);
+        QVERIFY(serverId);
         BackupsView *view = window.serverView()->backups();
         QAbstractItemModelTester tester(view->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         QAbstractItemModelTester proxyTester(view->table()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
