@@ -103,8 +103,10 @@ void ServerView::refresh()
     auto entry = m_serverId ? m_app.registry().server(m_serverId) : Result<app::ServerEntry>(Error());
     const bool have = m_serverId && entry.ok();
     m_tabs->setEnabled(have);
-    for (QLabel *l : std::as_const(m_fields))
+    for (QLabel *l : std::as_const(m_fields)) {
         l->clear();
+        l->setToolTip(QString());
+    }
     if (!have) {
         m_title->setText(tr("Select a server, or add one with Server → Add Server (Ctrl+N)."));
         return;
@@ -126,7 +128,9 @@ void ServerView::refresh()
         m_fields[QStringLiteral("checked")]->setText(st.checkedAt.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss t")));
     if (st.state != ServerStatus::State::Online)
         return;
-    m_fields[QStringLiteral("version")]->setText(f.versionString);
+    // "PostgreSQL 15.4 (Debian 15.4-1) on x86_64-pc-linux-gnu, compiled by ..." — the build details go to the tooltip.
+    m_fields[QStringLiteral("version")]->setText(f.versionString.section(QStringLiteral(" on "), 0, 0));
+    m_fields[QStringLiteral("version")]->setToolTip(f.versionString);
     m_fields[QStringLiteral("role")]->setText(f.inRecovery ? tr("standby (in recovery)") : tr("primary"));
     m_fields[QStringLiteral("sysid")]->setText(QString::number(f.systemIdentifier));
     m_fields[QStringLiteral("timeline")]->setText(QString::number(f.timeline));
