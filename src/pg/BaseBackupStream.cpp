@@ -62,57 +62,62 @@ void drain(Connection &conn, const CancelToken &cancel)
 
 } // namespace
 
-Result<SystemIdentity> identifySystem(Connection &conn, const CancelToken &cancel)
+namespace {
+
+// Runs a replication-protocol command that answers with one row; drains every result so the
+// connection is ready for the next command, and returns the row's values (empty when there was none).
+Result<QStringList> singleRowCommand(Connection &conn, const QString &cmd, const QString &what,
+                                     const CancelToken &cancel)
 {
-    if (Status s = sendSimple(conn, QStringLiteral("IDENTIFY_SYSTEM"), cancel); !s)
+    if (Status s = sendSimple(conn, cmd, cancel); !s)
         return s.error();
-    SystemIdentity id;
+    QStringList row;
     std::optional<Error> err;
-    bool got = false;
     for (;;) {
         auto r = nextResult(conn, cancel);
         if (!r)
             return r.error();
         if (!*r)
             break;
-        if (PQresultStatus(*r) == PGRES_TUPLES_OK && PQntuples(*r) == 1 && PQnfields(*r) >= 3) {
-            id.systemIdentifier = QByteArray(PQgetvalue(*r, 0, 0)).toULongLong();
-            id.timeline = QByteArray(PQgetvalue(*r, 0, 1)).toUInt();
-            id.xlogPos = Lsn::parse(QString::fromLatin1(PQgetvalue(*r, 0, 2))).value_or(Lsn());
-            got = true;
-        } else if (PQresultStatus(*r) != PGRES_COMMAND_OK && !err) {
-            err = resultError(*r, QStringLiteral("IDENTIFY_SYSTEM (is this a replication connection?)"));
+        if (PQresultStatus(*r) == PGRES_TUPLES_OK && PQntuples(*r) == 1) {
+            row.clear();
+            for (int i = 0; i < PQnfields(*r); ++i)
+                row << QString::fromUtf8(PQgetvalue(*r, 0, i));
+        } else if (PQresultStatus(*r) != PGRES_COMMAND_OK && PQresultStatus(*r) != PGRES_TUPLES_OK && !err) {
+            err = resultError(*r, what);
         }
         PQclear(*r);
     }
     if (err)
         return *err;
-    if (!got || !id.systemIdentifier)
+    return row;
+}
+
+} // namespace
+
+Result<SystemIdentity> identifySystem(Connection &conn, const CancelToken &cancel)
+{
+    auto row = singleRowCommand(conn, QStringLiteral("IDENTIFY_SYSTEM"),
+                                QStringLiteral("IDENTIFY_SYSTEM (is this a replication connection?)"), cancel);
+    if (!row)
+        return row.error();
+    SystemIdentity id;
+    if (row->size() >= 3) {
+        id.systemIdentifier = row->at(0).toULongLong();
+        id.timeline = row->at(1).toUInt();
+        id.xlogPos = Lsn::parse(row->at(2)).value_or(Lsn());
+    }
+    if (!id.systemIdentifier)
         return Error(Error::Code::Query, QStringLiteral("IDENTIFY_SYSTEM returned no system identifier."));
     return id;
 }
 
 Result<QString> showSetting(Connection &conn, const QString &name, const CancelToken &cancel)
 {
-    if (Status s = sendSimple(conn, QStringLiteral("SHOW ") + name, cancel); !s)
-        return s.error();
-    QString value;
-    std::optional<Error> err;
-    for (;;) {
-        auto r = nextResult(conn, cancel);
-        if (!r)
-            return r.error();
-        if (!*r)
-            break;
-        if (PQresultStatus(*r) == PGRES_TUPLES_OK && PQntuples(*r) == 1)
-            value = QString::fromUtf8(PQgetvalue(*r, 0, 0));
-        else if (PQresultStatus(*r) != PGRES_COMMAND_OK && !err)
-            err = resultError(*r, QStringLiteral("SHOW %1").arg(name));
-        PQclear(*r);
-    }
-    if (err)
-        return *err;
-    return value;
+    auto row = singleRowCommand(conn, QStringLiteral("SHOW ") + name, QStringLiteral("SHOW %1").arg(name), cancel);
+    if (!row)
+        return row.error();
+    return row->value(0);
 }
 
 Result<quint64> walSegmentSize(Connection &conn, const CancelToken &cancel)
