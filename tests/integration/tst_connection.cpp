@@ -35,6 +35,44 @@ private slots:
         QCOMPARE(f->user, QStringLiteral("postgres"));
     }
 
+    // libpq's own ways of naming a server work unchanged: a pg_service.conf entry, PG* variables.
+    void serviceFileAndEnvironment()
+    {
+        const QString host = pg::conninfoValue(m_cluster->conninfo(), QStringLiteral("host"));
+        const QString port = pg::conninfoValue(m_cluster->conninfo(), QStringLiteral("port"));
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("pg_service.conf"));
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QStringLiteral("[testdb]\nhost=%1\nport=%2\nuser=postgres\ndbname=postgres\n").arg(host, port).toUtf8());
+        f.close();
+        qputenv("PGSERVICEFILE", file.toLocal8Bit());
+        auto viaService = pg::Connection::connect({QStringLiteral("service=testdb")});
+        qunsetenv("PGSERVICEFILE");
+        QVERIFY2(viaService, qPrintable(viaService ? QString() : viaService.error().toString()));
+        QCOMPARE((*viaService)->port(), port);
+
+        qputenv("PGHOST", host.toLocal8Bit());
+        qputenv("PGPORT", port.toLocal8Bit());
+        qputenv("PGUSER", "postgres");
+        auto viaEnv = pg::Connection::connect({QStringLiteral("dbname=postgres")});
+        qunsetenv("PGHOST");
+        qunsetenv("PGPORT");
+        qunsetenv("PGUSER");
+        QVERIFY2(viaEnv, qPrintable(viaEnv ? QString() : viaEnv.error().toString()));
+        QCOMPARE((*viaEnv)->port(), port);
+    }
+
+    // sslmode is used as given: requiring SSL from a server without it fails and says so.
+    void sslmodeIsHonoured()
+    {
+        pg::ConnectOptions o{m_cluster->tcpConninfo(QStringLiteral("alice")) + QStringLiteral(" sslmode=require"),
+                             QStringLiteral("s3cret")};
+        auto c = pg::Connection::connect(o);
+        QVERIFY(!c);
+        QVERIFY2(c.error().toString().contains(QStringLiteral("SSL"), Qt::CaseInsensitive), qPrintable(c.error().toString()));
+    }
+
     void passwordOverTcp()
     {
         pg::ConnectOptions o{m_cluster->tcpConninfo(QStringLiteral("alice")), QStringLiteral("s3cret")};
