@@ -91,6 +91,7 @@ void SecretStore::readPassword(const QString &key, QObject *context, std::functi
             m_cache.insert(key, pw);
             deliver<Result<QString>>(context, done, pw);
         } else if (e == QKeychain::EntryNotFound) {
+            m_cache.insert(key, QString());  // no password: do not ask the keychain again every status check
             deliver<Result<QString>>(context, done, QString());
         } else {
             const QString why = describe(e, j, timeoutMs);
