@@ -237,7 +237,7 @@ int runRestore(const QStringList &args)
     if (p.isSet(QStringLiteral("target-time"))) {
         ++targets;
         t.kind = engine::RecoveryTarget::Kind::Time;
-        t.time = engine::RecoveryTarget::parseTime(p.value(QStringLiteral("target-time")));
+        t.time = engine::RecoveryTarget::parseTime(p.value(QStringLiteral("target-time")), &t.timeMicros);
         if (!t.time.isValid()) {
             printError(QStringLiteral("--target-time '%1' is not a time; write it like '2026-11-24 14:03:00+01'.").arg(p.value(QStringLiteral("target-time"))));
             return ExitUsage;

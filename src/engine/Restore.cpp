@@ -30,10 +30,21 @@
 
 namespace pga::engine {
 
-QDateTime RecoveryTarget::parseTime(const QString &text)
+QDateTime RecoveryTarget::parseTime(const QString &text, int *micros)
 {
     QString t = text.trimmed();
     t.replace(QLatin1Char(' '), QLatin1Char('T'));
+    // Qt keeps milliseconds only; a commit time copied from PostgreSQL has six digits, and cutting them
+    // would stop recovery before the very commit the user named.
+    static const QRegularExpression fraction(QStringLiteral("(T\\d\\d:\\d\\d:\\d\\d\\.)(\\d+)"));
+    if (const auto m = fraction.match(t); m.hasMatch()) {
+        const QString digits = m.captured(2).leftJustified(6, QLatin1Char('0')).left(6);  // commit times are µs
+        if (micros)
+            *micros = digits.mid(3).toInt();
+        t.replace(m.capturedStart(2), m.capturedLength(2), digits.left(3));
+    } else if (micros) {
+        *micros = 0;
+    }
     // "+01" -> "+01:00" so Qt's ISO parser takes it.
     static const QRegularExpression shortOffset(QStringLiteral("([+-]\\d\\d)$"));
     t.replace(shortOffset, QStringLiteral("\\1:00"));
@@ -47,11 +58,12 @@ QDateTime RecoveryTarget::parseTime(const QString &text)
     return d;
 }
 
-QString RecoveryTarget::formatTime(const QDateTime &t)
+QString RecoveryTarget::formatTime(const QDateTime &t, int micros)
 {
     const int off = t.offsetFromUtc();
     const int a = std::abs(off);
-    return t.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")) + (off < 0 ? QLatin1Char('-') : QLatin1Char('+'))
+    return t.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")) + QStringLiteral("%1").arg(micros, 3, 10, QLatin1Char('0'))
+           + (off < 0 ? QLatin1Char('-') : QLatin1Char('+'))
            + QStringLiteral("%1:%2").arg(a / 3600, 2, 10, QLatin1Char('0')).arg((a % 3600) / 60, 2, 10, QLatin1Char('0'));
 }
 
@@ -61,7 +73,7 @@ QString RecoveryTarget::describe() const
     case Kind::Immediate:
         return QStringLiteral("the end of the backup (immediate)");
     case Kind::Time:
-        return QStringLiteral("time %1").arg(formatTime(time));
+        return QStringLiteral("time %1").arg(formatTime(time, timeMicros));
     case Kind::Lsn:
         return QStringLiteral("LSN %1").arg(lsn.toString());
     case Kind::Xid:
@@ -179,7 +191,7 @@ Result<RestoreResult> Restore::run(ProgressSink &progress, const CancelToken &ca
     if (!reach.laterTimelines) {
         if (t.kind == RecoveryTarget::Kind::Lsn && t.lsn > reach.endLsn)
             return Error(Error::Code::InvalidArgument, QStringLiteral("The target %1 is beyond the archived WAL; %2.").arg(t.describe(), windowText()));
-        if (t.kind == RecoveryTarget::Kind::Time && (!reach.lastXactTimeUs || t.time > wal::timeFromUs(*reach.lastXactTimeUs)))
+        if (t.kind == RecoveryTarget::Kind::Time && (!reach.lastXactTimeUs || t.timeUs() > *reach.lastXactTimeUs))
             return Error(Error::Code::InvalidArgument,
                          QStringLiteral("The target %1 is after the last transaction in the archived WAL, so PostgreSQL could not "
                                         "reach it; %2.")
@@ -201,7 +213,7 @@ Result<RestoreResult> Restore::run(ProgressSink &progress, const CancelToken &ca
         settings << QStringLiteral("recovery_target = 'immediate'");
         break;
     case RecoveryTarget::Kind::Time:
-        settings << QStringLiteral("recovery_target_time = %1").arg(quoteConf(RecoveryTarget::formatTime(t.time)));
+        settings << QStringLiteral("recovery_target_time = %1").arg(quoteConf(RecoveryTarget::formatTime(t.time, t.timeMicros)));
         break;
     case RecoveryTarget::Kind::Lsn:
         settings << QStringLiteral("recovery_target_lsn = %1").arg(quoteConf(t.lsn.toString()));

@@ -15,7 +15,8 @@ namespace pga::engine {
 struct RecoveryTarget {
     enum class Kind { EndOfWal, Immediate, Time, Lsn, Xid, Name };
     Kind kind = Kind::EndOfWal;
-    QDateTime time;              // with the zone (offset) the user gave
+    QDateTime time;              // with the zone (offset) the user gave, to the millisecond
+    int timeMicros = 0;          // the microseconds below time's millisecond (0..999): PostgreSQL counts in µs
     pga::Lsn lsn;
     QString text;                // xid or restore point name
     QString timeline;            // latest | current | N (empty: PostgreSQL's default, latest)
@@ -23,10 +24,13 @@ struct RecoveryTarget {
     bool exclusive = false;
 
     // "2026-11-24 14:03:00+01", "2026-11-24T14:03:00+01:00", "2026-11-24 13:03:00Z"; without a zone the
-    // local time zone is taken. Invalid QDateTime when unparseable.
-    static QDateTime parseTime(const QString &text);
-    // How PostgreSQL reads it back: "2026-11-24 14:03:00.000+01:00".
-    static QString formatTime(const QDateTime &t);
+    // local time zone is taken. Up to six fraction digits; those below the millisecond go to *micros.
+    // Invalid QDateTime when unparseable.
+    static QDateTime parseTime(const QString &text, int *micros = nullptr);
+    // How PostgreSQL reads it back: "2026-11-24 14:03:00.000123+01:00".
+    static QString formatTime(const QDateTime &t, int micros = 0);
+    // The target time in µs since the epoch (UTC), as WAL commit records carry it.
+    qint64 timeUs() const { return time.toMSecsSinceEpoch() * 1000 + timeMicros; }
     QString describe() const;
 };
 
