@@ -1,74 +1,64 @@
+// pgarchivist-cli: PostgreSQL runs archive_command and restore_command once per WAL file, so their start-up
+// is paid thousands of times an hour. This executable links only what archive-push and archive-get need
+// (QtCore, zstd, OpenSSL; no libpq with its Kerberos/LDAP tree, no QtSql, no keychain) and hands every
+// other command to pgarchivist-cli-full, which has the whole command set.
 #include "Command.h"
 #include "Commands.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
 
+#include <climits>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
-
-using namespace pga::cli;
+#include <string>
+#include <unistd.h>
 
 namespace {
 
-const Command kCommands[] = {
-    {"archive-get", "Restore one WAL file (restore_command)", runArchiveGet},
-    {"archive-push", "Archive one WAL file (archive_command)", runArchivePush},
-    {"backup", "Take a base backup into the repository", runBackup},
-    {"check", "Audit the archive configuration and say what to fix", runCheck},
-    {"connect", "Connect to a server and print what it is", runConnect},
-    {"expire", "Remove backups, WAL and chunks beyond retention", runExpire},
-    {"info", "Show servers, archived WAL, gaps and the recoverable window", runInfo},
-    {"repo-init", "Create an empty repository", runRepoInit},
-    {"restore", "Restore a backup into a data directory for recovery to a target", runRestore},
-    {"sandbox", "Create, start, stop or destroy a local sandbox server", runSandbox},
-    {"verify", "Check a backup's chunks and WAL", runVerify},
-    {"version", "Print the version", runVersion},
-};
-
-void usage()
+std::string selfDir()
 {
-    out() << "Usage: pgarchivist-cli COMMAND [OPTIONS]\n\n"
-             "PostgreSQL backup and point-in-time recovery, headless.\n\nCommands:\n";
-    for (const Command &c : kCommands)
-        out() << "  " << QString::fromLatin1(c.name).leftJustified(16) << c.summary << '\n';
-    out() << "\nRun 'pgarchivist-cli COMMAND --help' for a command's options.\n";
-    out().flush();
+    char buf[PATH_MAX];
+    const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n <= 0)
+        return {};
+    std::string p(buf, size_t(n));
+    return p.substr(0, p.rfind('/'));
+}
+
+// Next to us in a build tree; under libexec when installed (bin/../libexec/pgarchivist/).
+int execFull(char **argv)
+{
+    const std::string dir = selfDir();
+    const std::string candidates[] = {dir + "/pgarchivist-cli-full", dir + "/../libexec/pgarchivist/pgarchivist-cli-full"};
+    for (const std::string &c : candidates)
+        if (::access(c.c_str(), X_OK) == 0) {
+            ::execv(c.c_str(), argv);
+            std::fprintf(stderr, "pgarchivist-cli: cannot run %s: %s\n", c.c_str(), std::strerror(errno));
+            return 1;
+        }
+    std::fprintf(stderr,
+                 "pgarchivist-cli: only archive-push and archive-get are available: pgarchivist-cli-full was not found "
+                 "in %s or %s/../libexec/pgarchivist. Reinstall the pgarchivist-cli package.\n",
+                 dir.c_str(), dir.c_str());
+    return 1;
 }
 
 } // namespace
 
-namespace pga::cli {
-int runVersion(const QStringList &)
-{
-    out() << "pgarchivist-cli " << PGA_VERSION << '\n';
-    out().flush();
-    return ExitOk;
-}
-} // namespace pga::cli
-
 int main(int argc, char **argv)
 {
+    const bool archiveCommand = argc >= 2 && (std::strcmp(argv[1], "archive-push") == 0 || std::strcmp(argv[1], "archive-get") == 0);
+    if (!archiveCommand)
+        return execFull(argv);
     // A file size limit (ulimit -f) must fail a write with EFBIG, reported like a full disk, not kill us.
     std::signal(SIGXFSZ, SIG_IGN);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("pgarchivist"));
-    QCoreApplication::setOrganizationName(QStringLiteral("pgarchivist"));
     QCoreApplication::setApplicationVersion(QStringLiteral(PGA_VERSION));
-    // Our debug lines are for developers; QT_LOGGING_RULES turns them on.
     if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
         QLoggingCategory::setFilterRules(QStringLiteral("pgarchivist.*.debug=false"));
-    QStringList args = app.arguments().mid(1);
-    if (args.isEmpty() || args.first() == QLatin1String("--help") || args.first() == QLatin1String("-h")) {
-        usage();
-        return args.isEmpty() ? ExitUsage : ExitOk;
-    }
-    if (args.first() == QLatin1String("--version"))
-        return runVersion({});
-    const QString name = args.takeFirst();
-    for (const Command &c : kCommands)
-        if (name == QLatin1String(c.name))
-            return c.run(args);
-    printError(QStringLiteral("unknown command '%1'. Run 'pgarchivist-cli --help' for the list.").arg(name));
-    return ExitUsage;
+    const QStringList args = app.arguments().mid(2);
+    return std::strcmp(argv[1], "archive-push") == 0 ? pga::cli::runArchivePush(args) : pga::cli::runArchiveGet(args);
 }

@@ -61,7 +61,8 @@ QString Sandbox::findCli()
     const QString appDir = QCoreApplication::instance() ? QCoreApplication::applicationDirPath() : QString();
     QStringList candidates;
     if (!appDir.isEmpty())
-        candidates << appDir + QStringLiteral("/pgarchivist-cli") << appDir + QStringLiteral("/../cli/pgarchivist-cli");
+        candidates << appDir + QStringLiteral("/pgarchivist-cli") << appDir + QStringLiteral("/../cli/pgarchivist-cli")
+                   << appDir + QStringLiteral("/../../bin/pgarchivist-cli");  // from libexec/pgarchivist/pgarchivist-cli-full
     const QString onPath = QStandardPaths::findExecutable(QStringLiteral("pgarchivist-cli"));
     if (!onPath.isEmpty())
         candidates << onPath;

@@ -1,0 +1,76 @@
+// pgarchivist-cli-full: every command. pgarchivist-cli (main.cpp) runs archive-push/archive-get itself and
+// starts this for the rest, so `pgarchivist-cli COMMAND` is the one name users and scripts see.
+#include "Command.h"
+#include "Commands.h"
+
+#include <QCoreApplication>
+#include <QLoggingCategory>
+
+#include <csignal>
+#include <cstring>
+
+using namespace pga::cli;
+
+namespace {
+
+const Command kCommands[] = {
+    {"archive-get", "Restore one WAL file (restore_command)", runArchiveGet},
+    {"archive-push", "Archive one WAL file (archive_command)", runArchivePush},
+    {"backup", "Take a base backup into the repository", runBackup},
+    {"check", "Audit the archive configuration and say what to fix", runCheck},
+    {"connect", "Connect to a server and print what it is", runConnect},
+    {"expire", "Remove backups, WAL and chunks beyond retention", runExpire},
+    {"info", "Show servers, archived WAL, gaps and the recoverable window", runInfo},
+    {"repo-init", "Create an empty repository", runRepoInit},
+    {"restore", "Restore a backup into a data directory for recovery to a target", runRestore},
+    {"sandbox", "Create, start, stop or destroy a local sandbox server", runSandbox},
+    {"verify", "Check a backup's chunks and WAL", runVerify},
+    {"version", "Print the version", runVersion},
+};
+
+void usage()
+{
+    out() << "Usage: pgarchivist-cli COMMAND [OPTIONS]\n\n"
+             "PostgreSQL backup and point-in-time recovery, headless.\n\nCommands:\n";
+    for (const Command &c : kCommands)
+        out() << "  " << QString::fromLatin1(c.name).leftJustified(16) << c.summary << '\n';
+    out() << "\nRun 'pgarchivist-cli COMMAND --help' for a command's options.\n";
+    out().flush();
+}
+
+} // namespace
+
+namespace pga::cli {
+int runVersion(const QStringList &)
+{
+    out() << "pgarchivist-cli " << PGA_VERSION << '\n';
+    out().flush();
+    return ExitOk;
+}
+} // namespace pga::cli
+
+int main(int argc, char **argv)
+{
+    // A file size limit (ulimit -f) must fail a write with EFBIG, reported like a full disk, not kill us.
+    std::signal(SIGXFSZ, SIG_IGN);
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("pgarchivist"));
+    QCoreApplication::setOrganizationName(QStringLiteral("pgarchivist"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(PGA_VERSION));
+    // Our debug lines are for developers; QT_LOGGING_RULES turns them on.
+    if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
+        QLoggingCategory::setFilterRules(QStringLiteral("pgarchivist.*.debug=false"));
+    QStringList args = app.arguments().mid(1);
+    if (args.isEmpty() || args.first() == QLatin1String("--help") || args.first() == QLatin1String("-h")) {
+        usage();
+        return args.isEmpty() ? ExitUsage : ExitOk;
+    }
+    if (args.first() == QLatin1String("--version"))
+        return runVersion({});
+    const QString name = args.takeFirst();
+    for (const Command &c : kCommands)
+        if (name == QLatin1String(c.name))
+            return c.run(args);
+    printError(QStringLiteral("unknown command '%1'. Run 'pgarchivist-cli --help' for the list.").arg(name));
+    return ExitUsage;
+}
