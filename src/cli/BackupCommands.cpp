@@ -412,7 +412,7 @@ int runExpire(const QStringList &args)
         out() << " (" << r->walFiles.first() << " .. " << r->walFiles.last() << ", " << mib(r->walBytes) << ")";
     out() << '\n' << verb << ' ' << r->chunks << " chunk(s) (" << mib(r->chunkBytes) << ")\n";
     if (r->leftovers)
-        out() << verb << ' ' << r->leftovers << " leftover(s) of interrupted backups\n";
+        out() << verb << ' ' << r->leftovers << " leftover(s) of interrupted backups or pushes\n";
     out() << "Kept " << r->keptBackups.size() << " backup(s)" << (r->keptBackups.isEmpty() ? QString() : QStringLiteral(": ") + r->keptBackups.join(QStringLiteral(", ")))
           << '\n';
     out().flush();

@@ -57,12 +57,12 @@ Result<ArchivePushResult> ArchivePush::pushOne(repo::Repository &repo, const QSt
     meta.name = fileName;
     meta.kind = kindName(name->kind);
     meta.timeline = name->timeline;
-    if (name->kind == WalName::Kind::Segment || name->kind == WalName::Kind::Partial) {
-        auto scan = wal::scanSegment(data->data(), data->size());
-        if (!scan)
-            return Error(Error::Code::Corrupt, QStringLiteral("Refused %1: %2").arg(path, scan.error().message));
-        lap("parse");
-        const wal::SegmentHeader &h = scan->header;
+    const bool isWal = name->kind == WalName::Kind::Segment || name->kind == WalName::Kind::Partial;
+    if (isWal) {
+        auto header = wal::readSegmentHeader(data->data(), data->size());
+        if (!header)
+            return Error(Error::Code::Corrupt, QStringLiteral("Refused %1: %2").arg(path, header.error().message));
+        const wal::SegmentHeader &h = *header;
         // The first segment of a new timeline starts as a copy of the parent timeline's last one, so
         // its first page header may carry an ancestor timeline; never a later one.
         if (h.timeline > name->timeline || name->segNo(h.segmentSize) != h.pageAddress.value() / h.segmentSize)
@@ -82,18 +82,11 @@ Result<ArchivePushResult> ArchivePush::pushOne(repo::Repository &repo, const QSt
         meta.systemIdentifier = h.systemIdentifier;
         meta.pgVersionNum = h.pgVersionNum;
         meta.segmentSize = h.segmentSize;
-        meta.startLsn = scan->startLsn;
-        meta.endLsn = scan->endLsn;
-        meta.walSwitch = scan->walSwitch;
-        meta.commits = scan->commits;
-        meta.aborts = scan->aborts;
-        meta.firstXactTimeUs = scan->firstXactTimeUs;
-        meta.lastXactTimeUs = scan->lastXactTimeUs;
     } else if (auto rec = repo.server(server); !rec && rec.error().code != Error::Code::NotFound) {
         return rec.error();  // history and backup files carry no system identifier; only check the name is usable
     }
+    lap("header");
 
-    lap("scan");
     repo::WalArchive archive(repo, server);
     ArchivePushResult result;
     result.name = fileName;
@@ -107,8 +100,25 @@ Result<ArchivePushResult> ArchivePush::pushOne(repo::Repository &repo, const QSt
         }
     }
     meta.arrivedUtc = QDateTime::currentDateTimeUtc();
-    const repo::WalArchive::Encoded encoded = repo::WalArchive::encode(data->data(), data->size(), meta, level);
-    lap("encode");
+    // The record scan (LSN range, commit times) shares the hashing thread while zstd compresses.
+    Result<wal::SegmentScan> scan = Error(Error::Code::Internal, QStringLiteral("not scanned"));
+    auto scanRecords = [&] {
+        scan = wal::scanSegment(data->data(), data->size());
+        if (!scan)
+            return;
+        meta.startLsn = scan->startLsn;
+        meta.endLsn = scan->endLsn;
+        meta.walSwitch = scan->walSwitch;
+        meta.commits = scan->commits;
+        meta.aborts = scan->aborts;
+        meta.firstXactTimeUs = scan->firstXactTimeUs;
+        meta.lastXactTimeUs = scan->lastXactTimeUs;
+    };
+    const repo::WalArchive::Encoded encoded =
+        repo::WalArchive::encode(data->data(), data->size(), meta, level, isWal ? std::function<void()>(scanRecords) : std::function<void()>());
+    lap("encode+scan");
+    if (isWal && !scan)
+        return Error(Error::Code::Corrupt, QStringLiteral("Refused %1: %2").arg(path, scan.error().message));
     if (!encoded.ok())
         return Error(Error::Code::Internal, QStringLiteral("Compressing %1 failed.").arg(path));
     auto stored = archive.store(*name, encoded, meta);

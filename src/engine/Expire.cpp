@@ -96,9 +96,19 @@ Result<ExpireResult> Expire::run(ProgressSink &progress, const CancelToken &canc
             if (!m_o.dryRun && !QFile::remove(archive.pathFor(*name)))
                 return Error(Error::Code::Io, QStringLiteral("Could not remove %1.").arg(archive.pathFor(*name)));
         }
-        if (!m_o.dryRun && !r.walFiles.isEmpty())
-            for (const QString &tl : QDir(repo->walDir(m_o.server)).entryList(QDir::Dirs | QDir::NoDotAndDotDot))
-                (void)repo::syncDirectory(repo->walDir(m_o.server) + QLatin1Char('/') + tl);
+        for (const QString &tl : QDir(repo->walDir(m_o.server)).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+            const QDir tlDir(repo->walDir(m_o.server) + QLatin1Char('/') + tl);
+            // Temporaries of a killed push (where the file system had no O_TMPFILE); a live push is never an hour old.
+            const QDateTime stale = QDateTime::currentDateTimeUtc().addSecs(-3600);
+            for (const QFileInfo &t : tlDir.entryInfoList({QStringLiteral(".*.tmp.*")}, QDir::Files | QDir::Hidden))
+                if (t.lastModified().toUTC() < stale) {
+                    ++r.leftovers;
+                    if (!m_o.dryRun)
+                        QFile::remove(t.filePath());
+                }
+            if (!m_o.dryRun && !r.walFiles.isEmpty())
+                (void)repo::syncDirectory(tlDir.path());
+        }
     }
 
     // Chunks are shared by every server's backups: keep all that any remaining backup references.

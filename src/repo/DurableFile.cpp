@@ -76,8 +76,77 @@ Status writeFileDurably(const QString &path, const QByteArray &data, Publish mod
     return writeFileDurably(path, {QByteArrayView(data)}, mode);
 }
 
+namespace {
+
+// Writes every part to fd; errno of the failure, 0 when all was written.
+int writeParts(int fd, std::initializer_list<QByteArrayView> parts)
+{
+    for (const QByteArrayView &part : parts) {
+        const char *p = part.data();
+        qint64 left = part.size();
+        while (left > 0) {
+            const ssize_t n = ::write(fd, p, size_t(left));
+            if (n < 0) {
+                if (errno == EINTR)
+                    continue;
+                return errno;
+            }
+            p += n;
+            left -= n;
+        }
+    }
+    return 0;
+}
+
+// IfAbsent through an unnamed file (O_TMPFILE): nothing is visible until linkat names the complete, fsynced
+// file, and a killed process leaves nothing behind. Returns false (nothing done) where the file system or
+// kernel cannot do it, so the caller uses a named temporary.
+bool publishAnonymously(const QString &path, std::initializer_list<QByteArrayView> parts, Status *result)
+{
+#ifdef O_TMPFILE
+    const int fd = ::open(encode(QFileInfo(path).absolutePath()).constData(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0640);
+    if (fd < 0)
+        return false;  // EOPNOTSUPP, EISDIR (old kernel), ...: fall back; real errors show up there again
+    if (const int e = writeParts(fd, parts)) {
+        ::close(fd);
+        *result = ioError(QStringLiteral("Writing"), path, e);
+        return true;
+    }
+    if (::fsync(fd) != 0) {
+        const int e = errno;
+        ::close(fd);
+        *result = ioError(QStringLiteral("Syncing"), path, e);
+        return true;
+    }
+    const QByteArray procPath = "/proc/self/fd/" + QByteArray::number(fd);
+    const int r = ::linkat(AT_FDCWD, procPath.constData(), AT_FDCWD, encode(path).constData(), AT_SYMLINK_FOLLOW);
+    const int e = errno;
+    ::close(fd);
+    if (r != 0) {
+        if (e == EEXIST)
+            *result = Error(Error::Code::Conflict, QStringLiteral("%1 already exists.").arg(path));
+        else if (e == ENOENT && !QFileInfo::exists(QString::fromLatin1(procPath)))
+            return false;  // no /proc: the named temporary works everywhere
+        else
+            *result = ioError(QStringLiteral("Publishing"), path, e);
+        return true;
+    }
+    *result = syncDirectory(QFileInfo(path).absolutePath());
+    return true;
+#else
+    (void)path;
+    (void)parts;
+    (void)result;
+    return false;
+#endif
+}
+
+} // namespace
+
 Status writeFileDurably(const QString &path, std::initializer_list<QByteArrayView> parts, Publish mode)
 {
+    if (Status anonymous; mode == Publish::IfAbsent && publishAnonymously(path, parts, &anonymous))
+        return anonymous;
     const QString tmp = tempNameFor(path);
     const QByteArray tmpC = encode(tmp);
     const int fd = ::open(tmpC.constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
@@ -88,20 +157,8 @@ Status writeFileDurably(const QString &path, std::initializer_list<QByteArrayVie
         ::unlink(tmpC.constData());
         return ioError(what, path, e);
     };
-    for (const QByteArrayView &part : parts) {
-        const char *p = part.data();
-        qint64 left = part.size();
-        while (left > 0) {
-            const ssize_t n = ::write(fd, p, size_t(left));
-            if (n < 0) {
-                if (errno == EINTR)
-                    continue;
-                return failAndClean(QStringLiteral("Writing"), errno);
-            }
-            p += n;
-            left -= n;
-        }
-    }
+    if (const int e = writeParts(fd, parts))
+        return failAndClean(QStringLiteral("Writing"), e);
     if (::fsync(fd) != 0)
         return failAndClean(QStringLiteral("Syncing"), errno);
     if (::close(fd) != 0) {

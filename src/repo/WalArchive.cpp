@@ -121,7 +121,8 @@ QString WalArchive::pathFor(const WalName &name) const
     return m_repo.timelineDir(m_server, name.timeline) + QLatin1Char('/') + name.name + QStringLiteral(".zst");
 }
 
-WalArchive::Encoded WalArchive::encode(const char *data, size_t size, WalFileMeta &meta, int level)
+WalArchive::Encoded WalArchive::encode(const char *data, size_t size, WalFileMeta &meta, int level,
+                                       const std::function<void()> &alongside)
 {
     // SHA-256 runs on a second thread while zstd compresses.
     QString sha;
@@ -129,6 +130,8 @@ WalArchive::Encoded WalArchive::encode(const char *data, size_t size, WalFileMet
         Sha256 h;
         h.add(data, size);
         sha = h.finishHex();
+        if (alongside)
+            alongside();
     });
     Encoded e;
     e.frame = Buffer(zstd::bound(size));
@@ -195,7 +198,6 @@ Result<WalArchive::Stored> WalArchive::store(const WalName &name, const Encoded 
     const QString dir = QFileInfo(path).absolutePath();
     if (Status s = makeDirectoryDurably(dir); !s)
         return s.error();
-    removeStaleTemporaries(dir, QFileInfo(path).fileName());
     if (!encoded.ok())
         return Error(Error::Code::Internal, QStringLiteral("Compressing %1 failed.").arg(name.name));
     const std::initializer_list<QByteArrayView> parts{QByteArrayView(encoded.header), QByteArrayView(encoded.frame.data(), qsizetype(encoded.frame.size()))};
@@ -204,6 +206,9 @@ Result<WalArchive::Stored> WalArchive::store(const WalName &name, const Encoded 
         return Stored::New;
     if (s.error().code != Error::Code::Conflict)
         return s.error();
+    // Rare path, so the directory listing is affordable here (thousands of segments share it): leftovers
+    // of a killed writer that had no O_TMPFILE.
+    removeStaleTemporaries(dir, QFileInfo(path).fileName());
     // Something is there already: PostgreSQL retrying after a crash, or a concurrent push of the same
     // file (the other writer published only after fsync, so what we read is complete).
     auto existing = readWholeFile(path);

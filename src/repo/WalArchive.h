@@ -12,6 +12,7 @@
 #include <QJsonObject>
 #include <QList>
 
+#include <functional>
 #include <optional>
 
 namespace pga::repo {
@@ -60,8 +61,10 @@ public:
         bool ok() const { return !header.isEmpty() && frame.size() > 0; }
         qint64 size() const { return header.size() + qint64(frame.size()); }
     };
-    // sha256 and size are computed here, on a second thread while zstd compresses.
-    static Encoded encode(const char *data, size_t size, WalFileMeta &meta, int level = 1);
+    // sha256 and size are computed here, on a second thread while zstd compresses; `alongside` runs on that
+    // thread after the hash (e.g. the WAL record scan that fills the rest of meta) and before the header is made.
+    static Encoded encode(const char *data, size_t size, WalFileMeta &meta, int level = 1,
+                          const std::function<void()> &alongside = {});
 
     enum class Stored { New, AlreadyArchived, Repaired };
     // Publishes durably and never overwrites different content: Conflict ("possible split brain") when
