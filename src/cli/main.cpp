@@ -1,6 +1,6 @@
 // pgarchivist-cli: PostgreSQL runs archive_command and restore_command once per WAL file, so their start-up
 // is paid thousands of times an hour. This executable links only what archive-push and archive-get need
-// (QtCore, zstd, OpenSSL; no libpq with its Kerberos/LDAP tree, no QtSql, no keychain) and hands every
+// (QtCore and zstd; no libpq with its Kerberos/LDAP tree, no QtSql, no keychain) and hands every
 // other command to pgarchivist-cli-full, which has the whole command set.
 #include "Command.h"
 #include "Commands.h"
