@@ -73,6 +73,16 @@ bool workerRunning(const QString &spool)
 
 } // namespace
 
+QString ArchiveGet::bootSpoolDir(const QString &spoolDir)
+{
+    static const QString bootId = [] {
+        QFile f(QStringLiteral("/proc/sys/kernel/random/boot_id"));
+        const QString id = f.open(QIODevice::ReadOnly) ? QString::fromLatin1(f.readAll().trimmed()) : QString();
+        return id.isEmpty() ? QStringLiteral("unknown") : id;
+    }();
+    return spoolDir + QStringLiteral("/boot-") + bootId;
+}
+
 QString ArchiveGet::defaultSpoolDir(const QString &destPath)
 {
     return QFileInfo(destPath).absolutePath() + QStringLiteral("/.pgarchivist-prefetch");
@@ -107,7 +117,7 @@ Result<ArchiveGetResult> ArchiveGet::run(ProgressSink &progress, const CancelTok
         return meta.error();
     ArchiveGetResult result;
     result.size = meta->size;
-    const QString spooled = spoolPath(spool, *meta);
+    const QString spooled = spoolPath(bootSpoolDir(spool), *meta);
     struct stat st {};
     if (::stat(QFile::encodeName(spooled).constData(), &st) == 0 && st.st_size == meta->size
         && ::rename(QFile::encodeName(spooled).constData(), QFile::encodeName(m_options.destPath).constData()) == 0) {
@@ -128,7 +138,7 @@ Result<ArchiveGetResult> ArchiveGet::run(ProgressSink &progress, const CancelTok
         const quint64 segSize = meta->segmentSize ? meta->segmentSize : (16u << 20);
         const auto next = WalName::parse(WalName::segmentName(name->timeline, name->segNo(segSize) + 1, segSize));
         auto nextMeta = archive.meta(*next);
-        if (nextMeta && !QFileInfo::exists(spoolPath(spool, *nextMeta)) && !workerRunning(spool)) {
+        if (nextMeta && !QFileInfo::exists(spoolPath(bootSpoolDir(spool), *nextMeta)) && !workerRunning(spool)) {
             QProcess p;
             p.setProgram(m_options.workerProgram);
             p.setArguments({QStringLiteral("archive-get"), QStringLiteral("--repo"), repo->root(), QStringLiteral("--server"),
@@ -166,12 +176,24 @@ Status ArchiveGet::prefetch(const QString &repoDir, const QString &server, const
         return {};  // another worker is at it
     }
     repo::WalArchive archive(*repo, server);
-    QDir spool(spoolDir);
+    // Copies of an earlier boot may be incomplete (never fsynced): gone, with any older layout's files.
+    const QString bootDir = bootSpoolDir(spoolDir);
+    for (const QFileInfo &e : QDir(spoolDir).entryInfoList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot)) {
+        if (e.fileName() == QLatin1String(".lock") || e.absoluteFilePath() == QFileInfo(bootDir).absoluteFilePath())
+            continue;
+        if (e.isDir())
+            QDir(e.absoluteFilePath()).removeRecursively();
+        else
+            QFile::remove(e.absoluteFilePath());
+    }
+    if (!QDir().mkpath(bootDir)) {
+        ::close(fd);
+        return Error(Error::Code::Io, QStringLiteral("Cannot create the prefetch spool %1.").arg(bootDir));
+    }
+    QDir spool(bootDir);
     // Segments up to the one just restored are no longer needed, nor are other timelines' or temporaries
     // of a killed worker (we hold the lock: no other worker is writing).
     for (const QString &f : spool.entryList(QDir::Files | QDir::Hidden)) {
-        if (f == QLatin1String(".lock"))
-            continue;
         const auto wn = WalName::parse(f.left(24));
         if (!wn || f.startsWith(QLatin1Char('.')) || f.left(24) <= name->name || wn->timeline != name->timeline)
             spool.remove(f);
@@ -185,13 +207,13 @@ Status ArchiveGet::prefetch(const QString &repoDir, const QString &server, const
         auto nextMeta = archive.meta(*next);
         if (!nextMeta)
             break;  // not archived (yet)
-        if (QFileInfo::exists(spoolPath(spoolDir, *nextMeta)))
+        if (QFileInfo::exists(spoolPath(bootDir, *nextMeta)))
             continue;
         auto data = archive.fetch(*next, &m);
         if (!data)
             break;  // damaged: archive-get reports that when PostgreSQL asks for it
-        // fsynced, so that a spooled copy is whole even after a crash of the host.
-        status = repo::writeFileDurably(spoolPath(spoolDir, m), {QByteArrayView(data->data(), qsizetype(data->size()))});
+        // Renamed into place complete; a host crash invalidates the whole boot directory instead of an fsync.
+        status = writeAtomically(spoolPath(bootDir, m), *data);
         if (!status)
             break;
     }

@@ -38,6 +38,9 @@ public:
                            const QString &spoolDir, int count, const CancelToken &cancel);
 
     static QString defaultSpoolDir(const QString &destPath);
+    // Where this boot's spooled copies live: spooled files are not fsynced (that cost a 16 MiB write-back per
+    // segment), so copies from before a host crash could be incomplete and are never used.
+    static QString bootSpoolDir(const QString &spoolDir);
 
 private:
     ArchiveGetOptions m_options;

@@ -168,10 +168,18 @@ private slots:
     {
         const QString dest = m_tmp.filePath(QStringLiteral("restore/pg_wal/RECOVERYXLOG"));
         QVERIFY(QDir().mkpath(QFileInfo(dest).absolutePath()));
-        const QString spool = engine::ArchiveGet::defaultSpoolDir(dest);
+        const QString spoolRoot = engine::ArchiveGet::defaultSpoolDir(dest);
+        const QString spool = engine::ArchiveGet::bootSpoolDir(spoolRoot);
+        // A copy left from before a host crash (another boot) may be incomplete: never used, and removed.
+        const QString oldBoot = spoolRoot + QStringLiteral("/boot-00000000-dead-beef-0000-000000000000");
+        QVERIFY(QDir().mkpath(oldBoot));
+        QVERIFY(repo::writeFileDurably(oldBoot + QStringLiteral("/000000010000000000000002.0000000000000000"), QByteArray(16 << 20, '\0')));
         CancelToken cancel;
-        QVERIFY(engine::ArchiveGet::prefetch(m_repo, QStringLiteral("db"), QStringLiteral("000000010000000000000001"), spool, 3, cancel));
+        QVERIFY(engine::ArchiveGet::prefetch(m_repo, QStringLiteral("db"), QStringLiteral("000000010000000000000001"), spoolRoot, 3, cancel));
         QCOMPARE(QDir(spool).entryList(QDir::Files).size(), 3);  // 2, 3, 4
+        QVERIFY(!QFileInfo::exists(oldBoot));
+        QCOMPARE(QDir(spoolRoot).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+                 (QStringList{QStringLiteral(".lock"), QFileInfo(spool).fileName()}));
         engine::ArchiveGetOptions o;
         o.repoDir = m_repo;
         o.server = QStringLiteral("db");
