@@ -8,10 +8,15 @@
 
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QFileInfo>
 #include <cstdio>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <fcntl.h>
 #include <future>
+#include <optional>
 #include <vector>
 
 namespace pga::engine {
@@ -27,6 +32,53 @@ QString kindName(WalName::Kind k)
     case WalName::Kind::Backup: return QStringLiteral("backup");
     }
     return {};
+}
+
+// What identifies the file PostgreSQL will pass for a segment: device, inode, size and modification time.
+// PostgreSQL never rewrites a segment it marked ready, and a recycled or restored file gets a new identity.
+QString sourceIdentity(const QString &path, qint64 *size = nullptr)
+{
+    struct stat st {};
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0)
+        return {};
+    if (size)
+        *size = qint64(st.st_size);
+    return QStringLiteral("%1-%2-%3-%4.%5")
+        .arg(quint64(st.st_dev))
+        .arg(quint64(st.st_ino))
+        .arg(qint64(st.st_size))
+        .arg(qint64(st.st_mtim.tv_sec))
+        .arg(qint64(st.st_mtim.tv_nsec));
+}
+
+// A pushed-ahead segment leaves a marker next to pg_wal's own status files; PostgreSQL's call for that segment
+// then acknowledges with a stat instead of reading and hashing 16 MiB again. Markers are written only after the
+// archived file is durable and are not fsynced: a lost marker only means the slower path.
+QString aheadDir(const QString &walDir) { return walDir + QStringLiteral("/.pgarchivist-ahead"); }
+
+QString markerPath(const QString &walDir, const QString &name, const QString &identity)
+{
+    return aheadDir(walDir) + QLatin1Char('/') + name + QLatin1Char('.') + identity;
+}
+
+void writeMarker(const QString &walDir, const QString &name, const QString &identity)
+{
+    QDir().mkpath(aheadDir(walDir));
+    const int fd = ::open(QFile::encodeName(markerPath(walDir, name, identity)).constData(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    if (fd >= 0)
+        ::close(fd);
+}
+
+// Markers of segments before `current` on its timeline were used or are of no more use; so are markers whose
+// segment is gone from pg_wal.
+void pruneMarkers(const QString &walDir, const QString &current)
+{
+    QDir dir(aheadDir(walDir));
+    for (const QString &m : dir.entryList(QDir::Files)) {
+        const QString seg = m.left(24);
+        if ((seg.left(8) == current.left(8) && seg < current) || !QFileInfo::exists(walDir + QLatin1Char('/') + seg))
+            dir.remove(m);
+    }
 }
 
 } // namespace
@@ -138,11 +190,42 @@ Result<ArchivePushResult> ArchivePush::run(ProgressSink &progress, const CancelT
     if (!repo)
         return repo.error();
 
-    // Push-ahead: the next segments PostgreSQL has marked ready, compressed in parallel with this one.
-    std::vector<std::future<Result<ArchivePushResult>>> ahead;
     const QFileInfo self(m_options.walPath);
-    if (m_options.pushAhead > 0 && WalName::parse(self.fileName())) {
-        const QDir status(self.absolutePath() + QStringLiteral("/archive_status"));
+    const QString walDir = self.absolutePath();
+    const auto selfName = WalName::parse(self.fileName());
+    const bool isSegment = selfName && selfName->kind == WalName::Kind::Segment;
+
+    // Pushed ahead by an earlier call, and still the very same file: acknowledged without reading it again.
+    std::optional<Result<ArchivePushResult>> acknowledged;
+    if (isSegment) {
+        qint64 size = 0;
+        const QString id = sourceIdentity(m_options.walPath, &size);
+        const QString marker = markerPath(walDir, self.fileName(), id);
+        if (!id.isEmpty() && QFileInfo::exists(marker)) {
+            auto meta = repo::WalArchive(*repo, m_options.server).meta(*selfName);
+            if (meta && meta->size == size) {
+                ArchivePushResult r;
+                r.name = self.fileName();
+                r.outcome = repo::WalArchive::Stored::AlreadyArchived;
+                r.size = size;
+                r.storedSize = meta->storedSize;
+                r.acknowledgedAhead = true;
+                acknowledged = r;
+            }
+            QFile::remove(marker);
+        }
+    }
+
+    // Push-ahead: the next segments PostgreSQL has marked ready, compressed in parallel with this one.
+    struct Ahead {
+        QString name;
+        QString identity;
+        std::future<Result<ArchivePushResult>> result;
+    };
+    std::vector<Ahead> ahead;
+    if (m_options.pushAhead > 0 && isSegment) {
+        pruneMarkers(walDir, self.fileName());
+        const QDir status(walDir + QStringLiteral("/archive_status"));
         const QStringList ready = status.entryList({QStringLiteral("*.ready")}, QDir::Files, QDir::Name);
         for (const QString &r : ready) {
             const QString n = r.chopped(6);
@@ -153,23 +236,27 @@ Result<ArchivePushResult> ArchivePush::run(ProgressSink &progress, const CancelT
                 break;
             if (QFileInfo::exists(repo::WalArchive(*repo, m_options.server).pathFor(*wn)))
                 continue;  // pushed ahead already; PostgreSQL's own call for it verifies it
-            const QString p = self.absolutePath() + QLatin1Char('/') + n;
+            const QString p = walDir + QLatin1Char('/') + n;
             repo::Repository r2 = *repo;
             const QString server = m_options.server;
             const int level = m_options.compressionLevel;
-            ahead.push_back(std::async(std::launch::async, [r2, server, p, level]() mutable {
-                return pushOne(r2, server, p, level);
-            }));
+            ahead.push_back({n, sourceIdentity(p), std::async(std::launch::async, [r2, server, p, level]() mutable {
+                                 return pushOne(r2, server, p, level);
+                             })});
         }
     }
-    auto result = pushOne(*repo, m_options.server, m_options.walPath, m_options.compressionLevel);
+    auto result = acknowledged ? *acknowledged : pushOne(*repo, m_options.server, m_options.walPath, m_options.compressionLevel);
     int pushedAhead = 0;
-    for (auto &f : ahead) {
-        auto r = f.get();  // a failure here is not ours to report: PostgreSQL will push that file itself
-        if (r && r->outcome == repo::WalArchive::Stored::New)
+    for (Ahead &a : ahead) {
+        auto r = a.result.get();  // a failure here is not ours to report: PostgreSQL will push that file itself
+        if (r && r->outcome == repo::WalArchive::Stored::New) {
             ++pushedAhead;
-        else if (!r)
+            // Only when the file did not change while it was read: the marker vouches for these exact bytes.
+            if (!a.identity.isEmpty() && sourceIdentity(walDir + QLatin1Char('/') + a.name) == a.identity)
+                writeMarker(walDir, a.name, a.identity);
+        } else if (!r) {
             progress.log(ProgressSink::Level::Debug, QStringLiteral("push-ahead: ") + r.error().toString());
+        }
     }
     if (!result)
         return result;

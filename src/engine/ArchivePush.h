@@ -15,7 +15,8 @@ struct ArchivePushOptions {
     QString walPath;           // %p: a segment, .partial, .history or .backup file
     int compressionLevel = 1;  // zstd level; 1 keeps a 16 MiB segment well under 25 ms
     // Also push up to this many segments that PostgreSQL has marked ready (pg_wal/archive_status/*.ready)
-    // after this one, in parallel; PostgreSQL's own calls for them then only verify. 0: off.
+    // after this one, in parallel; PostgreSQL's own call for such a segment then only checks that the file is the
+    // one pushed (device, inode, size, mtime; marker in pg_wal/.pgarchivist-ahead). 0: off.
     int pushAhead = 0;
 };
 
@@ -25,6 +26,7 @@ struct ArchivePushResult {
     qint64 size = 0;
     qint64 storedSize = 0;
     int pushedAhead = 0;
+    bool acknowledgedAhead = false;  // pushed ahead by an earlier call: only its identity was checked
 };
 
 // archive_command: stores one WAL file durably (exit 0 only after the file and its directory are fsynced).
