@@ -82,14 +82,20 @@ Result<ExpireResult> Expire::run(ProgressSink &progress, const CancelToken &canc
         auto files = archive.list();
         if (!files)
             return files.error();
+        // Position by name, not by the recorded start LSN: .backup files carry no page header, so they have no
+        // recorded segment size or LSN, yet they belong to their segment and go with it.
+        quint64 segmentSize = 0;
+        for (const repo::WalFileMeta &w : *files)
+            if (w.segmentSize && !segmentSize)
+                segmentSize = w.segmentSize;
+        if (!segmentSize)
+            segmentSize = 16u << 20;
+        const quint64 keepFrom = oldestStart.value() / segmentSize;
         for (const repo::WalFileMeta &w : *files) {
-            if (w.kind == QLatin1String("history") || !w.segmentSize)
-                continue;
-            const quint64 keepFrom = oldestStart.value() / w.segmentSize * w.segmentSize;
-            if (w.startLsn.value() >= keepFrom || w.timeline > oldestTli)
-                continue;
             auto name = WalName::parse(w.name);
-            if (!name)
+            if (!name || !name->hasSegment())
+                continue;
+            if (name->segNo(segmentSize) >= keepFrom || name->timeline > oldestTli)
                 continue;
             r.walFiles << w.name;
             r.walBytes += w.storedSize;

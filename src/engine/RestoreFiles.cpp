@@ -61,43 +61,81 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
             return ioErr(QStringLiteral("Changing the owner of"), path);
         return {};
     };
-    auto prepareRoot = [&](const QString &dir, const QString &what) -> Status {
-        if (QFileInfo::exists(dir)) {
-            if (!QFileInfo(dir).isDir())
-                return Error(Error::Code::InvalidArgument, QStringLiteral("The %1 %2 exists and is not a directory.").arg(what, dir));
-            if (postmasterRunning(dir))
-                return Error(Error::Code::Busy, QStringLiteral("A PostgreSQL server is running in %1; stop it before restoring into it.").arg(dir));
-            if (!o.delta && !isEmptyDir(dir))
-                return Error(Error::Code::InvalidArgument,
-                             QStringLiteral("The %1 %2 is not empty. Restore into an empty directory, or give --delta to reuse the "
-                                            "files in it that match the backup (everything else in it is removed).")
-                                 .arg(what, dir));
-        } else if (Status s = repo::makeDirectoryDurably(dir); !s) {
-            return s;
-        }
+    // Every directory is checked before any is created or written, so a refused restore leaves nothing behind.
+    auto checkRoot = [&](const QString &dir, const QString &what) -> Status {
+        if (!QFileInfo::exists(dir))
+            return {};
+        if (!QFileInfo(dir).isDir())
+            return Error(Error::Code::InvalidArgument, QStringLiteral("The %1 %2 exists and is not a directory.").arg(what, dir));
+        if (postmasterRunning(dir))
+            return Error(Error::Code::Busy, QStringLiteral("A PostgreSQL server is running in %1; stop it before restoring into it.").arg(dir));
+        if (!o.delta && !isEmptyDir(dir))
+            return Error(Error::Code::InvalidArgument,
+                         QStringLiteral("The %1 %2 is not empty. Restore into an empty directory, or give --delta to reuse the "
+                                        "files in it that match the backup (everything else in it is removed).")
+                             .arg(what, dir));
+        return {};
+    };
+    auto prepareRoot = [&](const QString &dir) -> Status {
+        if (!QFileInfo::exists(dir))
+            if (Status s = repo::makeDirectoryDurably(dir); !s)
+                return s;
         if (::chmod(enc(dir).constData(), 0700) != 0)
             return ioErr(QStringLiteral("Setting the mode of"), dir);
         return own(dir);
     };
-    if (Status s = prepareRoot(target, QStringLiteral("target directory")); !s)
+    if (Status s = checkRoot(target, QStringLiteral("target directory")); !s)
         return s.error();
 
     // Where each archive goes: the data directory, and each tablespace at its (mapped) location.
     QHash<quint32, QString> roots{{0, target}};
     QString tablespaceMap;
     bool mapped = false;
+    QStringList known;
+    for (const repo::BackupTablespace &t : m.tablespaces)
+        known << QStringLiteral("%1 (OID %2)").arg(t.location).arg(t.oid);
+    for (const auto &[from, to] : o.tablespaceMap)
+        if (std::none_of(m.tablespaces.begin(), m.tablespaces.end(),
+                         [&](const repo::BackupTablespace &t) { return QDir::cleanPath(from) == QDir::cleanPath(t.location); }))
+            return Error(Error::Code::InvalidArgument,
+                         QStringLiteral("--tablespace-map %1=%2: backup %3 has no tablespace at %1; %4. Give the location as the "
+                                        "source server had it (pg_tablespace_location).")
+                             .arg(from, to, m.id,
+                                  known.isEmpty() ? QStringLiteral("it has no tablespaces")
+                                                  : QStringLiteral("its tablespaces are at ") + known.join(QStringLiteral(", "))));
     for (const repo::BackupTablespace &t : m.tablespaces) {
         QString loc = t.location;
+        bool isMapped = false;
         for (const auto &[from, to] : o.tablespaceMap)
             if (QDir::cleanPath(from) == QDir::cleanPath(t.location)) {
                 loc = QDir(to).absolutePath();
-                mapped = true;
+                mapped = isMapped = true;
             }
-        if (Status s = prepareRoot(loc, QStringLiteral("tablespace directory")); !s)
+        // A tablespace directory in use is, more often than not, the live tablespace of the cluster the backup came
+        // from: never write into it unless it demonstrably belongs to the data directory being restored over.
+        const QString hint = isMapped ? QStringLiteral("Map it to an empty or absent directory instead.")
+                                      : QStringLiteral("It is probably the tablespace of the cluster the backup was taken from; restore "
+                                                       "it elsewhere with --tablespace-map %1=NEW_DIR (an empty or absent directory).")
+                                            .arg(t.location);
+        if (QFileInfo::exists(loc) && QFileInfo(loc).isDir() && !isEmptyDir(loc)) {
+            if (!o.delta)
+                return Error(Error::Code::InvalidArgument,
+                             QStringLiteral("The tablespace directory %1 (tablespace OID %2) is not empty. %3").arg(loc).arg(t.oid).arg(hint));
+            const QFileInfo link(target + QStringLiteral("/pg_tblspc/%1").arg(t.oid));
+            if (!link.isSymLink() || link.canonicalFilePath() != QFileInfo(loc).canonicalFilePath())
+                return Error(Error::Code::InvalidArgument,
+                             QStringLiteral("The tablespace directory %1 (tablespace OID %2) is not empty and %3/pg_tblspc/%2 does not "
+                                            "link to it, so --delta will not rewrite it. %4")
+                                 .arg(loc).arg(t.oid).arg(target, hint));
+        }
+        if (Status s = checkRoot(loc, QStringLiteral("tablespace directory")); !s)
             return s.error();
         roots.insert(t.oid, loc);
         tablespaceMap += QStringLiteral("%1 %2\n").arg(t.oid).arg(loc);
     }
+    for (const QString &root : roots)
+        if (Status s = prepareRoot(root); !s)
+            return s.error();
     auto pathOf = [&](const repo::BackupFileEntry &f) -> QString { return roots.value(f.tablespace) + QLatin1Char('/') + f.path; };
 
     // --delta: remove what the backup does not have (stale WAL, postmaster.pid, dropped relations).
