@@ -138,11 +138,22 @@ int runBackup(const QStringList &args)
     p.addOption({QStringLiteral("label"), QStringLiteral("Backup label."), QStringLiteral("TEXT")});
     p.addOption({QStringLiteral("archive-timeout"), QStringLiteral("Seconds to wait for the WAL the backup needs (default 60)."),
                  QStringLiteral("S"), QStringLiteral("60")});
+    p.addOption({QStringLiteral("manifest-checksums"),
+                 QStringLiteral("Checksums in the server's backup_manifest: none (default; every chunk has its SHA-256), "
+                                "crc32c, sha224, sha256, sha384 or sha512."),
+                 QStringLiteral("ALGO"), QStringLiteral("none")});
     p.addOption({QStringLiteral("json"), QStringLiteral("Print the result as JSON.")});
     int code = 0;
     if (!p.parseOrExit(args, &code))
         return code;
     engine::BaseBackupOptions o;
+    o.manifestChecksums = p.value(QStringLiteral("manifest-checksums")).toLower();
+    static const QStringList algos{QStringLiteral("none"), QStringLiteral("crc32c"), QStringLiteral("sha224"),
+                                   QStringLiteral("sha256"), QStringLiteral("sha384"), QStringLiteral("sha512")};
+    if (!algos.contains(o.manifestChecksums)) {
+        printError(QStringLiteral("--manifest-checksums must be one of %1.").arg(algos.join(QStringLiteral(", "))));
+        return ExitUsage;
+    }
     if (!repoServer(p, &o.repoDir, &o.server, "backup"))
         return ExitUsage;
     o.conninfo = p.value(QStringLiteral("conninfo"));

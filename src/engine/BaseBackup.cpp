@@ -182,6 +182,7 @@ Result<repo::BackupManifest> BaseBackup::run(ProgressSink &progress, const Cance
     req.label = m.label;
     req.fastCheckpoint = m_o.fastCheckpoint;
     req.maxRateKb = m_o.maxRateKb;
+    req.manifestChecksums = m_o.manifestChecksums;
     auto end = pg::runBaseBackup(c, req, rx, cancel);
     if (end) {
         if (Status s = rx.finishArchive(); !s)

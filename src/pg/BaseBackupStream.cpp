@@ -148,8 +148,9 @@ Result<BaseBackupEnd> runBaseBackup(Connection &conn, const BaseBackupRequest &r
     QString label = req.label;
     label.replace(QLatin1Char('\''), QLatin1String("''"));
     QString cmd = QStringLiteral("BASE_BACKUP ( LABEL '%1', PROGRESS, CHECKPOINT '%2', MANIFEST 'yes', "
-                                       "MANIFEST_CHECKSUMS 'CRC32C', WAIT false, TABLESPACE_MAP )")
-                            .arg(label, req.fastCheckpoint ? QStringLiteral("fast") : QStringLiteral("spread"));
+                                       "MANIFEST_CHECKSUMS '%3', WAIT false, TABLESPACE_MAP )")
+                            .arg(label, req.fastCheckpoint ? QStringLiteral("fast") : QStringLiteral("spread"),
+                                 req.manifestChecksums.toUpper());
     if (req.maxRateKb > 0)
         cmd.insert(cmd.size() - 2, QStringLiteral(", MAX_RATE %1").arg(std::clamp(req.maxRateKb, 32, 1048576)));
     if (Status s = sendSimple(conn, cmd, cancel); !s)

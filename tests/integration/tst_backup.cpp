@@ -124,7 +124,10 @@ private slots:
 
     void backupRestoreAndTargets()
     {
-        Run b = backup({QStringLiteral("--label"), QStringLiteral("first"), QStringLiteral("--jobs"), QStringLiteral("2")});
+        // The first with checksums in the server's manifest (pg_verifybackup then checks every file's content).
+        QCOMPARE(backup({QStringLiteral("--manifest-checksums"), QStringLiteral("md5")}).code, 64);
+        Run b = backup({QStringLiteral("--label"), QStringLiteral("first"), QStringLiteral("--jobs"), QStringLiteral("2"),
+                        QStringLiteral("--manifest-checksums"), QStringLiteral("sha256")});
         QVERIFY2(b.code == 0, b.err.constData());
         const QJsonObject first = QJsonDocument::fromJson(b.out).object();
         QVERIFY(first[QStringLiteral("logical_bytes")].toInteger() > 20 << 20);
@@ -172,6 +175,9 @@ private slots:
         QVERIFY2(rI.code == 0, rI.err.constData());
         QVERIFY(QFileInfo(dirI + QStringLiteral("/recovery.signal")).exists());
         QCOMPARE(QFileInfo(dirI).permissions() & (QFile::ReadGroup | QFile::ReadOther), QFileDevice::Permissions());
+        QFile serverManifest(dirI + QStringLiteral("/backup_manifest"));
+        QVERIFY(serverManifest.open(QIODevice::ReadOnly));
+        QVERIFY(serverManifest.readAll().contains("\"Checksum-Algorithm\": \"SHA256\""));
         auto vb = m_c->cluster().runTool(QStringLiteral("pg_verifybackup"), {QStringLiteral("-n"), dirI}, 60000);
         QVERIFY(vb);
         QVERIFY2(vb->exitCode == 0, QByteArray(vb->out + vb->err).constData());
