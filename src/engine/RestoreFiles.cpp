@@ -269,6 +269,9 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
                 err = repo::ioError(QStringLiteral("Writing"), p, errno ? errno : ENOSPC);
             } else {
                 written += qint64(len);
+                // Start writing it to disk now, while the next chunks decompress: with plenty of RAM the kernel
+                // would otherwise hold gigabytes until the final syncfs, and the disk would idle until then.
+                (void)::sync_file_range(fd, off, off_t(len), SYNC_FILE_RANGE_WRITE);
             }
             (void)skip;
             if (err.isError()) {
