@@ -99,19 +99,13 @@ private slots:
         m_cli = qEnvironmentVariable("PGA_BINARY_DIR") + QStringLiteral("/src/cli/pgarchivist-cli");
         QVERIFY(QFileInfo(m_cli).isExecutable());
         TestCluster::Options o;
-        o.start = false;
         o.initdbArgs = {QStringLiteral("--data-checksums")};
+        o.archiveToRepo = QStringLiteral("main");
         QString why;
         m_c = TestCluster::create(o, &why);
         if (!m_c)
             QSKIP(qPrintable(why));
-        m_repo = m_c->baseDir() + QStringLiteral("/repo");
-        QCOMPARE(cli({QStringLiteral("repo-init"), QStringLiteral("--repo"), m_repo}).code, 0);
-        test::giveToServerUser(m_repo);
-        QVERIFY(m_c->appendConf({QStringLiteral("wal_level = replica"), QStringLiteral("archive_mode = on"),
-                                 QStringLiteral("archive_command = '%1 archive-push --repo %2 --server main %p'").arg(m_cli, m_repo),
-                                 QStringLiteral("max_wal_senders = 4")}));
-        QVERIFY(m_c->start());
+        m_repo = m_c->repoDir();
         auto r = m_c->cluster().runTool(QStringLiteral("pgbench"), {QStringLiteral("-h"), m_c->cluster().spec().socketDir, QStringLiteral("-p"),
                                                                     QString::number(m_c->port()), QStringLiteral("-U"), QStringLiteral("postgres"),
                                                                     QStringLiteral("-i"), QStringLiteral("-s"), QStringLiteral("2"), QStringLiteral("-q"),

@@ -131,18 +131,12 @@ private slots:
             QSKIP("PostgreSQL is not installed");
         QVERIFY(QFileInfo(test::cliPath()).isExecutable());
         TestCluster::Options o;
-        o.start = false;
+        o.archiveToRepo = QStringLiteral("main");
         QString why;
         m_c = TestCluster::create(o, &why);
         if (!m_c)
             QSKIP(qPrintable(why));
-        m_repo = m_c->baseDir() + QStringLiteral("/repo");
-        QCOMPARE(cli({QStringLiteral("repo-init"), QStringLiteral("--repo"), m_repo}).code, 0);
-        test::giveToServerUser(m_repo);
-        QVERIFY(m_c->appendConf({QStringLiteral("wal_level = replica"), QStringLiteral("archive_mode = on"),
-                                 QStringLiteral("archive_command = '%1 archive-push --repo %2 --server main %p'").arg(test::cliPath(), m_repo),
-                                 QStringLiteral("max_wal_senders = 4")}));
-        QVERIFY(m_c->start());
+        m_repo = m_c->repoDir();
         QVERIFY(m_c->query(QStringLiteral("CREATE TABLE t(i int)")));
     }
 

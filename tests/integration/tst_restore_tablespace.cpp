@@ -73,19 +73,14 @@ private slots:
             QSKIP("PostgreSQL is not installed");
         QVERIFY(QFileInfo(test::cliPath()).isExecutable());
         TestCluster::Options o;
-        o.start = false;
+        o.archiveToRepo = QStringLiteral("main");
+        // No autovacuum: nothing but this test may write into the tablespace, so "untouched" can be checked byte for byte.
+        o.conf = {QStringLiteral("autovacuum = off")};
         QString why;
         m_c = TestCluster::create(o, &why);
         if (!m_c)
             QSKIP(qPrintable(why));
-        m_repo = m_c->baseDir() + QStringLiteral("/repo");
-        QCOMPARE(cli({QStringLiteral("repo-init"), QStringLiteral("--repo"), m_repo}).code, 0);
-        test::giveToServerUser(m_repo);
-        // No autovacuum: nothing but this test may write into the tablespace, so "untouched" can be checked byte for byte.
-        QVERIFY(m_c->appendConf({QStringLiteral("wal_level = replica"), QStringLiteral("archive_mode = on"),
-                                 QStringLiteral("archive_command = '%1 archive-push --repo %2 --server main %p'").arg(test::cliPath(), m_repo),
-                                 QStringLiteral("max_wal_senders = 4"), QStringLiteral("autovacuum = off")}));
-        QVERIFY(m_c->start());
+        m_repo = m_c->repoDir();
         // The location must be an empty directory owned by the server's OS user (postgres when we are root).
         m_old = m_c->makeServerWritableDir(QStringLiteral("ts-old"));
         QVERIFY(m_c->query(QStringLiteral("CREATE TABLESPACE ts LOCATION '%1'").arg(m_old)));

@@ -1,5 +1,7 @@
 #include "TestCluster.h"
 
+#include "CliRunner.h"
+
 #include <QDir>
 #include <QElapsedTimer>
 #include <QThread>
@@ -72,6 +74,16 @@ std::unique_ptr<TestCluster> TestCluster::create(const Options &options, QString
         t->makeServerWritableDir(QStringLiteral("archive"));
         conf << QStringLiteral("archive_mode = on")
              << QStringLiteral("archive_command = 'test ! -f %1/%f && cp %p %1/%f'").arg(t->archiveDir());
+    }
+    if (!options.archiveToRepo.isEmpty()) {
+        QByteArray err;
+        if (runCli({QStringLiteral("repo-init"), QStringLiteral("--repo"), t->repoDir()}, nullptr, &err) != 0)
+            return fail(QStringLiteral("repo-init failed: ") + QString::fromLocal8Bit(err));
+        giveToServerUser(t->repoDir());
+        conf << QStringLiteral("wal_level = replica") << QStringLiteral("archive_mode = on")
+             << QStringLiteral("archive_command = '%1 archive-push --repo %2 --server %3 %p'")
+                    .arg(cliPath(), t->repoDir(), options.archiveToRepo)
+             << QStringLiteral("max_wal_senders = 4");
     }
     conf << options.conf;
     if (Status s = t->appendConf(conf); !s)

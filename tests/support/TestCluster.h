@@ -21,6 +21,9 @@ public:
     struct Options {
         QStringList conf;            // extra postgresql.conf lines
         bool archiveToDir = false;   // archive_mode=on with a test -f && cp into archiveDir()
+        // Non-empty: a fresh repository at repoDir() and archive_command = our archive-push into it under this
+        // server name (wal_level replica, max_wal_senders 4): what every backup test starts from.
+        QString archiveToRepo;
         bool fsync = false;          // throwaway clusters need no durability unless the test says so
         QStringList initdbArgs;      // e.g. --data-checksums
         bool start = true;
@@ -35,6 +38,7 @@ public:
     QString baseDir() const { return m_baseDir; }
     QString dataDir() const { return m_cluster->spec().dataDir; }
     QString archiveDir() const { return m_baseDir + QStringLiteral("/archive"); }
+    QString repoDir() const { return m_baseDir + QStringLiteral("/repo"); }
     int port() const { return m_cluster->spec().port; }
     // Superuser over the unix socket (trust).
     QString conninfo(const QString &dbname = QStringLiteral("postgres")) const { return m_cluster->conninfo(dbname); }
