@@ -16,16 +16,8 @@ class TestBackupRetention : public QObject {
     std::unique_ptr<TestCluster> m_c;
     QString m_repo;
 
-    struct Run {
-        int code = -1;
-        QByteArray out, err;
-    };
-    Run cli(const QStringList &args)
-    {
-        Run r;
-        r.code = test::runCli(args, &r.out, &r.err);
-        return r;
-    }
+    using Run = test::CliOutput;
+    static Run cli(const QStringList &args) { return test::cli(args); }
     QStringList rs() const { return {QStringLiteral("--repo"), m_repo, QStringLiteral("--server"), QStringLiteral("main")}; }
     Run expire(const QStringList &extra) { return cli(QStringList{QStringLiteral("expire")} + rs() + extra); }
     QJsonObject info()

@@ -18,16 +18,8 @@ class TestRestoreTablespace : public QObject {
     QString m_old;  // the source cluster's tablespace location
     QString m_oid;
 
-    struct Run {
-        int code = -1;
-        QByteArray out, err;
-    };
-    Run cli(const QStringList &args)
-    {
-        Run r;
-        r.code = test::runCli(args, &r.out, &r.err);
-        return r;
-    }
+    using Run = test::CliOutput;
+    static Run cli(const QStringList &args) { return test::cli(args); }
     QStringList rs() const { return {QStringLiteral("--repo"), m_repo, QStringLiteral("--server"), QStringLiteral("main")}; }
     Run restore(const QString &targetDir, const QStringList &extra)
     {

@@ -28,4 +28,16 @@ inline int runCli(const QStringList &args, QByteArray *out = nullptr, QByteArray
     return p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
 }
 
+// Exit code and both outputs of one CLI run.
+struct CliOutput {
+    int code = -1;
+    QByteArray out, err;
+};
+inline CliOutput cli(const QStringList &args)
+{
+    CliOutput r;
+    r.code = runCli(args, &r.out, &r.err);
+    return r;
+}
+
 } // namespace pga::test
