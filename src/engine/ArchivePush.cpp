@@ -56,15 +56,22 @@ QString sourceIdentity(const QString &path, qint64 *size = nullptr)
 // archived file is durable and are not fsynced: a lost marker only means the slower path.
 QString aheadDir(const QString &walDir) { return walDir + QStringLiteral("/.pgarchivist-ahead"); }
 
-QString markerPath(const QString &walDir, const QString &name, const QString &identity)
+// The marker also names where the segment went (repository and server), so that pointing archive_command at
+// another repository never acknowledges a segment that repository has not received from this file.
+QString markerPath(const QString &walDir, const QString &name, const QString &identity, const QString &target)
 {
-    return aheadDir(walDir) + QLatin1Char('/') + name + QLatin1Char('.') + identity;
+    return aheadDir(walDir) + QLatin1Char('/') + name + QLatin1Char('.') + identity + QLatin1Char('.') + target;
 }
 
-void writeMarker(const QString &walDir, const QString &name, const QString &identity)
+QString targetTag(const repo::Repository &repo, const QString &server)
+{
+    return Sha256::hexOf((QFileInfo(repo.root()).absoluteFilePath() + QLatin1Char('\n') + server).toUtf8()).left(16);
+}
+
+void writeMarker(const QString &walDir, const QString &name, const QString &identity, const QString &target)
 {
     QDir().mkpath(aheadDir(walDir));
-    const int fd = ::open(QFile::encodeName(markerPath(walDir, name, identity)).constData(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    const int fd = ::open(QFile::encodeName(markerPath(walDir, name, identity, target)).constData(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
     if (fd >= 0)
         ::close(fd);
 }
@@ -194,13 +201,14 @@ Result<ArchivePushResult> ArchivePush::run(ProgressSink &progress, const CancelT
     const QString walDir = self.absolutePath();
     const auto selfName = WalName::parse(self.fileName());
     const bool isSegment = selfName && selfName->kind == WalName::Kind::Segment;
+    const QString target = targetTag(*repo, m_options.server);
 
     // Pushed ahead by an earlier call, and still the very same file: acknowledged without reading it again.
     std::optional<Result<ArchivePushResult>> acknowledged;
     if (isSegment) {
         qint64 size = 0;
         const QString id = sourceIdentity(m_options.walPath, &size);
-        const QString marker = markerPath(walDir, self.fileName(), id);
+        const QString marker = markerPath(walDir, self.fileName(), id, target);
         if (!id.isEmpty() && QFileInfo::exists(marker)) {
             auto meta = repo::WalArchive(*repo, m_options.server).meta(*selfName);
             if (meta && meta->size == size) {
@@ -253,7 +261,7 @@ Result<ArchivePushResult> ArchivePush::run(ProgressSink &progress, const CancelT
             ++pushedAhead;
             // Only when the file did not change while it was read: the marker vouches for these exact bytes.
             if (!a.identity.isEmpty() && sourceIdentity(walDir + QLatin1Char('/') + a.name) == a.identity)
-                writeMarker(walDir, a.name, a.identity);
+                writeMarker(walDir, a.name, a.identity, target);
         } else if (!r) {
             progress.log(ProgressSink::Level::Debug, QStringLiteral("push-ahead: ") + r.error().toString());
         }

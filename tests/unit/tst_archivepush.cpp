@@ -64,6 +64,29 @@ private slots:
         QVERIFY2(r, qPrintable(r ? QString() : r.error().toString()));
         QCOMPARE(r->outcome, repo::WalArchive::Stored::New);
         QCOMPARE(r->pushedAhead, 3);
+        // Another repository (archive_command pointed elsewhere) holding a same-named, same-sized file: the marker
+        // is not for it, so its push takes the full check (here: a different cluster's content is refused).
+        {
+            const QString otherRepo = m_tmp.filePath(QStringLiteral("other-repo"));
+            QVERIFY(repo::Repository::init(otherRepo));
+            auto other = repo::Repository::open(otherRepo);
+            QVERIFY(other);
+            const QString foreign = m_tmp.filePath(QStringLiteral("foreign/") + QFileInfo(paths[1]).fileName());
+            QVERIFY(QDir().mkpath(QFileInfo(foreign).absolutePath()));
+            SyntheticWal w(kSysid + 7, 1, 2);
+            w.filler(500);
+            QVERIFY(repo::writeFileDurably(foreign, w.build()));
+            QVERIFY(engine::ArchivePush::pushOne(*other, QStringLiteral("db"), foreign, 1));
+            engine::ArchivePushOptions o;
+            o.repoDir = otherRepo;
+            o.server = QStringLiteral("db");
+            o.walPath = paths[1];
+            NullProgressSink sink;
+            CancelToken cancel;
+            auto elsewhere = engine::ArchivePush(o).run(sink, cancel);
+            QVERIFY(!elsewhere);
+            QCOMPARE(elsewhere.error().code, Error::Code::WrongCluster);
+        }
         // PostgreSQL's own calls for the segments pushed ahead only check that the file is the one pushed.
         for (int i = 1; i <= 2; ++i) {
             auto again = push(paths[i]);
