@@ -82,9 +82,8 @@ QByteArray Sha256::of(const char *data, size_t size)
     return h.finish();
 }
 
-QString Sha256::hexOf(const QByteArray &data)
-{
-    return QString::fromLatin1(of(data.constData(), size_t(data.size())).toHex());
-}
+QString Sha256::hexOf(const QByteArray &data) { return hexOf(data.constData(), size_t(data.size())); }
+
+QString Sha256::hexOf(const char *data, size_t size) { return QString::fromLatin1(of(data, size).toHex()); }
 
 } // namespace pga

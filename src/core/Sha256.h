@@ -21,7 +21,9 @@ public:
     QString finishHex();          // 64 lower-case hex characters
 
     static QByteArray of(const char *data, size_t size);
+    // The hash of the bytes, as 64 lower-case hex characters (not the hex of a digest: that would hash twice).
     static QString hexOf(const QByteArray &data);
+    static QString hexOf(const char *data, size_t size);
 
 private:
     struct State;

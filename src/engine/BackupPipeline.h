@@ -89,7 +89,7 @@ public:
     void apply(QList<repo::BackupFileEntry> &files) const
     {
         for (const Done &d : m_results)
-            files[d.file].chunks[d.index] = d.hex;
+            files[d.file].chunks[d.index] = d.id;
     }
     qint64 newBytes() const { return m_newBytes; }
     qint64 newChunks() const { return m_newChunks; }
@@ -108,15 +108,16 @@ private:
                 j = std::move(m_queue.front());
                 m_queue.pop_front();
             }
-            const QString hex = Sha256::hexOf(Sha256::of(j.data.data(), j.data.size()));
+            const ChunkId id = ChunkId::fromDigest(Sha256::of(j.data.data(), j.data.size()));
             bool store = false;
             {
                 std::lock_guard l(m_mutex);
-                if (!m_seen.contains(hex)) {
-                    m_seen.insert(hex);
+                if (!m_seen.contains(id)) {
+                    m_seen.insert(id);
                     store = true;
                 }
             }
+            const QString hex = store ? id.hex() : QString();  // the store names files by hex; only new ids go there
             Error err;
             if (store && !m_store.contains(hex)) {
                 const size_t n = zstd::compressInto(j.data.data(), j.data.size(), out.data(), out.capacity(), m_level);
@@ -134,7 +135,7 @@ private:
                 }
                 if (err.isError()) {
                     std::lock_guard l(m_mutex);
-                    m_seen.remove(hex);
+                    m_seen.remove(id);
                 }
             } else if (store) {
                 m_store.noteReferenced(hex);
@@ -145,7 +146,7 @@ private:
                     m_error = err;
                 m_failed = true;
             } else {
-                m_results.push_back({j.file, j.index, hex});
+                m_results.push_back({j.file, j.index, id});
             }
             m_free.push_back(std::move(j.data));
             m_cv.notify_all();
@@ -154,7 +155,7 @@ private:
 
     struct Done {
         int file, index;
-        QString hex;
+        ChunkId id;
     };
     repo::ChunkStore &m_store;
     int m_level;
@@ -164,7 +165,7 @@ private:
     std::deque<Job> m_queue;
     std::vector<Buffer> m_free;
     std::vector<std::thread> m_threads;
-    QSet<QString> m_seen;
+    QSet<ChunkId> m_seen;
     bool m_closing = false;
     bool m_failed = false;
     Error m_error;

@@ -210,7 +210,7 @@ Result<repo::BackupManifest> BaseBackup::run(ProgressSink &progress, const Cance
     const QByteArray serverManifest = rx.serverManifest();
     if (serverManifest.isEmpty())
         return Error(Error::Code::Query, QStringLiteral("The server sent no backup manifest."));
-    m.backupManifestSha256 = Sha256::hexOf(Sha256::of(serverManifest.constData(), size_t(serverManifest.size())));
+    m.backupManifestSha256 = Sha256::hexOf(serverManifest.constData(), size_t(serverManifest.size()));
     auto existed = store.flush();
     if (!existed)
         return existed.error();

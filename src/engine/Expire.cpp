@@ -118,7 +118,7 @@ Result<ExpireResult> Expire::run(ProgressSink &progress, const CancelToken &canc
     }
 
     // Chunks are shared by every server's backups: keep all that any remaining backup references.
-    QSet<QString> referenced;
+    QSet<ChunkId> referenced;
     for (const QString &server : repo->servers()) {
         repo::BackupCatalog other(*repo, server);
         for (const QString &id : other.ids()) {
@@ -128,14 +128,14 @@ Result<ExpireResult> Expire::run(ProgressSink &progress, const CancelToken &canc
             if (!m)
                 return Error(m.error().code, QStringLiteral("%1 No chunk is removed while a manifest cannot be read.").arg(m.error().message));
             for (const repo::BackupFileEntry &f : m->files)
-                for (const QString &c : f.chunks)
+                for (const ChunkId &c : f.chunks)
                     referenced.insert(c);
         }
     }
     repo::ChunkStore store(repo->chunksDir());
     QStringList temporaries;
     for (const QString &c : store.list(&temporaries)) {
-        if (referenced.contains(c))
+        if (const auto id = ChunkId::fromHex(c); id && referenced.contains(*id))
             continue;
         ++r.chunks;
         r.chunkBytes += store.storedSize(c);

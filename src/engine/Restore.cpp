@@ -251,7 +251,7 @@ Result<RestoreResult> Restore::run(ProgressSink &progress, const CancelToken &ca
     auto serverManifest = catalog.readServerManifest(chosen);
     if (!serverManifest)
         return serverManifest.error();
-    if (Sha256::hexOf(Sha256::of(serverManifest->constData(), size_t(serverManifest->size()))) != m.backupManifestSha256)
+    if (Sha256::hexOf(serverManifest->constData(), size_t(serverManifest->size())) != m.backupManifestSha256)
         return Error(Error::Code::Corrupt, QStringLiteral("The backup_manifest of backup %1 is damaged (checksum mismatch).").arg(chosen));
     MaterializeRequest req{m_o, m, repo->chunksDir(), *serverManifest, settings, owner.chown, owner.uid, owner.gid};
     auto r = materializeBackup(req, progress, cancel);

@@ -237,7 +237,7 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
             // only `jobs` synchronous reads in flight a cold repository would be read one file at a time per worker.
             if (const size_t ahead = k + size_t(kReadAhead); ahead < tasks.size()) {
                 const repo::BackupFileEntry &af = m.files[tasks[ahead].file];
-                const int rfd = ::open(enc(store.pathFor(af.chunks[tasks[ahead].chunk])).constData(), O_RDONLY | O_CLOEXEC);
+                const int rfd = ::open(enc(store.pathFor(af.chunks[tasks[ahead].chunk].hex())).constData(), O_RDONLY | O_CLOEXEC);
                 if (rfd >= 0) {
                     (void)::posix_fadvise(rfd, 0, 0, POSIX_FADV_WILLNEED);
                     ::close(rfd);
@@ -246,7 +246,7 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
             const repo::BackupFileEntry &f = m.files[tasks[k].file];
             const qint64 off = qint64(tasks[k].chunk) * m.chunkSize;
             const size_t len = size_t(std::min(m.chunkSize, f.size - off));
-            const QString &hex = f.chunks[tasks[k].chunk];
+            const QString hex = f.chunks[tasks[k].chunk].hex();
             const QString p = pathOf(f);
             if (p != openPath) {
                 if (fd >= 0)
@@ -259,7 +259,7 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
             if (fd < 0) {
                 err = ioErr(QStringLiteral("Opening"), p);
             } else if (o.delta && ::pread(fd, have.data(), len, off) == ssize_t(len)
-                       && Sha256::hexOf(Sha256::of(have.data(), len)) == hex) {
+                       && Sha256::hexOf(have.data(), len) == hex) {
                 skip = true;
                 reused += qint64(len);
             } else if (Status s = store.readInto(hex, buf.data(), len); !s) {

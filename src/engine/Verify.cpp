@@ -47,16 +47,11 @@ Result<QList<BackupCheck>> Verify::run(ProgressSink &progress, const CancelToken
         auto server = catalog.readServerManifest(id);
         if (!server)
             check.problems << QStringLiteral("backup_manifest: %1").arg(server.error().message);
-        else if (Sha256::hexOf(Sha256::of(server->constData(), size_t(server->size()))) != m->backupManifestSha256)
+        else if (Sha256::hexOf(server->constData(), size_t(server->size())) != m->backupManifestSha256)
             check.problems << QStringLiteral("backup_manifest is damaged (checksum mismatch)");
-        // Which files use each chunk, to name them when it is bad.
-        QHash<QString, QStringList> users;
-        for (const repo::BackupFileEntry &f : m->files)
-            for (const QString &c : f.chunks)
-                if (users[c].size() < 3)
-                    users[c] << f.path;
-        const QHash<QString, qint64> sizes = m->chunkSizes();
-        const std::vector<std::pair<QString, qint64>> list(sizes.keyValueBegin(), sizes.keyValueEnd());
+        const QHash<ChunkId, qint64> sizes = m->chunkSizes();
+        const std::vector<std::pair<ChunkId, qint64>> list(sizes.keyValueBegin(), sizes.keyValueEnd());
+        QList<QPair<ChunkId, QString>> bad;  // the chunk and what verify said; the files using it are named after
         check.chunks = int(list.size());
         std::atomic<size_t> next{0};
         std::atomic<qint64> done{0};
@@ -66,10 +61,10 @@ Result<QList<BackupCheck>> Verify::run(ProgressSink &progress, const CancelToken
                 const size_t k = next.fetch_add(1);
                 if (k >= list.size() || cancel.isCancelled())
                     return;
-                Status s = store.verify(list[k].first, size_t(list[k].second));
+                Status s = store.verify(list[k].first.hex(), size_t(list[k].second));
                 if (!s) {
                     std::lock_guard l(mu);
-                    check.problems << QStringLiteral("%1 (used by %2)").arg(s.error().message, users.value(list[k].first).join(QStringLiteral(", ")));
+                    bad << qMakePair(list[k].first, s.error().message);
                 }
                 progress.progress(++done, qint64(list.size()));
             }
@@ -81,6 +76,18 @@ Result<QList<BackupCheck>> Verify::run(ProgressSink &progress, const CancelToken
             t.join();
         if (cancel.isCancelled())
             return Error(Error::Code::Cancelled, QStringLiteral("Cancelled."));
+        // Name up to three files that use each bad chunk (found after the fact: a map for every chunk would cost
+        // memory in proportion to the database).
+        QHash<ChunkId, QStringList> users;
+        for (const auto &b : bad)
+            users.insert(b.first, {});
+        if (!bad.isEmpty())
+            for (const repo::BackupFileEntry &f : m->files)
+                for (const ChunkId &c : f.chunks)
+                    if (auto it = users.find(c); it != users.end() && it->size() < 3 && !it->contains(f.path))
+                        *it << f.path;
+        for (const auto &b : bad)
+            check.problems << QStringLiteral("%1 (used by %2)").arg(b.second, users.value(b.first).join(QStringLiteral(", ")));
         // The WAL from start to end, each segment read back and checked.
         quint64 segSize = 16u << 20;
         auto files = archive.list();

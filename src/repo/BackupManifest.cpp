@@ -43,7 +43,10 @@ QJsonObject BackupManifest::toJson() const
             o.insert(QStringLiteral("tablespace"), qint64(f.tablespace));
         if (f.type == BackupFileEntry::Type::File) {
             o.insert(QStringLiteral("size"), f.size);
-            o.insert(QStringLiteral("chunks"), QJsonArray::fromStringList(f.chunks));
+            QJsonArray chunks;
+            for (const ChunkId &c : f.chunks)
+                chunks.append(c.hex());
+            o.insert(QStringLiteral("chunks"), chunks);
         }
         if (f.type == BackupFileEntry::Type::Symlink)
             o.insert(QStringLiteral("link"), f.link);
@@ -113,8 +116,16 @@ Result<BackupManifest> BackupManifest::fromJson(const QJsonObject &o)
         e.mtime = f.value(QStringLiteral("mtime")).toInteger();
         e.size = f.value(QStringLiteral("size")).toInteger();
         e.link = f.value(QStringLiteral("link")).toString();
-        for (const QJsonValue &c : f.value(QStringLiteral("chunks")).toArray())
-            e.chunks << c.toString();
+        const QJsonArray chunks = f.value(QStringLiteral("chunks")).toArray();
+        e.chunks.reserve(chunks.size());
+        for (const QJsonValue &c : chunks) {
+            const auto id = ChunkId::fromHex(c.toString());
+            if (!id)
+                return Error(Error::Code::Corrupt, QStringLiteral("The manifest of backup %1 is damaged: %2 names a chunk '%3', "
+                                                                  "which is not a SHA-256.")
+                                                       .arg(m.id, e.path, c.toString()));
+            e.chunks << *id;
+        }
         if (e.type == BackupFileEntry::Type::File && m.chunkSize > 0
             && e.chunks.size() != (e.size + m.chunkSize - 1) / m.chunkSize)
             return Error(Error::Code::Corrupt, QStringLiteral("The manifest of backup %1 is inconsistent: %2 has %3 bytes but %4 chunks.")
@@ -126,9 +137,9 @@ Result<BackupManifest> BackupManifest::fromJson(const QJsonObject &o)
     return m;
 }
 
-QHash<QString, qint64> BackupManifest::chunkSizes() const
+QHash<ChunkId, qint64> BackupManifest::chunkSizes() const
 {
-    QHash<QString, qint64> out;
+    QHash<ChunkId, qint64> out;
     for (const BackupFileEntry &f : files)
         for (qsizetype i = 0; i < f.chunks.size(); ++i)
             out.insert(f.chunks[i], std::min(chunkSize, f.size - qint64(i) * chunkSize));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Repository.h"
+#include "core/ChunkId.h"
 #include "core/Lsn.h"
 #include "core/Result.h"
 
@@ -22,7 +23,7 @@ struct BackupFileEntry {
     qint64 mtime = 0;
     qint64 size = 0;
     QString link;              // symlinks
-    QStringList chunks;        // lower-case hex SHA-256 of each chunk, in order
+    QList<ChunkId> chunks;     // SHA-256 of each chunk, in order (lower-case hex in the file)
 };
 
 struct BackupTablespace {
@@ -54,7 +55,7 @@ struct BackupManifest {
     QJsonObject toJson() const;
     static Result<BackupManifest> fromJson(const QJsonObject &o);
     // Distinct chunk hashes with their original sizes.
-    QHash<QString, qint64> chunkSizes() const;
+    QHash<ChunkId, qint64> chunkSizes() const;
 };
 
 // The backups of one server: published (manifest.json present) or leftovers of an interrupted backup.

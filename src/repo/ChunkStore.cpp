@@ -219,7 +219,7 @@ Status ChunkStore::readInto(const QString &hex, char *out, size_t rawSize) const
         return Error(Error::Code::Corrupt, QStringLiteral("Chunk %1 is damaged: it does not decompress to %2 bytes (%3).")
                                                .arg(hex).arg(rawSize).arg(path),
                      s.error().toString());
-    if (Sha256::hexOf(Sha256::of(out, rawSize)) != hex)
+    if (Sha256::hexOf(out, rawSize) != hex)
         return Error(Error::Code::Corrupt, QStringLiteral("Chunk %1 is damaged: its content does not match its checksum (%2).").arg(hex, path));
     return {};
 }

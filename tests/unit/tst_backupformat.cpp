@@ -1,7 +1,9 @@
+#include "core/ChunkId.h"
 #include "core/Sha256.h"
 #include "core/TarReader.h"
 #include "core/Zstd.h"
 #include "repo/BackupManifest.h"
+#include "repo/DurableFile.h"
 #include "repo/ChunkStore.h"
 #include "repo/Repository.h"
 
@@ -71,6 +73,18 @@ struct Collect : TarReader::Handler {
 class TestBackupFormat : public QObject {
     Q_OBJECT
 private slots:
+    void chunkIdsRoundTripThroughHex()
+    {
+        const QByteArray digest = Sha256::of("chunk", 5);
+        const ChunkId id = ChunkId::fromDigest(digest);
+        QCOMPARE(id.hex(), QString::fromLatin1(digest.toHex()));
+        QCOMPARE(*ChunkId::fromHex(id.hex()), id);
+        QVERIFY(ChunkId::fromDigest(Sha256::of("other", 5)) != id);
+        for (const QString &bad : {QString(), QString(63, QLatin1Char('a')), QString(65, QLatin1Char('a')), QString(64, QLatin1Char('g')),
+                                   id.hex().toUpper()})
+            QVERIFY2(!ChunkId::fromHex(bad), qPrintable(bad));
+    }
+
     void tarInPiecesOfAnySize()
     {
         QByteArray big(70000, 'x');
@@ -112,7 +126,7 @@ private slots:
         QTemporaryDir tmp;
         repo::ChunkStore store(tmp.filePath(QStringLiteral("chunks")));
         const QByteArray raw(100000, 'q');
-        const QString hex = Sha256::hexOf(Sha256::of(raw.constData(), size_t(raw.size())));
+        const QString hex = Sha256::hexOf(raw.constData(), size_t(raw.size()));
         const QByteArray frame = zstd::compress(raw, 1);
         auto first = store.put(hex, frame.constData(), size_t(frame.size()));
         QVERIFY(first);
@@ -154,7 +168,7 @@ private slots:
         m.stopLsn = Lsn(0x3000100);
         m.chunkSize = 4;
         m.files << repo::BackupFileEntry{QStringLiteral("base/1/1"), 0, repo::BackupFileEntry::Type::File, 0600, 1, 6, {},
-                                         {QString(64, QLatin1Char('a')), QString(64, QLatin1Char('b'))}};
+                                         {*ChunkId::fromHex(QString(64, QLatin1Char('a'))), *ChunkId::fromHex(QString(64, QLatin1Char('b')))}};
         m.files << repo::BackupFileEntry{QStringLiteral("base"), 0, repo::BackupFileEntry::Type::Directory, 0700, 1, 0, {}, {}};
         // Unfinished (no manifest.json yet) is invisible.
         QVERIFY(QDir().mkpath(cat.dir(m.id)));
@@ -167,7 +181,16 @@ private slots:
         QCOMPARE(back->systemIdentifier, m.systemIdentifier);
         QCOMPARE(back->files.size(), 2);
         QCOMPARE(back->files[0].chunks, m.files[0].chunks);
-        QCOMPARE(back->chunkSizes().value(QString(64, QLatin1Char('b'))), 2);
+        QCOMPARE(back->chunkSizes().value(*ChunkId::fromHex(QString(64, QLatin1Char('b')))), 2);
+        // On disk the chunk ids are the hex names of the chunk files; one that is not a SHA-256 is damage.
+        const QString manifestPath = cat.dir(m.id) + QStringLiteral("/manifest.json");
+        QByteArray text = *repo::readWholeFile(manifestPath);
+        QVERIFY(text.contains(QByteArray(64, 'b')));
+        QVERIFY(repo::writeFileDurably(manifestPath, QByteArray(text).replace(QByteArray(64, 'b'), QByteArray(QByteArray(63, 'b') + 'x'))));
+        auto notAHash = cat.read(m.id);
+        QVERIFY(!notAHash);
+        QCOMPARE(notAHash.error().code, Error::Code::Corrupt);
+        QVERIFY(repo::writeFileDurably(manifestPath, text));
         // Truncated: a clear Corrupt error naming the backup.
         const QString path = cat.dir(m.id) + QStringLiteral("/manifest.json");
         QFile f(path);
