@@ -30,49 +30,65 @@ QJsonValue iso(const QDateTime &t) { return t.isValid() ? QJsonValue(t.toUTC().t
 
 } // namespace
 
-QJsonObject BackupManifest::toJson() const
+QByteArray BackupManifest::toJsonBytes() const
 {
     QJsonArray tbs;
     for (const BackupTablespace &t : tablespaces)
         tbs.append(QJsonObject{{QStringLiteral("oid"), qint64(t.oid)}, {QStringLiteral("location"), t.location}});
-    QJsonArray fs;
-    for (const BackupFileEntry &f : files) {
+    const QJsonObject head{{QStringLiteral("format"), kFormat},
+                           {QStringLiteral("id"), id},
+                           {QStringLiteral("label"), label},
+                           {QStringLiteral("server"), server},
+                           {QStringLiteral("system_identifier"), QString::number(systemIdentifier)},
+                           {QStringLiteral("pg_version_num"), pgVersionNum},
+                           {QStringLiteral("timeline"), qint64(timeline)},
+                           {QStringLiteral("start_lsn"), startLsn.toString()},
+                           {QStringLiteral("stop_lsn"), stopLsn.toString()},
+                           {QStringLiteral("start_time"), iso(startTimeUtc)},
+                           {QStringLiteral("stop_time"), iso(stopTimeUtc)},
+                           {QStringLiteral("chunk_size"), chunkSize},
+                           {QStringLiteral("compression"), QStringLiteral("zstd")},
+                           {QStringLiteral("compress_level"), compressLevel},
+                           {QStringLiteral("logical_bytes"), logicalBytes},
+                           {QStringLiteral("new_bytes"), newBytes},
+                           {QStringLiteral("new_chunks"), newChunks},
+                           {QStringLiteral("chunk_count"), chunkCount},
+                           {QStringLiteral("backup_manifest_sha256"), backupManifestSha256},
+                           {QStringLiteral("tablespaces"), tbs}};
+    // The file list is written as text directly, one entry at a time: a QJsonArray of every chunk id would hold
+    // the whole backup's list a second time, in a larger form, just to print it.
+    QByteArray out = QJsonDocument(head).toJson(QJsonDocument::Compact);
+    out.chop(1);  // the closing brace; "files" follows
+    out.reserve(out.size() + qsizetype(chunkCount) * 67 + files.size() * 96);
+    out += ",\"files\":[";
+    for (qsizetype i = 0; i < files.size(); ++i) {
+        const BackupFileEntry &f = files[i];
         QJsonObject o{{QStringLiteral("path"), f.path}, {QStringLiteral("type"), typeName(f.type)},
                       {QStringLiteral("mode"), qint64(f.mode)}, {QStringLiteral("mtime"), f.mtime}};
         if (f.tablespace)
             o.insert(QStringLiteral("tablespace"), qint64(f.tablespace));
-        if (f.type == BackupFileEntry::Type::File) {
+        if (f.type == BackupFileEntry::Type::File)
             o.insert(QStringLiteral("size"), f.size);
-            QJsonArray chunks;
-            for (const ChunkId &c : f.chunks)
-                chunks.append(c.hex());
-            o.insert(QStringLiteral("chunks"), chunks);
-        }
         if (f.type == BackupFileEntry::Type::Symlink)
             o.insert(QStringLiteral("link"), f.link);
-        fs.append(o);
+        if (i > 0)
+            out += ',';
+        out += QJsonDocument(o).toJson(QJsonDocument::Compact);
+        if (f.type == BackupFileEntry::Type::File) {
+            out.chop(1);
+            out += ",\"chunks\":[";
+            for (qsizetype c = 0; c < f.chunks.size(); ++c) {
+                if (c > 0)
+                    out += ',';
+                out += '"';
+                out += f.chunks[c].hex().toLatin1();
+                out += '"';
+            }
+            out += "]}";
+        }
     }
-    return {{QStringLiteral("format"), kFormat},
-            {QStringLiteral("id"), id},
-            {QStringLiteral("label"), label},
-            {QStringLiteral("server"), server},
-            {QStringLiteral("system_identifier"), QString::number(systemIdentifier)},
-            {QStringLiteral("pg_version_num"), pgVersionNum},
-            {QStringLiteral("timeline"), qint64(timeline)},
-            {QStringLiteral("start_lsn"), startLsn.toString()},
-            {QStringLiteral("stop_lsn"), stopLsn.toString()},
-            {QStringLiteral("start_time"), iso(startTimeUtc)},
-            {QStringLiteral("stop_time"), iso(stopTimeUtc)},
-            {QStringLiteral("chunk_size"), chunkSize},
-            {QStringLiteral("compression"), QStringLiteral("zstd")},
-            {QStringLiteral("compress_level"), compressLevel},
-            {QStringLiteral("logical_bytes"), logicalBytes},
-            {QStringLiteral("new_bytes"), newBytes},
-            {QStringLiteral("new_chunks"), newChunks},
-            {QStringLiteral("chunk_count"), chunkCount},
-            {QStringLiteral("backup_manifest_sha256"), backupManifestSha256},
-            {QStringLiteral("tablespaces"), tbs},
-            {QStringLiteral("files"), fs}};
+    out += "]}";
+    return out;
 }
 
 Result<BackupManifest> BackupManifest::fromJson(const QJsonObject &o)
@@ -205,7 +221,7 @@ Status BackupCatalog::publish(const BackupManifest &m, const QByteArray &serverM
         return s;
     if (Status s = writeFileDurably(d + QLatin1Char('/') + kServerManifest, serverManifest); !s)
         return s;
-    return writeFileDurably(d + QLatin1Char('/') + kManifest, QJsonDocument(m.toJson()).toJson(QJsonDocument::Compact));
+    return writeFileDurably(d + QLatin1Char('/') + kManifest, m.toJsonBytes());
 }
 
 Status BackupCatalog::remove(const QString &id) const

@@ -52,7 +52,8 @@ struct BackupManifest {
     QList<BackupTablespace> tablespaces;
     QList<BackupFileEntry> files;
 
-    QJsonObject toJson() const;
+    // manifest.json's text (compact JSON), written without building the whole document in memory first.
+    QByteArray toJsonBytes() const;
     static Result<BackupManifest> fromJson(const QJsonObject &o);
     // Distinct chunk hashes with their original sizes.
     QHash<ChunkId, qint64> chunkSizes() const;
