@@ -1,18 +1,17 @@
 #include "ArchiveGet.h"
 
 #include "core/Buffer.h"
+#include "core/PhaseTimer.h"
 #include "core/WalName.h"
 #include "repo/DurableFile.h"
 #include "repo/WalArchive.h"
 
 #include <QDir>
-#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
 
 #include <cerrno>
-#include <cstdio>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -104,13 +103,7 @@ Result<ArchiveGetResult> ArchiveGet::run(ProgressSink &progress, const CancelTok
                                                           : repo.error();
     repo::WalArchive archive(*repo, m_options.server);
     const QString spool = m_options.spoolDir.isEmpty() ? defaultSpoolDir(m_options.destPath) : m_options.spoolDir;
-    QElapsedTimer tm;
-    tm.start();
-    static const bool timing = qEnvironmentVariableIsSet("PGA_DEBUG_TIMING");
-    auto lap = [&](const char *what) {
-        if (timing)
-            std::fprintf(stderr, "%s %lld us\n", what, (long long)tm.nsecsElapsed() / 1000);
-    };
+    const PhaseTimer timer;
 
     auto meta = archive.meta(*name);
     if (!meta)
@@ -122,15 +115,15 @@ Result<ArchiveGetResult> ArchiveGet::run(ProgressSink &progress, const CancelTok
     if (::stat(QFile::encodeName(spooled).constData(), &st) == 0 && st.st_size == meta->size
         && ::rename(QFile::encodeName(spooled).constData(), QFile::encodeName(m_options.destPath).constData()) == 0) {
         result.fromSpool = true;
-        lap("spool");
+        timer.lap("spool");
     } else {
         auto data = archive.fetch(*name);
         if (!data)
             return data.error();
-        lap("fetch");
+        timer.lap("fetch");
         if (Status s = writeAtomically(m_options.destPath, *data); !s)
             return s.error();
-        lap("write");
+        timer.lap("write");
     }
 
     // Start the prefetch worker unless the next segment is spooled already or a worker is at it.
@@ -151,7 +144,7 @@ Result<ArchiveGetResult> ArchiveGet::run(ProgressSink &progress, const CancelTok
             if (!result.prefetchStarted)
                 progress.log(ProgressSink::Level::Debug, QStringLiteral("prefetch worker did not start"));
         }
-        lap("prefetch");
+        timer.lap("prefetch");
     }
     return result;
 }

@@ -1,16 +1,15 @@
 #include "ArchivePush.h"
 
 #include "core/Buffer.h"
+#include "core/PhaseTimer.h"
 #include "core/Sha256.h"
 #include "core/WalName.h"
 #include "core/WalParser.h"
 #include "repo/DurableFile.h"
 
 #include <QDir>
-#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
-#include <cstdio>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -100,17 +99,11 @@ Result<ArchivePushResult> ArchivePush::pushOne(repo::Repository &repo, const QSt
                      QStringLiteral("%1 is not a WAL file name PostgreSQL archives (segment, .partial, .history or "
                                     ".backup). Pass %p from archive_command.")
                          .arg(fileName));
-    QElapsedTimer tm;
-    tm.start();
-    static const bool timing = qEnvironmentVariableIsSet("PGA_DEBUG_TIMING");
-    auto lap = [&](const char *what) {
-        if (timing)
-            std::fprintf(stderr, "%s %lld us\n", what, (long long)tm.nsecsElapsed() / 1000);
-    };
+    const PhaseTimer timer;
     auto data = MappedFile::open(path);
     if (!data)
         return data.error();
-    lap("read");
+    timer.lap("read");
 
     repo::WalFileMeta meta;
     meta.name = fileName;
@@ -144,7 +137,7 @@ Result<ArchivePushResult> ArchivePush::pushOne(repo::Repository &repo, const QSt
     } else if (auto rec = repo.server(server); !rec && rec.error().code != Error::Code::NotFound) {
         return rec.error();  // history and backup files carry no system identifier; only check the name is usable
     }
-    lap("header");
+    timer.lap("header");
 
     repo::WalArchive archive(repo, server);
     ArchivePushResult result;
@@ -175,7 +168,7 @@ Result<ArchivePushResult> ArchivePush::pushOne(repo::Repository &repo, const QSt
     };
     const repo::WalArchive::Encoded encoded =
         repo::WalArchive::encode(data->data(), data->size(), meta, level, isWal ? std::function<void()>(scanRecords) : std::function<void()>());
-    lap("encode+scan");
+    timer.lap("encode+scan");
     if (isWal && !scan)
         return Error(Error::Code::Corrupt, QStringLiteral("Refused %1: %2").arg(path, scan.error().message));
     if (!encoded.ok())
@@ -183,7 +176,7 @@ Result<ArchivePushResult> ArchivePush::pushOne(repo::Repository &repo, const QSt
     auto stored = archive.store(*name, encoded, meta);
     if (!stored)
         return stored.error();
-    lap("store");
+    timer.lap("store");
     result.outcome = *stored;
     result.storedSize = encoded.size();
     return result;
