@@ -23,7 +23,12 @@ bool CommandParser::parseOrExit(const QStringList &args, int *exitCode)
         return false;
     }
     if (isSet(QStringLiteral("help"))) {
-        out() << helpText();
+        // Qt names the program by argv[0] (a path, or pgarchivist-cli-full); say the command as a user types it.
+        QString help = helpText();
+        const qsizetype end = help.indexOf(QLatin1String(" [options]"));
+        if (help.startsWith(QLatin1String("Usage: ")) && end > 0 && end < help.indexOf(QLatin1Char('\n')))
+            help.replace(7, end - 7, QStringLiteral("pgarchivist-cli ") + m_command);
+        out() << help;
         out().flush();
         *exitCode = ExitOk;
         return false;

@@ -63,6 +63,13 @@ private slots:
         QVERIFY2(err.contains("no registered server named 'nope'"), err.constData());
         QCOMPARE(cli({QStringLiteral("connect")}, nullptr, &err), 64);
         QVERIFY2(err.contains("--conninfo or --server"), err.constData());
+        // Help names the command as typed, from either half of the CLI (archive-push runs in pgarchivist-cli
+        // itself, connect in pgarchivist-cli-full).
+        for (const QString &command : {QStringLiteral("archive-push"), QStringLiteral("connect")}) {
+            QByteArray out;
+            QCOMPARE(cli({command, QStringLiteral("--help")}, &out, nullptr), 0);
+            QVERIFY2(out.startsWith(QByteArray("Usage: pgarchivist-cli " + command.toLatin1() + " [options]")), out.constData());
+        }
     }
 };
 
