@@ -168,8 +168,28 @@ private slots:
         QCOMPARE(wal(), walBefore);
         QCOMPARE(chunkFiles(), chunksBefore);
 
+        // What a push killed on a file system without O_TMPFILE leaves: an hour-old one goes, a fresh one (a push
+        // that may still be writing) stays.
+        const QString tlDir = m_repo + QStringLiteral("/servers/main/wal/00000001/");
+        const QString staleTmp = tlDir + QStringLiteral(".000000010000000000000099.zst.tmp.999999.0badf00d");
+        const QString freshTmp = tlDir + QStringLiteral(".00000001000000000000009A.zst.tmp.999998.0badf00d");
+        for (const QString &t : {staleTmp, freshTmp}) {
+            QFile f(t);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("partial");
+        }
+        {
+            QFile f(staleTmp);
+            QVERIFY(f.open(QIODevice::ReadWrite));
+            QVERIFY(f.setFileTime(QDateTime::currentDateTimeUtc().addSecs(-2 * 3600), QFileDevice::FileModificationTime));
+        }
+
         Run e = expire({QStringLiteral("--retain-days"), QStringLiteral("3")});
         QVERIFY2(e.code == 0, e.err.constData());
+        QVERIFY(!QFileInfo::exists(staleTmp));
+        QVERIFY(QFileInfo::exists(freshTmp));
+        QVERIFY2(e.out.contains("leftover(s) of interrupted backups or pushes"), e.out.constData());
+        QVERIFY(QFile::remove(freshTmp));
         QVERIFY2(e.out.contains(QByteArray("Removed backup " + ids[0].toUtf8() + '\n')), e.out.constData());
         QVERIFY(!QFileInfo::exists(m_repo + QStringLiteral("/servers/main/backups/") + ids[0]));
         checkWalAfterExpire(walBefore, ids[1]);
