@@ -193,7 +193,7 @@ int runBackup(const QStringList &args)
                    {QStringLiteral("start_time"), r->startTimeUtc.toString(Qt::ISODateWithMs)},
                    {QStringLiteral("stop_time"), r->stopTimeUtc.toString(Qt::ISODateWithMs)},
                    {QStringLiteral("timeline"), qint64(r->timeline)},
-                   {QStringLiteral("files"), qint64(r->files.size())},
+                   {QStringLiteral("files"), qint64(r->fileCount)},
                    {QStringLiteral("logical_bytes"), r->logicalBytes},
                    {QStringLiteral("new_bytes"), r->newBytes},
                    {QStringLiteral("new_chunks"), r->newChunks},
@@ -201,7 +201,7 @@ int runBackup(const QStringList &args)
                    {QStringLiteral("seconds"), secs}});
         return ExitOk;
     }
-    out() << "Backup " << r->id << " complete: " << mib(r->logicalBytes) << " in " << r->files.size() << " entries, "
+    out() << "Backup " << r->id << " complete: " << mib(r->logicalBytes) << " in " << r->fileCount << " entries, "
           << mib(r->newBytes) << " new in the repository, " << QString::number(secs, 'f', 1) << " s ("
           << mib(qint64(double(r->logicalBytes) / secs)) << "/s); WAL " << r->startLsn.toString() << " to " << r->stopLsn.toString()
           << " on timeline " << r->timeline << ".\n";

@@ -22,18 +22,73 @@
 
 namespace pga::engine::detail {
 
+// Entries wait here until their chunks are hashed, then go to files.jsonl in stream order. Only entries whose
+// chunks are still in the pipeline (or queued behind one that is) are held, so memory does not grow with the
+// backup. Workers report chunks from their threads; the stream reader writes.
+class PendingEntries {
+public:
+    explicit PendingEntries(repo::BackupFileListWriter &out) : m_out(out) {}
+
+    qint64 add(repo::BackupFileEntry &&e)
+    {
+        std::lock_guard l(m_mutex);
+        const int missing = int(e.chunks.size());
+        m_queue.push_back({std::move(e), missing});
+        return m_front + qint64(m_queue.size()) - 1;
+    }
+    void chunkDone(qint64 entry, int index, const ChunkId &id)
+    {
+        std::lock_guard l(m_mutex);
+        Pending &p = m_queue[size_t(entry - m_front)];
+        p.entry.chunks[index] = id;
+        --p.missing;
+    }
+    // Writes the complete entries at the front.
+    Status drain()
+    {
+        for (;;) {
+            repo::BackupFileEntry e;
+            {
+                std::lock_guard l(m_mutex);
+                if (m_queue.empty() || m_queue.front().missing > 0)
+                    return {};
+                e = std::move(m_queue.front().entry);
+                m_queue.pop_front();
+                ++m_front;
+            }
+            if (Status s = m_out.add(e); !s)
+                return s;
+        }
+    }
+    bool empty() const
+    {
+        std::lock_guard l(m_mutex);
+        return m_queue.empty();
+    }
+
+private:
+    struct Pending {
+        repo::BackupFileEntry entry;
+        int missing;
+    };
+    repo::BackupFileListWriter &m_out;
+    mutable std::mutex m_mutex;
+    std::deque<Pending> m_queue;
+    qint64 m_front = 0;
+};
+
 // Chunks travel from the stream reader to the workers through a bounded queue; buffers come back through
 // a free list, so memory is fixed at (queue + workers + 1) chunks whatever the database size.
 class ChunkPipeline {
 public:
     struct Job {
         Buffer data;
-        int file = -1;
+        qint64 entry = -1;
         int index = -1;
     };
 
-    ChunkPipeline(repo::ChunkStore &store, int workers, int level, qint64 chunkSize)
-        : m_store(store), m_level(level)
+    ChunkPipeline(repo::ChunkStore &store, PendingEntries &entries, int workers, int level, qint64 chunkSize)
+        : m_store(store), m_entries(entries), m_level(level)
     {
         const int buffers = workers * 2 + 2;
         for (int i = 0; i < buffers; ++i)
@@ -85,12 +140,6 @@ public:
         std::lock_guard l(m_mutex);
         return m_error;
     }
-    // After stop(): every chunk's hash into its file entry.
-    void apply(QList<repo::BackupFileEntry> &files) const
-    {
-        for (const Done &d : m_results)
-            files[d.file].chunks[d.index] = d.id;
-    }
     qint64 newBytes() const { return m_newBytes; }
     qint64 newChunks() const { return m_newChunks; }
 
@@ -111,8 +160,13 @@ private:
             const ChunkId id = ChunkId::fromDigest(Sha256::of(j.data.data(), j.data.size()));
             bool store = false;
             {
+                // Ids seen lately: a repeated chunk (zero pages, copies) is not even looked up in the store. The set
+                // is bounded; an id forgotten is looked up again, and a second put of a chunk that is only pending
+                // is counted out by ChunkStore::flush().
                 std::lock_guard l(m_mutex);
                 if (!m_seen.contains(id)) {
+                    if (m_seen.size() >= kSeenLimit)
+                        m_seen.clear();
                     m_seen.insert(id);
                     store = true;
                 }
@@ -146,20 +200,17 @@ private:
                     m_error = err;
                 m_failed = true;
             } else {
-                m_results.push_back({j.file, j.index, id});
+                m_entries.chunkDone(j.entry, j.index, id);
             }
             m_free.push_back(std::move(j.data));
             m_cv.notify_all();
         }
     }
 
-    struct Done {
-        int file, index;
-        ChunkId id;
-    };
+    static constexpr qsizetype kSeenLimit = 1 << 16;
     repo::ChunkStore &m_store;
+    PendingEntries &m_entries;
     int m_level;
-    std::vector<Done> m_results;
     mutable std::mutex m_mutex;
     std::condition_variable m_cv;
     std::deque<Job> m_queue;
@@ -188,8 +239,10 @@ class Receiver final : public pg::BaseBackupReceiver {
     };
 
 public:
-    Receiver(ChunkPipeline *&pipe, repo::BackupManifest &m, ProgressSink &progress)
-        : m_pipe(pipe), m_m(m), m_progress(progress), m_sink(*this) {}
+    Receiver(ChunkPipeline &pipe, PendingEntries &entries, repo::BackupManifest &m, QString serverManifestPath, ProgressSink &progress)
+        : m_pipe(pipe), m_entries(entries), m_m(m), m_serverManifestPath(std::move(serverManifestPath)), m_progress(progress), m_sink(*this)
+    {
+    }
 
     Status started(Lsn, quint32, const QList<pg::TablespaceInfo> &tbs) override
     {
@@ -218,10 +271,8 @@ public:
     }
     Status data(const char *p, size_t n) override
     {
-        if (m_inManifest) {
-            m_serverManifest.append(p, qsizetype(n));
-            return {};
-        }
+        if (m_serverManifest)
+            return m_serverManifest->write(p, n);
         if (!m_tar)
             return Error(Error::Code::Query, QStringLiteral("The server sent backup data before naming an archive."));
         return m_tar->feed(p, n);
@@ -230,7 +281,10 @@ public:
     {
         if (Status s = finishArchive(); !s)
             return s;
-        m_inManifest = true;
+        auto w = repo::HashingFileWriter::create(m_serverManifestPath);
+        if (!w)
+            return w.error();
+        m_serverManifest = std::move(*w);
         return {};
     }
     void progress(qint64 done) override { m_progress.progress(done, m_total); }
@@ -251,22 +305,23 @@ public:
             f.size = e.size;
             f.chunks.resize((e.size + m_m.chunkSize - 1) / m_m.chunkSize);
         }
+        m_chunkIndex = 0;
+        m_entry = -1;
         if (f.path.isEmpty())
             return {};
-        m_m.files << f;
+        ++m_m.fileCount;
         m_m.logicalBytes += f.size;
         m_m.chunkCount += f.chunks.size();
-        m_file = int(m_m.files.size()) - 1;
-        m_chunkIndex = 0;
-        return {};
+        m_entry = m_entries.add(std::move(f));
+        return m_entries.drain();
     }
     Status tarData(const char *p, size_t n)
     {
         while (n > 0) {
             if (m_buf.isNull()) {
-                m_buf = m_pipe->take();
+                m_buf = m_pipe.take();
                 if (m_buf.isNull())
-                    return m_pipe->error();
+                    return m_pipe.error();
                 m_buf.resize(0);
             }
             const size_t take = std::min(n, m_buf.capacity() - m_buf.size());
@@ -280,7 +335,13 @@ public:
         }
         return {};
     }
-    QByteArray serverManifest() const { return m_serverManifest; }
+    // Durable backup_manifest and its SHA-256.
+    Result<QString> finishServerManifest()
+    {
+        if (!m_serverManifest || m_serverManifest->bytes() == 0)
+            return Error(Error::Code::Query, QStringLiteral("The server sent no backup manifest."));
+        return m_serverManifest->finish();
+    }
     Status finishArchive()
     {
         if (m_tar) {
@@ -295,21 +356,25 @@ public:
     {
         if (m_buf.isNull() || m_buf.size() == 0)
             return {};
-        m_pipe->push({std::move(m_buf), m_file, m_chunkIndex++});
+        if (m_entry < 0)
+            m_pipe.give(std::move(m_buf));  // data of a member without a name: nothing to keep it for
+        else
+            m_pipe.push({std::move(m_buf), m_entry, m_chunkIndex++});
         m_buf = Buffer();
         return {};
     }
 
-    ChunkPipeline *&m_pipe;
+    ChunkPipeline &m_pipe;
+    PendingEntries &m_entries;
     repo::BackupManifest &m_m;
+    QString m_serverManifestPath;
     ProgressSink &m_progress;
     std::unique_ptr<TarReader> m_tar;
     quint32 m_tablespace = 0;
     qint64 m_total = -1;
-    bool m_inManifest = false;
-    QByteArray m_serverManifest;
+    std::unique_ptr<repo::HashingFileWriter> m_serverManifest;
     Buffer m_buf;
-    int m_file = -1;
+    qint64 m_entry = -1;
     int m_chunkIndex = 0;
     TarSink m_sink;
 };

@@ -169,11 +169,28 @@ Result<repo::BackupManifest> BaseBackup::run(ProgressSink &progress, const Cance
     m.compressLevel = m_o.compressLevel;
     m.startTimeUtc = QDateTime::currentDateTimeUtc();
 
+    // Until manifest.json is written the directory is an unfinished backup: invisible, and removed on failure here
+    // or, after a kill, by the next backup or expire.
+    if (Status s = catalog.begin(id); !s)
+        return s.error();
+    struct Unfinished {
+        const repo::BackupCatalog &catalog;
+        QString id;
+        bool published = false;
+        ~Unfinished()
+        {
+            if (!published)
+                (void)catalog.remove(id);
+        }
+    } unfinished{catalog, id};
+    auto fileList = repo::BackupFileListWriter::create(catalog.fileListPath(id));
+    if (!fileList)
+        return fileList.error();
     repo::ChunkStore store(repo->chunksDir());
     store.setDeferredSync(true);
-    ChunkPipeline pipeline(store, std::clamp(m_o.jobs, 1, 64), m_o.compressLevel, m_o.chunkSize);
-    ChunkPipeline *pipe = &pipeline;
-    Receiver rx(pipe, m, progress);
+    detail::PendingEntries entries(**fileList);
+    ChunkPipeline pipeline(store, entries, std::clamp(m_o.jobs, 1, 64), m_o.compressLevel, m_o.chunkSize);
+    Receiver rx(pipeline, entries, m, catalog.serverManifestPath(id), progress);
     progress.info(QStringLiteral("Backup %1 of server %2 (system identifier %3): starting (checkpoint %4)")
                       .arg(id, m_o.server)
                       .arg(ident->systemIdentifier)
@@ -200,17 +217,24 @@ Result<repo::BackupManifest> BaseBackup::run(ProgressSink &progress, const Cance
     if (!workers)
         return workers.error();
     conn->reset();
-    pipeline.apply(m.files);
+    if (Status s = entries.drain(); !s)
+        return s.error();
+    if (!entries.empty())
+        return Error(Error::Code::Internal, QStringLiteral("The backup ended with file entries whose chunks never arrived."));
+    auto listSha = (*fileList)->finish();
+    if (!listSha)
+        return listSha.error();
+    m.fileListSha256 = *listSha;
     m.timeline = end->startTimeline;
     m.startLsn = end->startLsn;
     m.stopLsn = end->stopLsn;
     m.stopTimeUtc = QDateTime::currentDateTimeUtc();
     m.newBytes = pipeline.newBytes();
     m.newChunks = pipeline.newChunks();
-    const QByteArray serverManifest = rx.serverManifest();
-    if (serverManifest.isEmpty())
-        return Error(Error::Code::Query, QStringLiteral("The server sent no backup manifest."));
-    m.backupManifestSha256 = Sha256::hexOf(serverManifest.constData(), size_t(serverManifest.size()));
+    auto serverManifestSha = rx.finishServerManifest();
+    if (!serverManifestSha)
+        return serverManifestSha.error();
+    m.backupManifestSha256 = *serverManifestSha;
     auto existed = store.flush();
     if (!existed)
         return existed.error();
@@ -218,7 +242,7 @@ Result<repo::BackupManifest> BaseBackup::run(ProgressSink &progress, const Cance
     if (Status s = store.syncDirectories(); !s)
         return s.error();
     progress.info(QStringLiteral("Data copied: %1 files, %2 bytes, %3 new chunks (%4 bytes stored); backup from %5 to %6 on timeline %7")
-                      .arg(m.files.size())
+                      .arg(m.fileCount)
                       .arg(m.logicalBytes)
                       .arg(m.newChunks)
                       .arg(m.newBytes)
@@ -233,8 +257,9 @@ Result<repo::BackupManifest> BaseBackup::run(ProgressSink &progress, const Cance
     }
     if (cancel.isCancelled())
         return Error(Error::Code::Cancelled, QStringLiteral("Cancelled; the backup was not published."));
-    if (Status s = catalog.publish(m, serverManifest); !s)
+    if (Status s = catalog.publish(m); !s)
         return s.error();
+    unfinished.published = true;
     progress.info(QStringLiteral("Backup %1 is complete.").arg(id));
     return m;
 }

@@ -4,11 +4,14 @@
 #include "repo/BackupManifest.h"
 #include "repo/ChunkStore.h"
 #include "repo/DurableFile.h"
+#include "repo/ReferencedChunks.h"
 #include "repo/WalArchive.h"
 
 #include <QDir>
 #include <QFile>
 #include <QSet>
+
+#include <algorithm>
 
 namespace pga::engine {
 
@@ -117,39 +120,79 @@ Result<ExpireResult> Expire::run(ProgressSink &progress, const CancelToken &canc
         }
     }
 
-    // Chunks are shared by every server's backups: keep all that any remaining backup references.
-    QSet<ChunkId> referenced;
+    // Chunks are shared by every server's backups: keep all that any remaining backup references. That set is kept
+    // on disk, by prefix, and swept against the store's AB/ directory of the same prefix.
+    auto refs = repo::ReferencedChunks::create(repo->root() + QStringLiteral("/.expire-referenced"));
+    if (!refs)
+        return refs.error();
     for (const QString &server : repo->servers()) {
         repo::BackupCatalog other(*repo, server);
         for (const QString &id : other.ids()) {
             if (server == m_o.server && !keep.contains(id))
                 continue;
+            if (cancel.isCancelled())
+                return Error(Error::Code::Cancelled, QStringLiteral("Cancelled; no chunk was removed."));
             auto m = other.read(id);
-            if (!m)
-                return Error(m.error().code, QStringLiteral("%1 No chunk is removed while a manifest cannot be read.").arg(m.error().message));
-            for (const repo::BackupFileEntry &f : m->files)
-                for (const ChunkId &c : f.chunks)
-                    referenced.insert(c);
+            Status listed = m ? Status() : Status(m.error());
+            if (m) {
+                auto list = other.files(*m);
+                if (!list)
+                    listed = list.error();
+                repo::BackupFileEntry f;
+                while (listed) {
+                    auto more = list->next(f);
+                    if (!more)
+                        listed = more.error();
+                    if (!more || !*more)
+                        break;
+                    for (const ChunkId &c : f.chunks)
+                        if (Status s = (*refs)->add(c); !s)
+                            return s.error();
+                }
+            }
+            if (!listed)
+                return Error(listed.error().code,
+                             QStringLiteral("%1 No chunk is removed while a backup's manifest cannot be read.").arg(listed.error().message));
         }
     }
+    if (Status s = (*refs)->finish(); !s)
+        return s.error();
     repo::ChunkStore store(repo->chunksDir());
-    QStringList temporaries;
-    for (const QString &c : store.list(&temporaries)) {
-        if (const auto id = ChunkId::fromHex(c); id && referenced.contains(*id))
-            continue;
-        ++r.chunks;
-        r.chunkBytes += store.storedSize(c);
-        if (!m_o.dryRun)
-            if (Status s = store.remove(c); !s)
-                return s.error();
+    for (const QString &prefix : store.prefixes()) {
+        const int p = prefix.toInt(nullptr, 16);
+        for (int part = 0; part < (*refs)->parts(p); ++part) {
+            if (cancel.isCancelled())
+                return Error(Error::Code::Cancelled, QStringLiteral("Cancelled; some unreferenced chunks were left for the next expire."));
+            auto referenced = (*refs)->load(p, part);
+            if (!referenced)
+                return referenced.error();
+            const auto [lo, hi] = (*refs)->secondByteRange(p, part);
+            Status swept = store.scan(prefix, [&](const QString &hex, const QString &path) -> Status {
+                if (hex.isEmpty()) {
+                    if (part == 0) {
+                        ++r.leftovers;
+                        if (!m_o.dryRun)
+                            QFile::remove(path);
+                    }
+                    return {};
+                }
+                const auto id = ChunkId::fromHex(hex);
+                if (!id || id->bytes[1] < lo || id->bytes[1] > hi)
+                    return {};
+                if (std::binary_search(referenced->begin(), referenced->end(), *id,
+                                       [](const ChunkId &a, const ChunkId &b) { return a.bytes < b.bytes; }))
+                    return {};
+                ++r.chunks;
+                r.chunkBytes += store.storedSize(hex);
+                return m_o.dryRun ? Status() : store.remove(hex);
+            });
+            if (!swept)
+                return swept.error();
+        }
     }
-    r.leftovers += int(temporaries.size());
-    if (!m_o.dryRun) {
-        for (const QString &t : temporaries)
-            QFile::remove(t);
+    if (!m_o.dryRun)
         if (Status s = store.syncDirectories(); !s)
             return s.error();
-    }
     return r;
 }
 

@@ -52,7 +52,7 @@ void readBackups(const repo::Repository &repo, const QString &server, const QLis
         l.timeline = m->timeline;
         l.logicalBytes = m->logicalBytes;
         l.newBytes = m->newBytes;
-        l.files = int(m->files.size());
+        l.files = int(m->fileCount);
         const WalReach reach = walReach(wal, m->timeline, m->startLsn, m->stopLsn);
         l.status = reach.consistent ? QStringLiteral("ok") : QStringLiteral("wal-missing");
         if (!reach.consistent)

@@ -245,15 +245,21 @@ Result<RestoreResult> Restore::run(ProgressSink &progress, const CancelToken &ca
     }
     progress.info(QStringLiteral("Restoring backup %1 (%2 files, %3 bytes, ended %4 at %5) into %6 for %7")
                       .arg(chosen)
-                      .arg(m.files.size())
+                      .arg(m.fileCount)
                       .arg(m.logicalBytes)
                       .arg(isoLocal(m.stopTimeUtc), m.stopLsn.toString(), m_o.targetDir, t.describe()));
-    auto serverManifest = catalog.readServerManifest(chosen);
-    if (!serverManifest)
-        return serverManifest.error();
-    if (Sha256::hexOf(serverManifest->constData(), size_t(serverManifest->size())) != m.backupManifestSha256)
+    auto serverManifestSha = catalog.serverManifestSha256(chosen);
+    if (!serverManifestSha)
+        return serverManifestSha.error();
+    if (*serverManifestSha != m.backupManifestSha256)
         return Error(Error::Code::Corrupt, QStringLiteral("The backup_manifest of backup %1 is damaged (checksum mismatch).").arg(chosen));
-    MaterializeRequest req{m_o, m, repo->chunksDir(), *serverManifest, settings, owner.chown, owner.uid, owner.gid};
+    // The whole file list is checked before anything is written: a damaged list must not leave half a restore.
+    auto list = catalog.files(m);
+    if (!list)
+        return list.error();
+    if (Status s = list->checkToEnd(); !s)
+        return s.error();
+    MaterializeRequest req{m_o, m, catalog, repo->chunksDir(), settings, owner.chown, owner.uid, owner.gid};
     auto r = materializeBackup(req, progress, cancel);
     if (!r)
         return r.error();

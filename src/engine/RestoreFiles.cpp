@@ -16,6 +16,9 @@
 #include <cerrno>
 #include <csignal>
 #include <fcntl.h>
+#include <condition_variable>
+#include <deque>
+#include <functional>
 #include <mutex>
 #include <sys/stat.h>
 #include <thread>
@@ -45,8 +48,11 @@ bool isEmptyDir(const QString &d)
 constexpr int kReadAhead = 8;
 
 struct Task {
-    int file;
-    int chunk;
+    QString path;      // where it goes
+    QString relPath;   // as the backup names it, for messages
+    ChunkId chunk;
+    qint64 offset = 0;
+    size_t len = 0;
 };
 
 } // namespace
@@ -137,20 +143,41 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
         if (Status s = prepareRoot(root); !s)
             return s.error();
     auto pathOf = [&](const repo::BackupFileEntry &f) -> QString { return roots.value(f.tablespace) + QLatin1Char('/') + f.path; };
+    // Each pass reads the file list afresh: it is never held in memory whole.
+    auto forEachEntry = [&](const std::function<Status(repo::BackupFileEntry &)> &fn) -> Status {
+        auto list = req.catalog.files(m);
+        if (!list)
+            return list.error();
+        repo::BackupFileEntry e;
+        for (;;) {
+            auto more = list->next(e);
+            if (!more)
+                return more.error();
+            if (!*more)
+                return {};
+            if (Status s = fn(e); !s)
+                return s;
+        }
+    };
 
-    // --delta: remove what the backup does not have (stale WAL, postmaster.pid, dropped relations).
-    QSet<QString> expected;
-    for (const repo::BackupFileEntry &f : m.files)
-        expected << pathOf(f);
-    for (const repo::BackupTablespace &t : m.tablespaces)
-        expected << target + QStringLiteral("/pg_tblspc/%1").arg(t.oid);
+    // --delta: remove what the backup does not have (stale WAL, postmaster.pid, dropped relations). Paths are
+    // remembered by a 64-bit hash, 8 bytes a file; a collision would only keep a stale file.
     if (o.delta) {
+        QSet<size_t> expected;
+        if (Status s = forEachEntry([&](repo::BackupFileEntry &f) {
+                expected << qHash(pathOf(f), 0x5eed);
+                return Status();
+            });
+            !s)
+            return s.error();
+        for (const repo::BackupTablespace &t : m.tablespaces)
+            expected << qHash(target + QStringLiteral("/pg_tblspc/%1").arg(t.oid), 0x5eed);
         for (const QString &root : roots) {
             QStringList dirs;
             QDirIterator it(root, QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
             while (it.hasNext()) {
                 const QString p = it.next();
-                if (expected.contains(p))
+                if (expected.contains(qHash(p, 0x5eed)))
                     continue;
                 const QFileInfo fi(p);
                 if (fi.isDir() && !fi.isSymLink())
@@ -168,24 +195,26 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
     QSet<QString> tablespaceLinks;
     for (const repo::BackupTablespace &t : m.tablespaces)
         tablespaceLinks << QStringLiteral("pg_tblspc/%1").arg(t.oid);
-    for (const repo::BackupFileEntry &f : m.files) {
-        const QString p = pathOf(f);
-        if (f.tablespace == 0 && tablespaceLinks.contains(f.path))
-            continue;  // sent as a directory or a link with TABLESPACE_MAP; made a link to the location below
-        if (f.type == repo::BackupFileEntry::Type::Directory) {
-            if (::mkdir(enc(p).constData(), 0700) != 0 && errno != EEXIST)
-                return ioErr(QStringLiteral("Creating the directory"), p);
-            ::chmod(enc(p).constData(), (f.mode & 0750) | 0700);
-            if (Status s = own(p); !s)
-                return s.error();
-        } else if (f.type == repo::BackupFileEntry::Type::Symlink) {
-            ::unlink(enc(p).constData());
-            if (::symlink(enc(f.link).constData(), enc(p).constData()) != 0)
-                return ioErr(QStringLiteral("Creating the symbolic link"), p);
-            if (Status s = own(p); !s)
-                return s.error();
-        }
-    }
+    if (Status s = forEachEntry([&](repo::BackupFileEntry &f) -> Status {
+            const QString p = pathOf(f);
+            if (f.tablespace == 0 && tablespaceLinks.contains(f.path))
+                return {};  // sent as a directory or a link with TABLESPACE_MAP; made a link to the location below
+            if (f.type == repo::BackupFileEntry::Type::Directory) {
+                if (::mkdir(enc(p).constData(), 0700) != 0 && errno != EEXIST)
+                    return ioErr(QStringLiteral("Creating the directory"), p);
+                ::chmod(enc(p).constData(), (f.mode & 0750) | 0700);
+                return own(p);
+            }
+            if (f.type == repo::BackupFileEntry::Type::Symlink) {
+                ::unlink(enc(p).constData());
+                if (::symlink(enc(f.link).constData(), enc(p).constData()) != 0)
+                    return ioErr(QStringLiteral("Creating the symbolic link"), p);
+                return own(p);
+            }
+            return {};
+        });
+        !s)
+        return s.error();
     for (const repo::BackupTablespace &t : m.tablespaces) {
         const QString link = target + QStringLiteral("/pg_tblspc/%1").arg(t.oid);
         if (::rmdir(enc(link).constData()) != 0)
@@ -195,13 +224,86 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
         if (Status s = own(link); !s)
             return s.error();
     }
-    std::vector<Task> tasks;
-    qint64 total = 0;
+
+    // The files: this thread reads the list, creates each file and queues its chunks; `jobs` workers read,
+    // check and write them. The queue is short (it is also the read-ahead distance), so memory is a few chunks.
     RestoreResult result;
-    for (int i = 0; i < m.files.size(); ++i) {
-        const repo::BackupFileEntry &f = m.files[i];
+    const qint64 total = m.logicalBytes;
+    std::mutex mu;
+    std::condition_variable cv;
+    std::deque<Task> queue;
+    bool producing = true;
+    std::atomic<qint64> done{0}, written{0}, reused{0};
+    Error firstError;
+    std::atomic_bool failed{false};
+    auto fail = [&](const Error &err) {
+        std::lock_guard l(mu);
+        if (!failed.exchange(true))
+            firstError = err;
+        cv.notify_all();
+    };
+    const repo::ChunkStore store(req.chunksDir);
+    const int jobs = std::clamp(o.jobs, 1, 64);
+    const size_t queueLimit = size_t(kReadAhead + jobs);
+    auto worker = [&] {
+        Buffer buf(size_t(m.chunkSize));
+        Buffer have(size_t(m.chunkSize));
+        QString openPath;
+        int fd = -1;
+        for (;;) {
+            Task t;
+            {
+                std::unique_lock l(mu);
+                cv.wait(l, [&] { return !queue.empty() || !producing || failed.load(); });
+                if (failed.load() || queue.empty())
+                    break;
+                t = std::move(queue.front());
+                queue.pop_front();
+                cv.notify_all();
+            }
+            if (cancel.isCancelled()) {
+                fail(Error(Error::Code::Cancelled, QStringLiteral("Cancelled; %1 is incomplete and must not be started.").arg(target)));
+                break;
+            }
+            const QString hex = t.chunk.hex();
+            if (t.path != openPath) {
+                if (fd >= 0)
+                    ::close(fd);
+                fd = ::open(enc(t.path).constData(), O_RDWR | O_CLOEXEC);
+                openPath = t.path;
+            }
+            Error err;
+            if (fd < 0) {
+                err = ioErr(QStringLiteral("Opening"), t.path);
+            } else if (o.delta && ::pread(fd, have.data(), t.len, t.offset) == ssize_t(t.len)
+                       && Sha256::hexOf(have.data(), t.len) == hex) {
+                reused += qint64(t.len);
+            } else if (Status s = store.readInto(hex, buf.data(), t.len); !s) {
+                err = Error(s.error().code, QStringLiteral("%1 Needed for %2; the restore stopped.").arg(s.error().message, t.relPath),
+                            s.error().detail);
+            } else if (::pwrite(fd, buf.data(), t.len, t.offset) != ssize_t(t.len)) {
+                err = repo::ioError(QStringLiteral("Writing"), t.path, errno ? errno : ENOSPC);
+            } else {
+                written += qint64(t.len);
+                // Start writing it to disk now, while the next chunks decompress: with plenty of RAM the kernel
+                // would otherwise hold gigabytes until the final syncfs, and the disk would idle until then.
+                (void)::sync_file_range(fd, t.offset, off_t(t.len), SYNC_FILE_RANGE_WRITE);
+            }
+            if (err.isError()) {
+                fail(err);
+                break;
+            }
+            progress.progress(done += qint64(t.len), total);
+        }
+        if (fd >= 0)
+            ::close(fd);
+    };
+    std::vector<std::thread> threads;
+    for (int i = 0; i < jobs; ++i)
+        threads.emplace_back(worker);
+    const Status produced = forEachEntry([&](repo::BackupFileEntry &f) -> Status {
         if (f.type != repo::BackupFileEntry::Type::File)
-            continue;
+            return {};
         const QString p = pathOf(f);
         const int fd = ::open(enc(p).constData(), O_WRONLY | O_CREAT | O_CLOEXEC | (o.delta ? 0 : O_TRUNC), 0600);
         if (fd < 0)
@@ -212,88 +314,38 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
         ::close(fd);
         if (!ok)
             return repo::ioError(QStringLiteral("Preparing"), p, e);
-        for (int c = 0; c < f.chunks.size(); ++c)
-            tasks.push_back({i, c});
-        total += f.size;
         ++result.files;
-    }
-
-    std::atomic<size_t> next{0};
-    std::atomic<qint64> done{0}, written{0}, reused{0};
-    std::mutex errMutex;
-    Error firstError;
-    std::atomic_bool failed{false};
-    const repo::ChunkStore store(req.chunksDir);
-    auto worker = [&] {
-        Buffer buf(size_t(m.chunkSize));
-        Buffer have(size_t(m.chunkSize));
-        QString openPath;
-        int fd = -1;
-        for (;;) {
-            const size_t k = next.fetch_add(1);
-            if (k >= tasks.size() || failed.load() || cancel.isCancelled())
-                break;
-            // Ask the kernel to start reading a chunk a few tasks ahead: the chunks are many small files, and with
-            // only `jobs` synchronous reads in flight a cold repository would be read one file at a time per worker.
-            if (const size_t ahead = k + size_t(kReadAhead); ahead < tasks.size()) {
-                const repo::BackupFileEntry &af = m.files[tasks[ahead].file];
-                const int rfd = ::open(enc(store.pathFor(af.chunks[tasks[ahead].chunk].hex())).constData(), O_RDONLY | O_CLOEXEC);
-                if (rfd >= 0) {
-                    (void)::posix_fadvise(rfd, 0, 0, POSIX_FADV_WILLNEED);
-                    ::close(rfd);
-                }
+        for (qsizetype c = 0; c < f.chunks.size(); ++c) {
+            const qint64 off = qint64(c) * m.chunkSize;
+            // Ask the kernel to start reading the chunk now: it is `queueLimit` chunks from being needed, and
+            // with only `jobs` synchronous reads a cold repository would otherwise be read a file at a time.
+            const int rfd = ::open(enc(store.pathFor(f.chunks[c].hex())).constData(), O_RDONLY | O_CLOEXEC);
+            if (rfd >= 0) {
+                (void)::posix_fadvise(rfd, 0, 0, POSIX_FADV_WILLNEED);
+                ::close(rfd);
             }
-            const repo::BackupFileEntry &f = m.files[tasks[k].file];
-            const qint64 off = qint64(tasks[k].chunk) * m.chunkSize;
-            const size_t len = size_t(std::min(m.chunkSize, f.size - off));
-            const QString hex = f.chunks[tasks[k].chunk].hex();
-            const QString p = pathOf(f);
-            if (p != openPath) {
-                if (fd >= 0)
-                    ::close(fd);
-                fd = ::open(enc(p).constData(), O_RDWR | O_CLOEXEC);
-                openPath = p;
-            }
-            Error err;
-            bool skip = false;
-            if (fd < 0) {
-                err = ioErr(QStringLiteral("Opening"), p);
-            } else if (o.delta && ::pread(fd, have.data(), len, off) == ssize_t(len)
-                       && Sha256::hexOf(have.data(), len) == hex) {
-                skip = true;
-                reused += qint64(len);
-            } else if (Status s = store.readInto(hex, buf.data(), len); !s) {
-                err = Error(s.error().code, QStringLiteral("%1 Needed for %2; the restore stopped.").arg(s.error().message, f.path),
-                            s.error().detail);
-            } else if (::pwrite(fd, buf.data(), len, off) != ssize_t(len)) {
-                err = repo::ioError(QStringLiteral("Writing"), p, errno ? errno : ENOSPC);
-            } else {
-                written += qint64(len);
-                // Start writing it to disk now, while the next chunks decompress: with plenty of RAM the kernel
-                // would otherwise hold gigabytes until the final syncfs, and the disk would idle until then.
-                (void)::sync_file_range(fd, off, off_t(len), SYNC_FILE_RANGE_WRITE);
-            }
-            (void)skip;
-            if (err.isError()) {
-                std::lock_guard l(errMutex);
-                if (!failed.exchange(true))
-                    firstError = err;
-                break;
-            }
-            progress.progress(done += qint64(len), total);
+            std::unique_lock l(mu);
+            cv.wait(l, [&] { return queue.size() < queueLimit || failed.load(); });
+            if (failed.load())
+                return Status();  // the worker's error is the one to report
+            queue.push_back({p, f.path, f.chunks[c], off, size_t(std::min(m.chunkSize, f.size - off))});
+            cv.notify_all();
         }
-        if (fd >= 0)
-            ::close(fd);
-    };
-    std::vector<std::thread> threads;
-    for (int i = 0; i < std::clamp(o.jobs, 1, 64); ++i)
-        threads.emplace_back(worker);
+        return {};
+    });
+    {
+        std::lock_guard l(mu);
+        producing = false;
+        cv.notify_all();
+    }
     for (std::thread &th : threads)
         th.join();
     if (failed)
         return firstError;
     if (cancel.isCancelled())
         return Error(Error::Code::Cancelled, QStringLiteral("Cancelled; %1 is incomplete and must not be started.").arg(target));
+    if (!produced)
+        return produced.error();
 
     // The server's manifest (pg_verifybackup reads it), the recovery settings and the signal file.
     auto writeOwned = [&](const QString &path, const QByteArray &data, bool append) -> Status {
@@ -307,8 +359,15 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
     if (mapped)
         if (Status s = writeOwned(target + QStringLiteral("/tablespace_map"), tablespaceMap.toUtf8(), false); !s)
             return s.error();
-    if (Status s = writeOwned(target + QStringLiteral("/backup_manifest"), req.serverManifest, false); !s)
-        return s.error();
+    {
+        const QString dest = target + QStringLiteral("/backup_manifest");
+        ::unlink(enc(dest).constData());
+        if (!QFile::copy(req.catalog.serverManifestPath(m.id), dest))
+            return Error(Error::Code::Io, QStringLiteral("Could not copy backup_manifest to %1.").arg(dest));
+        ::chmod(enc(dest).constData(), 0600);
+        if (Status s = own(dest); !s)
+            return s.error();
+    }
     QByteArray conf = QStringLiteral("\n# Recovery settings written by pgarchivist-cli restore of backup %1 at %2\n")
                           .arg(m.id, QDateTime::currentDateTimeUtc().toString(Qt::ISODate))
                           .toUtf8();

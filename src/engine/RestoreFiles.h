@@ -11,8 +11,8 @@ namespace pga::engine {
 struct MaterializeRequest {
     const RestoreOptions &options;
     const repo::BackupManifest &manifest;
+    const repo::BackupCatalog &catalog;   // the file list is read from it as a stream, more than once
     QString chunksDir;
-    QByteArray serverManifest;
     QStringList recoverySettings;
     bool chown = false;
     uid_t uid = 0;

@@ -7,12 +7,123 @@
 #include "repo/WalArchive.h"
 
 #include <QHash>
+#include <QSet>
+
+#include <condition_variable>
+#include <deque>
 
 #include <atomic>
 #include <mutex>
 #include <thread>
 
 namespace pga::engine {
+
+namespace {
+
+constexpr int kNamedBadChunks = 100;
+
+// Reads the file list as a stream and has `jobs` workers read back each chunk. A chunk met again soon (zero pages,
+// copies) is checked once; the set that remembers them is bounded, so at worst a chunk is checked twice.
+Status verifyChunks(const repo::BackupCatalog &catalog, const repo::BackupManifest &m, const repo::ChunkStore &store, BackupCheck &check,
+                    int jobs, ProgressSink &progress, const CancelToken &cancel)
+{
+    struct Item {
+        ChunkId id;
+        size_t size;
+    };
+    std::mutex mu;
+    std::condition_variable cv;
+    std::deque<Item> queue;
+    bool producing = true;
+    QList<QPair<ChunkId, QString>> bad;  // the chunk and what verify said; the files using it are named after
+    qint64 badCount = 0;
+    std::atomic<qint64> done{0};
+    auto worker = [&] {
+        for (;;) {
+            Item it;
+            {
+                std::unique_lock l(mu);
+                cv.wait(l, [&] { return !queue.empty() || !producing; });
+                if (queue.empty())
+                    return;
+                it = queue.front();
+                queue.pop_front();
+                cv.notify_all();
+            }
+            if (cancel.isCancelled())
+                continue;  // drain without work; the producer stops too
+            Status s = store.verify(it.id.hex(), it.size);
+            if (!s) {
+                std::lock_guard l(mu);
+                if (++badCount <= kNamedBadChunks)
+                    bad << qMakePair(it.id, s.error().message);
+            }
+            progress.progress(++done, m.chunkCount);
+        }
+    };
+    std::vector<std::thread> threads;
+    for (int i = 0; i < std::clamp(jobs, 1, 64); ++i)
+        threads.emplace_back(worker);
+    QSet<ChunkId> seen;
+    Status listStatus;
+    {
+        auto list = catalog.files(m);
+        if (!list)
+            listStatus = list.error();
+        repo::BackupFileEntry f;
+        while (listStatus && !cancel.isCancelled()) {
+            auto more = list->next(f);
+            if (!more)
+                listStatus = more.error();
+            if (!more || !*more)
+                break;
+            for (qsizetype i = 0; i < f.chunks.size(); ++i) {
+                if (seen.contains(f.chunks[i]))
+                    continue;
+                if (seen.size() >= (1 << 16))
+                    seen.clear();
+                seen.insert(f.chunks[i]);
+                ++check.chunks;
+                std::unique_lock l(mu);
+                cv.wait(l, [&] { return queue.size() < 64; });
+                queue.push_back({f.chunks[i], size_t(std::min(m.chunkSize, f.size - qint64(i) * m.chunkSize))});
+                cv.notify_all();
+            }
+        }
+    }
+    {
+        std::lock_guard l(mu);
+        producing = false;
+        cv.notify_all();
+    }
+    for (std::thread &t : threads)
+        t.join();
+    if (cancel.isCancelled())
+        return Error(Error::Code::Cancelled, QStringLiteral("Cancelled."));
+    // Name up to three files that use each bad chunk, found by a second read of the list.
+    QHash<ChunkId, QStringList> users;
+    for (const auto &b : bad)
+        users.insert(b.first, {});
+    if (!bad.isEmpty() && listStatus) {
+        auto list = catalog.files(m);
+        repo::BackupFileEntry f;
+        while (list) {
+            auto more = list->next(f);
+            if (!more || !*more)
+                break;
+            for (const ChunkId &c : f.chunks)
+                if (auto it = users.find(c); it != users.end() && it->size() < 3 && !it->contains(f.path))
+                    *it << f.path;
+        }
+    }
+    for (const auto &b : bad)
+        check.problems << QStringLiteral("%1 (used by %2)").arg(b.second, users.value(b.first).join(QStringLiteral(", ")));
+    if (badCount > kNamedBadChunks)
+        check.problems << QStringLiteral("and %1 more damaged or missing chunks").arg(badCount - kNamedBadChunks);
+    return listStatus;
+}
+
+} // namespace
 
 Result<QList<BackupCheck>> Verify::run(ProgressSink &progress, const CancelToken &cancel)
 {
@@ -44,50 +155,16 @@ Result<QList<BackupCheck>> Verify::run(ProgressSink &progress, const CancelToken
             continue;
         }
         progress.info(QStringLiteral("Verifying backup %1").arg(id));
-        auto server = catalog.readServerManifest(id);
-        if (!server)
-            check.problems << QStringLiteral("backup_manifest: %1").arg(server.error().message);
-        else if (Sha256::hexOf(server->constData(), size_t(server->size())) != m->backupManifestSha256)
+        auto serverSha = catalog.serverManifestSha256(id);
+        if (!serverSha)
+            check.problems << QStringLiteral("backup_manifest: %1").arg(serverSha.error().message);
+        else if (*serverSha != m->backupManifestSha256)
             check.problems << QStringLiteral("backup_manifest is damaged (checksum mismatch)");
-        const QHash<ChunkId, qint64> sizes = m->chunkSizes();
-        const std::vector<std::pair<ChunkId, qint64>> list(sizes.keyValueBegin(), sizes.keyValueEnd());
-        QList<QPair<ChunkId, QString>> bad;  // the chunk and what verify said; the files using it are named after
-        check.chunks = int(list.size());
-        std::atomic<size_t> next{0};
-        std::atomic<qint64> done{0};
-        std::mutex mu;
-        auto worker = [&] {
-            for (;;) {
-                const size_t k = next.fetch_add(1);
-                if (k >= list.size() || cancel.isCancelled())
-                    return;
-                Status s = store.verify(list[k].first.hex(), size_t(list[k].second));
-                if (!s) {
-                    std::lock_guard l(mu);
-                    bad << qMakePair(list[k].first, s.error().message);
-                }
-                progress.progress(++done, qint64(list.size()));
-            }
-        };
-        std::vector<std::thread> threads;
-        for (int i = 0; i < std::clamp(m_o.jobs, 1, 64); ++i)
-            threads.emplace_back(worker);
-        for (std::thread &t : threads)
-            t.join();
-        if (cancel.isCancelled())
-            return Error(Error::Code::Cancelled, QStringLiteral("Cancelled."));
-        // Name up to three files that use each bad chunk (found after the fact: a map for every chunk would cost
-        // memory in proportion to the database).
-        QHash<ChunkId, QStringList> users;
-        for (const auto &b : bad)
-            users.insert(b.first, {});
-        if (!bad.isEmpty())
-            for (const repo::BackupFileEntry &f : m->files)
-                for (const ChunkId &c : f.chunks)
-                    if (auto it = users.find(c); it != users.end() && it->size() < 3 && !it->contains(f.path))
-                        *it << f.path;
-        for (const auto &b : bad)
-            check.problems << QStringLiteral("%1 (used by %2)").arg(b.second, users.value(b.first).join(QStringLiteral(", ")));
+        if (Status s = verifyChunks(catalog, *m, store, check, m_o.jobs, progress, cancel); !s) {
+            if (s.error().code == Error::Code::Cancelled)
+                return s.error();
+            check.problems << s.error().message;
+        }
         // The WAL from start to end, each segment read back and checked.
         quint64 segSize = 16u << 20;
         auto files = archive.list();

@@ -19,7 +19,7 @@ struct VerifyOptions {
 
 struct BackupCheck {
     QString id;
-    int chunks = 0;
+    qint64 chunks = 0;   // chunk reads (a chunk used twice is read once, as a rule)
     QStringList problems;   // one line each: what is wrong and which file it affects
     bool ok() const { return problems.isEmpty(); }
 };

@@ -13,18 +13,7 @@ namespace {
 
 const QString kManifest = QStringLiteral("manifest.json");
 const QString kServerManifest = QStringLiteral("backup_manifest");
-
-QString typeName(BackupFileEntry::Type t)
-{
-    switch (t) {
-    case BackupFileEntry::Type::Directory:
-        return QStringLiteral("dir");
-    case BackupFileEntry::Type::Symlink:
-        return QStringLiteral("link");
-    default:
-        return QStringLiteral("file");
-    }
-}
+const QString kFileList = QStringLiteral("files.jsonl");
 
 QJsonValue iso(const QDateTime &t) { return t.isValid() ? QJsonValue(t.toUTC().toString(Qt::ISODateWithMs)) : QJsonValue(); }
 
@@ -35,65 +24,37 @@ QByteArray BackupManifest::toJsonBytes() const
     QJsonArray tbs;
     for (const BackupTablespace &t : tablespaces)
         tbs.append(QJsonObject{{QStringLiteral("oid"), qint64(t.oid)}, {QStringLiteral("location"), t.location}});
-    const QJsonObject head{{QStringLiteral("format"), kFormat},
-                           {QStringLiteral("id"), id},
-                           {QStringLiteral("label"), label},
-                           {QStringLiteral("server"), server},
-                           {QStringLiteral("system_identifier"), QString::number(systemIdentifier)},
-                           {QStringLiteral("pg_version_num"), pgVersionNum},
-                           {QStringLiteral("timeline"), qint64(timeline)},
-                           {QStringLiteral("start_lsn"), startLsn.toString()},
-                           {QStringLiteral("stop_lsn"), stopLsn.toString()},
-                           {QStringLiteral("start_time"), iso(startTimeUtc)},
-                           {QStringLiteral("stop_time"), iso(stopTimeUtc)},
-                           {QStringLiteral("chunk_size"), chunkSize},
-                           {QStringLiteral("compression"), QStringLiteral("zstd")},
-                           {QStringLiteral("compress_level"), compressLevel},
-                           {QStringLiteral("logical_bytes"), logicalBytes},
-                           {QStringLiteral("new_bytes"), newBytes},
-                           {QStringLiteral("new_chunks"), newChunks},
-                           {QStringLiteral("chunk_count"), chunkCount},
-                           {QStringLiteral("backup_manifest_sha256"), backupManifestSha256},
-                           {QStringLiteral("tablespaces"), tbs}};
-    // The file list is written as text directly, one entry at a time: a QJsonArray of every chunk id would hold
-    // the whole backup's list a second time, in a larger form, just to print it.
-    QByteArray out = QJsonDocument(head).toJson(QJsonDocument::Compact);
-    out.chop(1);  // the closing brace; "files" follows
-    out.reserve(out.size() + qsizetype(chunkCount) * 67 + files.size() * 96);
-    out += ",\"files\":[";
-    for (qsizetype i = 0; i < files.size(); ++i) {
-        const BackupFileEntry &f = files[i];
-        QJsonObject o{{QStringLiteral("path"), f.path}, {QStringLiteral("type"), typeName(f.type)},
-                      {QStringLiteral("mode"), qint64(f.mode)}, {QStringLiteral("mtime"), f.mtime}};
-        if (f.tablespace)
-            o.insert(QStringLiteral("tablespace"), qint64(f.tablespace));
-        if (f.type == BackupFileEntry::Type::File)
-            o.insert(QStringLiteral("size"), f.size);
-        if (f.type == BackupFileEntry::Type::Symlink)
-            o.insert(QStringLiteral("link"), f.link);
-        if (i > 0)
-            out += ',';
-        out += QJsonDocument(o).toJson(QJsonDocument::Compact);
-        if (f.type == BackupFileEntry::Type::File) {
-            out.chop(1);
-            out += ",\"chunks\":[";
-            for (qsizetype c = 0; c < f.chunks.size(); ++c) {
-                if (c > 0)
-                    out += ',';
-                out += '"';
-                out += f.chunks[c].hex().toLatin1();
-                out += '"';
-            }
-            out += "]}";
-        }
-    }
-    out += "]}";
-    return out;
+    const QJsonObject o{{QStringLiteral("format"), kFormat},
+                        {QStringLiteral("id"), id},
+                        {QStringLiteral("label"), label},
+                        {QStringLiteral("server"), server},
+                        {QStringLiteral("system_identifier"), QString::number(systemIdentifier)},
+                        {QStringLiteral("pg_version_num"), pgVersionNum},
+                        {QStringLiteral("timeline"), qint64(timeline)},
+                        {QStringLiteral("start_lsn"), startLsn.toString()},
+                        {QStringLiteral("stop_lsn"), stopLsn.toString()},
+                        {QStringLiteral("start_time"), iso(startTimeUtc)},
+                        {QStringLiteral("stop_time"), iso(stopTimeUtc)},
+                        {QStringLiteral("chunk_size"), chunkSize},
+                        {QStringLiteral("compression"), QStringLiteral("zstd")},
+                        {QStringLiteral("compress_level"), compressLevel},
+                        {QStringLiteral("logical_bytes"), logicalBytes},
+                        {QStringLiteral("new_bytes"), newBytes},
+                        {QStringLiteral("new_chunks"), newChunks},
+                        {QStringLiteral("chunk_count"), chunkCount},
+                        {QStringLiteral("file_count"), fileCount},
+                        {QStringLiteral("file_list_sha256"), fileListSha256},
+                        {QStringLiteral("backup_manifest_sha256"), backupManifestSha256},
+                        {QStringLiteral("tablespaces"), tbs}};
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
 Result<BackupManifest> BackupManifest::fromJson(const QJsonObject &o)
 {
     const int format = o.value(QStringLiteral("format")).toInt();
+    if (format == 1)
+        return Error(Error::Code::Unsupported, QStringLiteral("The backup was written by a pre-release build of pgArchivist (manifest "
+                                                              "format 1); this build reads format %1. Take a new backup.").arg(kFormat));
     if (format != kFormat)
         return Error(Error::Code::Unsupported,
                      QStringLiteral("The backup manifest has format %1; this pgArchivist reads format %2 only.").arg(format).arg(kFormat));
@@ -117,52 +78,17 @@ Result<BackupManifest> BackupManifest::fromJson(const QJsonObject &o)
     m.backupManifestSha256 = o.value(QStringLiteral("backup_manifest_sha256")).toString();
     for (const QJsonValue &v : o.value(QStringLiteral("tablespaces")).toArray())
         m.tablespaces << BackupTablespace{quint32(v[QStringLiteral("oid")].toInteger()), v[QStringLiteral("location")].toString()};
-    const QJsonArray fs = o.value(QStringLiteral("files")).toArray();
-    m.files.reserve(fs.size());
-    for (const QJsonValue &v : fs) {
-        const QJsonObject f = v.toObject();
-        BackupFileEntry e;
-        e.path = f.value(QStringLiteral("path")).toString();
-        const QString type = f.value(QStringLiteral("type")).toString();
-        e.type = type == QLatin1String("dir") ? BackupFileEntry::Type::Directory
-                 : type == QLatin1String("link") ? BackupFileEntry::Type::Symlink
-                                                 : BackupFileEntry::Type::File;
-        e.tablespace = quint32(f.value(QStringLiteral("tablespace")).toInteger());
-        e.mode = quint32(f.value(QStringLiteral("mode")).toInteger());
-        e.mtime = f.value(QStringLiteral("mtime")).toInteger();
-        e.size = f.value(QStringLiteral("size")).toInteger();
-        e.link = f.value(QStringLiteral("link")).toString();
-        const QJsonArray chunks = f.value(QStringLiteral("chunks")).toArray();
-        e.chunks.reserve(chunks.size());
-        for (const QJsonValue &c : chunks) {
-            const auto id = ChunkId::fromHex(c.toString());
-            if (!id)
-                return Error(Error::Code::Corrupt, QStringLiteral("The manifest of backup %1 is damaged: %2 names a chunk '%3', "
-                                                                  "which is not a SHA-256.")
-                                                       .arg(m.id, e.path, c.toString()));
-            e.chunks << *id;
-        }
-        if (e.type == BackupFileEntry::Type::File && m.chunkSize > 0
-            && e.chunks.size() != (e.size + m.chunkSize - 1) / m.chunkSize)
-            return Error(Error::Code::Corrupt, QStringLiteral("The manifest of backup %1 is inconsistent: %2 has %3 bytes but %4 chunks.")
-                                                   .arg(m.id, e.path).arg(e.size).arg(e.chunks.size()));
-        m.files << e;
-    }
-    if (m.id.isEmpty() || !m.stopLsn.isValid() || m.chunkSize <= 0 || m.files.isEmpty())
-        return Error(Error::Code::Corrupt, QStringLiteral("The backup manifest lacks required fields (id, stop_lsn, chunk_size, files)."));
+    m.fileCount = o.value(QStringLiteral("file_count")).toInteger();
+    m.fileListSha256 = o.value(QStringLiteral("file_list_sha256")).toString();
+    if (m.id.isEmpty() || !m.stopLsn.isValid() || m.chunkSize <= 0 || m.fileCount <= 0 || m.fileListSha256.size() != 64)
+        return Error(Error::Code::Corrupt,
+                     QStringLiteral("The backup manifest lacks required fields (id, stop_lsn, chunk_size, file_count, file_list_sha256)."));
     return m;
 }
 
-QHash<ChunkId, qint64> BackupManifest::chunkSizes() const
-{
-    QHash<ChunkId, qint64> out;
-    for (const BackupFileEntry &f : files)
-        for (qsizetype i = 0; i < f.chunks.size(); ++i)
-            out.insert(f.chunks[i], std::min(chunkSize, f.size - qint64(i) * chunkSize));
-    return out;
-}
-
 QString BackupCatalog::dir(const QString &id) const { return m_repo.backupsDir(m_server) + QLatin1Char('/') + id; }
+QString BackupCatalog::fileListPath(const QString &id) const { return dir(id) + QLatin1Char('/') + kFileList; }
+QString BackupCatalog::serverManifestPath(const QString &id) const { return dir(id) + QLatin1Char('/') + kServerManifest; }
 
 QStringList BackupCatalog::ids() const
 {
@@ -187,7 +113,7 @@ QStringList BackupCatalog::unfinishedIds() const
 Result<BackupManifest> BackupCatalog::read(const QString &id) const
 {
     const QString path = dir(id) + QLatin1Char('/') + kManifest;
-    auto data = readWholeFile(path, qint64(1) << 30);
+    auto data = readWholeFile(path, qint64(16) << 20);
     if (!data) {
         if (data.error().code == Error::Code::NotFound)
             return Error(Error::Code::NotFound, QStringLiteral("The repository has no backup '%1' for server '%2'. Run 'pgarchivist-cli info' for the list.")
@@ -209,19 +135,34 @@ Result<BackupManifest> BackupCatalog::read(const QString &id) const
     return m;
 }
 
-Result<QByteArray> BackupCatalog::readServerManifest(const QString &id) const
+Result<BackupFileListReader> BackupCatalog::files(const BackupManifest &m) const
 {
-    return readWholeFile(dir(id) + QLatin1Char('/') + kServerManifest, qint64(1) << 30);
+    return BackupFileListReader::open(fileListPath(m.id), {m.id, m.fileCount, m.fileListSha256, m.chunkSize});
 }
 
-Status BackupCatalog::publish(const BackupManifest &m, const QByteArray &serverManifest) const
+Result<QString> BackupCatalog::serverManifestSha256(const QString &id) const
 {
-    const QString d = dir(m.id);
-    if (Status s = makeDirectoryDurably(d); !s)
-        return s;
-    if (Status s = writeFileDurably(d + QLatin1Char('/') + kServerManifest, serverManifest); !s)
-        return s;
-    return writeFileDurably(d + QLatin1Char('/') + kManifest, m.toJsonBytes());
+    QFile f(serverManifestPath(id));
+    if (!f.open(QIODevice::ReadOnly))
+        return Error(f.exists() ? Error::Code::Io : Error::Code::NotFound, QStringLiteral("Could not read %1: %2").arg(f.fileName(), f.errorString()));
+    Sha256 sha;
+    QByteArray buf(1 << 20, Qt::Uninitialized);
+    for (;;) {
+        const qint64 n = f.read(buf.data(), buf.size());
+        if (n < 0)
+            return Error(Error::Code::Io, QStringLiteral("Could not read %1: %2").arg(f.fileName(), f.errorString()));
+        if (n == 0)
+            break;
+        sha.add(buf.constData(), size_t(n));
+    }
+    return sha.finishHex();
+}
+
+Status BackupCatalog::begin(const QString &id) const { return makeDirectoryDurably(dir(id)); }
+
+Status BackupCatalog::publish(const BackupManifest &m) const
+{
+    return writeFileDurably(dir(m.id) + QLatin1Char('/') + kManifest, m.toJsonBytes());
 }
 
 Status BackupCatalog::remove(const QString &id) const

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "BackupFileList.h"
 #include "Repository.h"
 #include "core/ChunkId.h"
 #include "core/Lsn.h"
@@ -12,28 +13,15 @@
 
 namespace pga::repo {
 
-// One member of a base backup. Files are cut into chunks of the manifest's chunkSize (the last may be
-// shorter); each chunk is named by the SHA-256 of its bytes and lives in the ChunkStore.
-struct BackupFileEntry {
-    enum class Type { File, Directory, Symlink };
-    QString path;              // relative to the archive's root (the data directory or the tablespace)
-    quint32 tablespace = 0;    // 0: the data directory, else the tablespace OID
-    Type type = Type::File;
-    quint32 mode = 0600;
-    qint64 mtime = 0;
-    qint64 size = 0;
-    QString link;              // symlinks
-    QList<ChunkId> chunks;     // SHA-256 of each chunk, in order (lower-case hex in the file)
-};
-
 struct BackupTablespace {
     quint32 oid = 0;
     QString location;          // where it was on the server
 };
 
-// REPO/servers/NAME/backups/ID/manifest.json (docs/repository-format.md, "Base backups").
+// REPO/servers/NAME/backups/ID/manifest.json (docs/repository-format.md, "Base backups"): what a backup is, in
+// a few hundred bytes. Its members are in files.jsonl next to it (BackupFileListReader), read as a stream.
 struct BackupManifest {
-    static constexpr int kFormat = 1;
+    static constexpr int kFormat = 2;
     QString id;
     QString label;
     QString server;
@@ -49,14 +37,12 @@ struct BackupManifest {
     qint64 newChunks = 0;
     qint64 chunkCount = 0;         // chunk references (with repeats)
     QString backupManifestSha256;  // of backup_manifest (the server's own)
+    qint64 fileCount = 0;          // entries (files, directories, links) in files.jsonl
+    QString fileListSha256;        // of files.jsonl
     QList<BackupTablespace> tablespaces;
-    QList<BackupFileEntry> files;
 
-    // manifest.json's text (compact JSON), written without building the whole document in memory first.
     QByteArray toJsonBytes() const;
     static Result<BackupManifest> fromJson(const QJsonObject &o);
-    // Distinct chunk hashes with their original sizes.
-    QHash<ChunkId, qint64> chunkSizes() const;
 };
 
 // The backups of one server: published (manifest.json present) or leftovers of an interrupted backup.
@@ -65,16 +51,23 @@ public:
     BackupCatalog(Repository repo, QString server) : m_repo(std::move(repo)), m_server(std::move(server)) {}
 
     QString dir(const QString &id) const;
+    QString fileListPath(const QString &id) const;
+    QString serverManifestPath(const QString &id) const;
     // IDs of published backups, oldest first (IDs sort by time).
     QStringList ids() const;
     // Directories of backups that never published their manifest (killed, cancelled, failed).
     QStringList unfinishedIds() const;
     // Corrupt with the backup and the reason when manifest.json is damaged or truncated.
     Result<BackupManifest> read(const QString &id) const;
-    Result<QByteArray> readServerManifest(const QString &id) const;
-    // Writes the server's backup_manifest, then manifest.json last: the backup becomes visible only now.
-    // The caller must have made every referenced chunk durable first.
-    Status publish(const BackupManifest &m, const QByteArray &serverManifest) const;
+    // The backup's members, one at a time (the count and checksum are checked at the end).
+    Result<BackupFileListReader> files(const BackupManifest &m) const;
+    // SHA-256 of the stored backup_manifest, read as a stream.
+    Result<QString> serverManifestSha256(const QString &id) const;
+    // The directory of a backup being written (files.jsonl and backup_manifest go there first).
+    Status begin(const QString &id) const;
+    // Writes manifest.json last: the backup becomes visible only now. The caller must have made files.jsonl,
+    // backup_manifest and every referenced chunk durable first.
+    Status publish(const BackupManifest &m) const;
     // Unpublishes (manifest.json first, durably) and removes the directory.
     Status remove(const QString &id) const;
 

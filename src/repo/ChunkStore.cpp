@@ -5,6 +5,7 @@
 #include "core/Zstd.h"
 
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 
 #include <cerrno>
@@ -230,23 +231,32 @@ Status ChunkStore::verify(const QString &hex, size_t rawSize) const
     return readInto(hex, b.data(), rawSize);
 }
 
-QStringList ChunkStore::list(QStringList *temporaries) const
+QStringList ChunkStore::prefixes() const
 {
     QStringList out;
-    const QDir root(m_dir);
-    for (const QString &sub : root.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
-        const QDir d(root.filePath(sub));
-        for (const QString &f : d.entryList(QDir::Files | QDir::Hidden)) {
-            if (f.startsWith(QLatin1Char('.'))) {
-                if (temporaries)
-                    *temporaries << d.filePath(f);
-                continue;
-            }
-            if (f.endsWith(QLatin1String(".zst")) && isHash(f.left(64)))
-                out << f.left(64);
-        }
-    }
+    for (const QString &sub : QDir(m_dir).entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name))
+        if (sub.size() == 2 && isHash(sub + QString(62, QLatin1Char('0'))))
+            out << sub;
     return out;
+}
+
+Status ChunkStore::scan(const QString &prefix, const std::function<Status(const QString &hex, const QString &path)> &fn) const
+{
+    QDirIterator it(m_dir + QLatin1Char('/') + prefix, QDir::Files | QDir::Hidden);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        const QString f = it.fileName();
+        QString hex;
+        if (f.startsWith(QLatin1Char('.')))
+            ;  // a temporary
+        else if (f.size() == 68 && f.endsWith(QLatin1String(".zst")) && isHash(f.left(64)))
+            hex = f.left(64);
+        else
+            continue;  // not ours: left alone
+        if (Status s = fn(hex, path); !s)
+            return s;
+    }
+    return {};
 }
 
 qint64 ChunkStore::storedSize(const QString &hex) const

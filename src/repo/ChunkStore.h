@@ -7,6 +7,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <mutex>
 #include <vector>
 
@@ -42,8 +43,11 @@ public:
     Status readInto(const QString &hex, char *out, size_t rawSize) const;
     Status verify(const QString &hex, size_t rawSize) const;
 
-    // Every stored chunk's hash (hidden temporaries excluded), and leftover temporaries.
-    QStringList list(QStringList *temporaries = nullptr) const;
+    // The AB/ prefix directories present (two lower-case hex digits).
+    QStringList prefixes() const;
+    // Every entry of one prefix directory, read as it is listed (never held whole): fn(hex, path), with an empty
+    // hex for a leftover temporary. fn may remove the entry.
+    Status scan(const QString &prefix, const std::function<Status(const QString &hex, const QString &path)> &fn) const;
     qint64 storedSize(const QString &hex) const;
     Status remove(const QString &hex);
 

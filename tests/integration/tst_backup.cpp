@@ -312,12 +312,18 @@ private slots:
         QVERIFY(mf.open(QIODevice::ReadOnly));
         const QByteArray manifest = mf.readAll();
         mf.close();
-        // Damage the chunk of PG_VERSION's neighbour: the first chunk of pg_control.
-        const QJsonArray files = QJsonDocument::fromJson(manifest)[QStringLiteral("files")].toArray();
+        // Damage the chunk of PG_VERSION's neighbour: the first chunk of pg_control (files.jsonl: an entry a line).
+        const QString listPath = m_repo + QStringLiteral("/servers/main/backups/") + id + QStringLiteral("/files.jsonl");
+        QFile lf(listPath);
+        QVERIFY(lf.open(QIODevice::ReadOnly));
+        const QByteArray list = lf.readAll();
+        lf.close();
         QString hex;
-        for (const QJsonValue &f : files)
+        for (const QByteArray &line : list.split('\n')) {
+            const QJsonObject f = QJsonDocument::fromJson(line).object();
             if (f[QStringLiteral("path")].toString() == QLatin1String("global/pg_control"))
                 hex = f[QStringLiteral("chunks")][0].toString();
+        }
         QVERIFY(!hex.isEmpty());
         const QString chunk = m_repo + QStringLiteral("/chunks/") + hex.left(2) + QLatin1Char('/') + hex + QStringLiteral(".zst");
         QFile cf(chunk);
@@ -353,6 +359,24 @@ private slots:
         QVERIFY(mf.open(QIODevice::WriteOnly | QIODevice::Truncate));
         mf.write(manifest);
         mf.close();
+
+        // A truncated file list: verify says so; restore refuses before it writes anything.
+        QVERIFY(lf.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        lf.write(list.left(list.size() * 2 / 3));
+        lf.close();
+        v = cli(QStringList{QStringLiteral("verify")} + rs());
+        QCOMPARE(v.code, 1);
+        QVERIFY2(v.out.contains("damaged") && v.out.contains("truncated"), v.out.constData());
+        const QString untouched = m_c->baseDir() + QStringLiteral("/r-bad3");
+        r = cli(QStringList{QStringLiteral("restore")} + rs() + QStringList{QStringLiteral("--target-dir"), untouched, QStringLiteral("--backup"), id});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("truncated") && r.err.contains(id.toUtf8()), r.err.constData());
+        QVERIFY(!QFileInfo::exists(untouched));
+        QVERIFY(lf.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        lf.write(list);
+        lf.close();
+        v = cli(QStringList{QStringLiteral("verify")} + rs());
+        QVERIFY2(v.code == 0, v.out.constData());
     }
 
     void otherClusterAndFullDisk()

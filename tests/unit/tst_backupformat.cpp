@@ -5,6 +5,7 @@
 #include "repo/BackupManifest.h"
 #include "repo/DurableFile.h"
 #include "repo/ChunkStore.h"
+#include "repo/ReferencedChunks.h"
 #include "repo/Repository.h"
 
 #include <QtTest>
@@ -135,7 +136,7 @@ private slots:
         QVERIFY(again);
         QCOMPARE(*again, 0);  // stored once
         QVERIFY(store.syncDirectories());
-        QCOMPARE(store.list(), QStringList{hex});
+        QCOMPARE(store.prefixes(), QStringList{hex.left(2)});
         QByteArray out(raw.size(), '\0');
         QVERIFY(store.readInto(hex, out.data(), size_t(out.size())));
         QCOMPARE(out, raw);
@@ -167,41 +168,182 @@ private slots:
         m.startLsn = Lsn(0x3000028);
         m.stopLsn = Lsn(0x3000100);
         m.chunkSize = 4;
-        m.files << repo::BackupFileEntry{QStringLiteral("base/1/1"), 0, repo::BackupFileEntry::Type::File, 0600, 1, 6, {},
-                                         {*ChunkId::fromHex(QString(64, QLatin1Char('a'))), *ChunkId::fromHex(QString(64, QLatin1Char('b')))}};
-        m.files << repo::BackupFileEntry{QStringLiteral("base"), 0, repo::BackupFileEntry::Type::Directory, 0700, 1, 0, {}, {}};
-        // Unfinished (no manifest.json yet) is invisible.
-        QVERIFY(QDir().mkpath(cat.dir(m.id)));
+        const QList<repo::BackupFileEntry> entries{
+            {QStringLiteral("base/1/1"), 0, repo::BackupFileEntry::Type::File, 0600, 1, 6, {},
+             {*ChunkId::fromHex(QString(64, QLatin1Char('a'))), *ChunkId::fromHex(QString(64, QLatin1Char('b')))}},
+            {QStringLiteral("base"), 0, repo::BackupFileEntry::Type::Directory, 0700, 1, 0, {}, {}},
+            {QStringLiteral("pg_wal"), 0, repo::BackupFileEntry::Type::Symlink, 0777, 1, 0, QStringLiteral("/elsewhere/wal"), {}}};
+        // Unfinished (no manifest.json yet) is invisible, whatever else its directory holds.
+        QVERIFY(cat.begin(m.id));
         QVERIFY(cat.ids().isEmpty());
         QCOMPARE(cat.unfinishedIds(), QStringList{m.id});
-        QVERIFY(cat.publish(m, "{}"));
+        auto w = repo::BackupFileListWriter::create(cat.fileListPath(m.id));
+        QVERIFY(w);
+        for (const repo::BackupFileEntry &e : entries)
+            QVERIFY((*w)->add(e));
+        auto sha = (*w)->finish();
+        QVERIFY(sha);
+        m.fileCount = (*w)->count();
+        m.fileListSha256 = *sha;
+        QVERIFY(repo::writeFileDurably(cat.serverManifestPath(m.id), "{}"));
+        m.backupManifestSha256 = Sha256::hexOf(QByteArray("{}"));
+        QVERIFY(cat.ids().isEmpty());
+        QVERIFY(cat.publish(m));
         QCOMPARE(cat.ids(), QStringList{m.id});
         auto back = cat.read(m.id);
         QVERIFY2(back, qPrintable(back ? QString() : back.error().message));
         QCOMPARE(back->systemIdentifier, m.systemIdentifier);
-        QCOMPARE(back->files.size(), 2);
-        QCOMPARE(back->files[0].chunks, m.files[0].chunks);
-        QCOMPARE(back->chunkSizes().value(*ChunkId::fromHex(QString(64, QLatin1Char('b')))), 2);
-        // On disk the chunk ids are the hex names of the chunk files; one that is not a SHA-256 is damage.
+        QCOMPARE(back->fileCount, 3);
+        QCOMPARE(*cat.serverManifestSha256(m.id), m.backupManifestSha256);
+        auto list = cat.files(*back);
+        QVERIFY(list);
+        repo::BackupFileEntry e;
+        for (const repo::BackupFileEntry &want : entries) {
+            auto more = list->next(e);
+            QVERIFY2(more && *more, qPrintable(more ? QString() : more.error().message));
+            QCOMPARE(e.path, want.path);
+            QCOMPARE(e.type, want.type);
+            QCOMPARE(e.mode, want.mode);
+            QCOMPARE(e.size, want.size);
+            QCOMPARE(e.link, want.link);
+            QCOMPARE(e.chunks, want.chunks);
+        }
+        auto end = list->next(e);
+        QVERIFY(end && !*end);
+
+        // manifest.json is small: no chunk id is in it.
         const QString manifestPath = cat.dir(m.id) + QStringLiteral("/manifest.json");
-        QByteArray text = *repo::readWholeFile(manifestPath);
-        QVERIFY(text.contains(QByteArray(64, 'b')));
-        QVERIFY(repo::writeFileDurably(manifestPath, QByteArray(text).replace(QByteArray(64, 'b'), QByteArray(QByteArray(63, 'b') + 'x'))));
-        auto notAHash = cat.read(m.id);
-        QVERIFY(!notAHash);
-        QCOMPARE(notAHash.error().code, Error::Code::Corrupt);
-        QVERIFY(repo::writeFileDurably(manifestPath, text));
+        const QByteArray text = *repo::readWholeFile(manifestPath);
+        QVERIFY(!text.contains(QByteArray(64, 'b')));
         // Truncated: a clear Corrupt error naming the backup.
-        const QString path = cat.dir(m.id) + QStringLiteral("/manifest.json");
-        QFile f(path);
-        QVERIFY(f.open(QIODevice::ReadWrite));
-        f.resize(f.size() / 2);
-        f.close();
+        QVERIFY(repo::writeFileDurably(manifestPath, text.left(text.size() / 2)));
         auto bad = cat.read(m.id);
         QCOMPARE(bad.error().code, Error::Code::Corrupt);
         QVERIFY(bad.error().message.contains(m.id) && bad.error().message.contains(QStringLiteral("truncated")));
+        // A pre-release manifest (format 1) is refused with the way out.
+        QVERIFY(repo::writeFileDurably(manifestPath, QByteArray(text).replace("\"format\":2", "\"format\":1")));
+        auto old = cat.read(m.id);
+        QCOMPARE(old.error().code, Error::Code::Unsupported);
+        QVERIFY(old.error().message.contains(QStringLiteral("Take a new backup")));
+        QVERIFY(repo::writeFileDurably(manifestPath, text));
+        QVERIFY(cat.read(m.id));
+
         QVERIFY(cat.remove(m.id));
         QVERIFY(cat.ids().isEmpty() && cat.unfinishedIds().isEmpty());
+    }
+
+    // files.jsonl: every kind of damage is Corrupt, naming the backup, at the latest when the end is reached.
+    void fileListDamageIsCorrupt_data()
+    {
+        QTest::addColumn<QByteArray>("from");
+        QTest::addColumn<QByteArray>("to");
+        QTest::addColumn<int>("cut");  // bytes cut off the end; -1: the whole last line
+        QTest::addColumn<QString>("says");
+        QTest::newRow("truncated mid-line") << QByteArray() << QByteArray() << 10 << QStringLiteral("cut off; truncated?");
+        QTest::newRow("last line gone") << QByteArray() << QByteArray() << -1 << QStringLiteral("1 entries where the manifest records 2; truncated?");
+        QTest::newRow("a chunk id edited") << QByteArray(64, 'b') << QByteArray(64, 'c') << 0 << QStringLiteral("checksum mismatch");
+        QTest::newRow("not a SHA-256") << QByteArray(64, 'b') << QByteArray(QByteArray(63, 'b') + 'x') << 0 << QStringLiteral("not a SHA-256");
+        QTest::newRow("size and chunks disagree") << QByteArray("\"size\":6") << QByteArray("\"size\":9") << 0 << QStringLiteral("but 2 chunks");
+        QTest::newRow("path escapes") << QByteArray("base/1/1") << QByteArray("../../x") << 0 << QStringLiteral("has the path");
+        QTest::newRow("not JSON") << QByteArray("{\"mode\":448") << QByteArray("{mode:448") << 0 << QStringLiteral("entry 2");
+    }
+    void fileListDamageIsCorrupt()
+    {
+        QFETCH(QByteArray, from);
+        QFETCH(QByteArray, to);
+        QFETCH(int, cut);
+        QFETCH(QString, says);
+        QTemporaryDir tmp;
+        const QString path = tmp.filePath(QStringLiteral("files.jsonl"));
+        auto w = repo::BackupFileListWriter::create(path);
+        QVERIFY(w);
+        QVERIFY((*w)->add({QStringLiteral("base/1/1"), 0, repo::BackupFileEntry::Type::File, 0600, 1, 6, {},
+                           {*ChunkId::fromHex(QString(64, QLatin1Char('a'))), *ChunkId::fromHex(QString(64, QLatin1Char('b')))}}));
+        QVERIFY((*w)->add({QStringLiteral("base"), 0, repo::BackupFileEntry::Type::Directory, 0700, 1, 0, {}, {}}));
+        auto sha = (*w)->finish();
+        QVERIFY(sha);
+        const repo::BackupFileListReader::Expect expect{QStringLiteral("B1"), 2, *sha, 4};
+        QVERIFY(repo::BackupFileListReader::open(path, expect)->checkToEnd());
+        QByteArray text = *repo::readWholeFile(path);
+        if (!from.isEmpty()) {
+            QVERIFY2(text.contains(from), text.constData());
+            text.replace(from, to);
+        }
+        if (cut < 0)
+            cut = int(text.size() - (text.lastIndexOf('\n', text.size() - 2) + 1));
+        QVERIFY(repo::writeFileDurably(path, text.left(text.size() - cut)));
+        auto r = repo::BackupFileListReader::open(path, expect);
+        QVERIFY(r);
+        const Status s = r->checkToEnd();
+        QVERIFY(!s);
+        QCOMPARE(s.error().code, Error::Code::Corrupt);
+        QVERIFY2(s.error().message.contains(says) && s.error().message.contains(QStringLiteral("B1")), qPrintable(s.error().message));
+        QVERIFY(QFile::remove(path));
+        QCOMPARE(repo::BackupFileListReader::open(path, expect).error().code, Error::Code::Corrupt);
+    }
+
+    // Expire's on-disk set: every id added is found in its prefix's parts, once, and nothing else is.
+    void referencedChunksByPrefixAndPart()
+    {
+        QTemporaryDir tmp;
+        const QString dir = tmp.filePath(QStringLiteral("refs"));
+        QSet<ChunkId> all;
+        {
+            // Parts of at most 64 ids' worth, so the prefix with many ids is read in several.
+            auto refs = repo::ReferencedChunks::create(dir, 64 * 32);
+            QVERIFY(refs);
+            for (int i = 0; i < 3000; ++i) {
+                const ChunkId id = ChunkId::fromDigest(Sha256::of(reinterpret_cast<const char *>(&i), sizeof i));
+                ChunkId crowded = id;
+                crowded.bytes[0] = 0x7f;  // many in one prefix
+                for (const ChunkId &c : {id, crowded, id}) {  // repeats, as several backups give
+                    QVERIFY((*refs)->add(c));
+                    all << c;
+                }
+            }
+            QVERIFY((*refs)->finish());
+            QVERIFY((*refs)->parts(0x7f) > 4);
+            QCOMPARE((*refs)->parts(0x00), 1);
+            QSet<ChunkId> found;
+            qsizetype loaded = 0;
+            for (int p = 0; p < 256; ++p)
+                for (int part = 0; part < (*refs)->parts(p); ++part) {
+                    auto ids = (*refs)->load(p, part);
+                    QVERIFY(ids);
+                    const auto [lo, hi] = (*refs)->secondByteRange(p, part);
+                    QVERIFY(std::is_sorted(ids->begin(), ids->end(), [](const ChunkId &a, const ChunkId &b) { return a.bytes < b.bytes; }));
+                    for (const ChunkId &c : *ids) {
+                        QCOMPARE(int(c.bytes[0]), p);
+                        QVERIFY(c.bytes[1] >= lo && c.bytes[1] <= hi);
+                        found << c;
+                    }
+                    loaded += ids->size();
+                }
+            QCOMPARE(found, all);
+            QCOMPARE(loaded, all.size());  // unique: each id once
+        }
+        QVERIFY(!QFileInfo::exists(dir));  // removed with the set
+    }
+
+    void chunkStoreScanSeesChunksAndTemporaries()
+    {
+        QTemporaryDir tmp;
+        repo::ChunkStore store(tmp.filePath(QStringLiteral("chunks")));
+        const QByteArray frame = zstd::compress(QByteArray("hello"), 1);
+        const QString hex = Sha256::hexOf(QByteArray("hello"));
+        QVERIFY(store.put(hex, frame.constData(), size_t(frame.size())));
+        QVERIFY(store.syncDirectories());
+        const QString sub = hex.left(2);
+        QVERIFY(repo::writeFileDurably(tmp.filePath(QStringLiteral("chunks/%1/.%2.tmp.1.2").arg(sub, hex)), "x"));
+        QVERIFY(repo::writeFileDurably(tmp.filePath(QStringLiteral("chunks/%1/README").arg(sub)), "not ours"));
+        QCOMPARE(store.prefixes(), QStringList{sub});
+        QStringList chunks, temps;
+        QVERIFY(store.scan(sub, [&](const QString &h, const QString &path) {
+            (h.isEmpty() ? temps : chunks) << (h.isEmpty() ? QFileInfo(path).fileName() : h);
+            return Status();
+        }));
+        QCOMPARE(chunks, QStringList{hex});
+        QCOMPARE(temps.size(), 1);
     }
 };
 
