@@ -230,7 +230,7 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
     RestoreResult result;
     const qint64 total = m.logicalBytes;
     std::mutex mu;
-    std::condition_variable cv;
+    std::condition_variable hasTask, hasRoom;
     std::deque<Task> queue;
     bool producing = true;
     std::atomic<qint64> done{0}, written{0}, reused{0};
@@ -240,7 +240,8 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
         std::lock_guard l(mu);
         if (!failed.exchange(true))
             firstError = err;
-        cv.notify_all();
+        hasTask.notify_all();
+        hasRoom.notify_all();
     };
     const repo::ChunkStore store(req.chunksDir);
     const int jobs = std::clamp(o.jobs, 1, 64);
@@ -254,12 +255,12 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
             Task t;
             {
                 std::unique_lock l(mu);
-                cv.wait(l, [&] { return !queue.empty() || !producing || failed.load(); });
+                hasTask.wait(l, [&] { return !queue.empty() || !producing || failed.load(); });
                 if (failed.load() || queue.empty())
                     break;
                 t = std::move(queue.front());
                 queue.pop_front();
-                cv.notify_all();
+                hasRoom.notify_one();
             }
             if (cancel.isCancelled()) {
                 fail(Error(Error::Code::Cancelled, QStringLiteral("Cancelled; %1 is incomplete and must not be started.").arg(target)));
@@ -325,18 +326,18 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
                 ::close(rfd);
             }
             std::unique_lock l(mu);
-            cv.wait(l, [&] { return queue.size() < queueLimit || failed.load(); });
+            hasRoom.wait(l, [&] { return queue.size() < queueLimit || failed.load(); });
             if (failed.load())
                 return Status();  // the worker's error is the one to report
             queue.push_back({p, f.path, f.chunks[c], off, size_t(std::min(m.chunkSize, f.size - off))});
-            cv.notify_all();
+            hasTask.notify_one();
         }
         return {};
     });
     {
         std::lock_guard l(mu);
         producing = false;
-        cv.notify_all();
+        hasTask.notify_all();
     }
     for (std::thread &th : threads)
         th.join();

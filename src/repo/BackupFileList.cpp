@@ -18,6 +18,7 @@ namespace {
 constexpr qsizetype kWriteBuffer = 1 << 20;
 // A line is one file's entry: a 1 GiB relation segment has 1024 chunk ids (~67 kB). Anything near this is damage.
 constexpr qint64 kMaxLine = qint64(256) << 20;
+constexpr qsizetype kReadBlock = 256 << 10;
 
 QString typeName(BackupFileEntry::Type t)
 {
@@ -137,7 +138,7 @@ BackupFileListReader::BackupFileListReader(QString path, const Expect &expect)
 Result<BackupFileListReader> BackupFileListReader::open(const QString &path, const Expect &expect)
 {
     BackupFileListReader r(path, expect);
-    if (!r.m_file->open(QIODevice::ReadOnly)) {
+    if (!r.m_file->open(QIODevice::ReadOnly | QIODevice::Unbuffered)) {
         if (!QFileInfo::exists(path))
             return Error(Error::Code::Corrupt, QStringLiteral("Backup %1 is damaged: its file list %2 is missing. This backup cannot be "
                                                               "used; restore another backup or take a new one.")
@@ -155,11 +156,43 @@ Error BackupFileListReader::corrupt(const QString &why) const
                      .arg(m_expect.backupId, why, m_path));
 }
 
+Result<QByteArray> BackupFileListReader::readLine()
+{
+    // Our own buffering: QIODevice::readLine(max) reserves `max` bytes for every line (a mapping and an unmapping
+    // per line, with TLB shootdowns), and readLine() without a limit would read a damaged list without newlines whole.
+    for (;;) {
+        const qsizetype nl = m_buf.indexOf('\n', m_pos);
+        if (nl >= 0 || (m_eof && m_pos < m_buf.size())) {
+            const qsizetype end = nl >= 0 ? nl + 1 : m_buf.size();
+            QByteArray line = m_buf.mid(m_pos, end - m_pos);
+            m_pos = end;
+            return line;
+        }
+        if (m_eof)
+            return QByteArray();
+        if (m_buf.size() - m_pos > kMaxLine)
+            return corrupt(QStringLiteral("entry %1 is longer than %2 MiB").arg(m_read + 1).arg(kMaxLine >> 20));
+        m_buf.remove(0, m_pos);
+        m_pos = 0;
+        const qsizetype had = m_buf.size();
+        m_buf.resize(had + kReadBlock);
+        const qint64 n = m_file->read(m_buf.data() + had, kReadBlock);
+        if (n < 0)
+            return Error(Error::Code::Io, QStringLiteral("Could not read %1: %2").arg(m_path, m_file->errorString()));
+        m_buf.resize(had + qsizetype(n));
+        m_eof = n == 0;
+    }
+}
+
 Result<bool> BackupFileListReader::next(BackupFileEntry &e)
 {
     if (m_done)
         return false;
-    if (m_file->atEnd()) {
+    auto read = readLine();
+    if (!read)
+        return read.error();
+    QByteArray line = *read;
+    if (line.isEmpty()) {
         m_done = true;
         if (m_read != m_expect.count)
             return corrupt(QStringLiteral("%1 entries where the manifest records %2; truncated?").arg(m_read).arg(m_expect.count));
@@ -167,9 +200,6 @@ Result<bool> BackupFileListReader::next(BackupFileEntry &e)
             return corrupt(QStringLiteral("checksum mismatch"));
         return false;
     }
-    QByteArray line = m_file->readLine(kMaxLine);
-    if (line.isEmpty() && m_file->error() != QFileDevice::NoError)
-        return Error(Error::Code::Io, QStringLiteral("Could not read %1: %2").arg(m_path, m_file->errorString()));
     m_sha->add(line);
     if (!line.endsWith('\n'))
         return corrupt(QStringLiteral("entry %1 is cut off; truncated?").arg(m_read + 1));

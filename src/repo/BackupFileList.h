@@ -90,10 +90,15 @@ public:
 private:
     BackupFileListReader(QString path, const Expect &expect);
     Error corrupt(const QString &why) const;
+    // The next line with its '\n' (without it at the end of the file); empty at the end.
+    Result<QByteArray> readLine();
     QString m_path;
     Expect m_expect;
     std::unique_ptr<QFile> m_file;
     std::unique_ptr<Sha256> m_sha;
+    QByteArray m_buf;     // read ahead of the current line
+    qsizetype m_pos = 0;
+    bool m_eof = false;
     qint64 m_read = 0;
     bool m_done = false;
 };

@@ -282,6 +282,39 @@ private slots:
         QCOMPARE(repo::BackupFileListReader::open(path, expect).error().code, Error::Code::Corrupt);
     }
 
+    // Lines of every length, across the reader's block boundaries: each entry comes back whole and in order.
+    void fileListLongAndShortLines()
+    {
+        QTemporaryDir tmp;
+        const QString path = tmp.filePath(QStringLiteral("files.jsonl"));
+        auto w = repo::BackupFileListWriter::create(path);
+        QVERIFY(w);
+        QList<int> counts{0, 1, 5000, 3, 1024, 0, 20000, 7};  // 20000 ids: a 1.3 MB line
+        for (int i = 0; i < 300; ++i)
+            counts << (i * 37) % 50;
+        for (int i = 0; i < counts.size(); ++i) {
+            repo::BackupFileEntry e{QStringLiteral("base/5/%1").arg(i), 0, repo::BackupFileEntry::Type::File, 0600, i, qint64(counts[i]) * 4, {}, {}};
+            for (int c = 0; c < counts[i]; ++c)
+                e.chunks << ChunkId::fromDigest(Sha256::of(reinterpret_cast<const char *>(&c), sizeof c));
+            QVERIFY((*w)->add(e));
+        }
+        auto sha = (*w)->finish();
+        QVERIFY(sha);
+        auto r = repo::BackupFileListReader::open(path, {QStringLiteral("B2"), qint64(counts.size()), *sha, 4});
+        QVERIFY(r);
+        repo::BackupFileEntry e;
+        for (int i = 0; i < counts.size(); ++i) {
+            auto more = r->next(e);
+            QVERIFY2(more && *more, qPrintable(more ? QStringLiteral("ended early") : more.error().message));
+            QCOMPARE(e.path, QStringLiteral("base/5/%1").arg(i));
+            QCOMPARE(e.chunks.size(), counts[i]);
+            if (const int last = counts[i] - 1; last >= 0)
+                QCOMPARE(e.chunks.last(), ChunkId::fromDigest(Sha256::of(reinterpret_cast<const char *>(&last), sizeof last)));
+        }
+        auto end = r->next(e);
+        QVERIFY2(end && !*end, qPrintable(end ? QString() : end.error().message));
+    }
+
     // Expire's on-disk set: every id added is found in its prefix's parts, once, and nothing else is.
     void referencedChunksByPrefixAndPart()
     {
