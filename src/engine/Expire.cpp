@@ -133,23 +133,15 @@ Result<ExpireResult> Expire::run(ProgressSink &progress, const CancelToken &canc
             if (cancel.isCancelled())
                 return Error(Error::Code::Cancelled, QStringLiteral("Cancelled; no chunk was removed."));
             auto m = other.read(id);
-            Status listed = m ? Status() : Status(m.error());
-            if (m) {
-                auto list = other.files(*m);
-                if (!list)
-                    listed = list.error();
-                repo::BackupFileEntry f;
-                while (listed) {
-                    auto more = list->next(f);
-                    if (!more)
-                        listed = more.error();
-                    if (!more || !*more)
-                        break;
-                    for (const ChunkId &c : f.chunks)
-                        if (Status s = (*refs)->add(c); !s)
-                            return s.error();
-                }
-            }
+            Status spilled;  // our own write failing (a full disk) is not the manifest's fault
+            const Status listed = !m ? Status(m.error()) : other.forEachFile(*m, [&](repo::BackupFileEntry &f) -> Status {
+                for (const ChunkId &c : f.chunks)
+                    if (spilled = (*refs)->add(c); !spilled)
+                        return spilled;
+                return {};
+            });
+            if (!spilled)
+                return spilled.error();
             if (!listed)
                 return Error(listed.error().code,
                              QStringLiteral("%1 No chunk is removed while a backup's manifest cannot be read.").arg(listed.error().message));

@@ -144,21 +144,7 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
             return s.error();
     auto pathOf = [&](const repo::BackupFileEntry &f) -> QString { return roots.value(f.tablespace) + QLatin1Char('/') + f.path; };
     // Each pass reads the file list afresh: it is never held in memory whole.
-    auto forEachEntry = [&](const std::function<Status(repo::BackupFileEntry &)> &fn) -> Status {
-        auto list = req.catalog.files(m);
-        if (!list)
-            return list.error();
-        repo::BackupFileEntry e;
-        for (;;) {
-            auto more = list->next(e);
-            if (!more)
-                return more.error();
-            if (!*more)
-                return {};
-            if (Status s = fn(e); !s)
-                return s;
-        }
-    };
+    auto forEachEntry = [&](const std::function<Status(repo::BackupFileEntry &)> &fn) { return req.catalog.forEachFile(m, fn); };
 
     // --delta: remove what the backup does not have (stale WAL, postmaster.pid, dropped relations). Paths are
     // remembered by a 64-bit hash, 8 bytes a file; a collision would only keep a stale file.

@@ -32,7 +32,7 @@ Status verifyChunks(const repo::BackupCatalog &catalog, const repo::BackupManife
         size_t size;
     };
     std::mutex mu;
-    std::condition_variable cv;
+    std::condition_variable hasTask, hasRoom;
     std::deque<Item> queue;
     bool producing = true;
     QList<QPair<ChunkId, QString>> bad;  // the chunk and what verify said; the files using it are named after
@@ -43,12 +43,12 @@ Status verifyChunks(const repo::BackupCatalog &catalog, const repo::BackupManife
             Item it;
             {
                 std::unique_lock l(mu);
-                cv.wait(l, [&] { return !queue.empty() || !producing; });
+                hasTask.wait(l, [&] { return !queue.empty() || !producing; });
                 if (queue.empty())
                     return;
                 it = queue.front();
                 queue.pop_front();
-                cv.notify_all();
+                hasRoom.notify_one();
             }
             if (cancel.isCancelled())
                 continue;  // drain without work; the producer stops too
@@ -65,36 +65,27 @@ Status verifyChunks(const repo::BackupCatalog &catalog, const repo::BackupManife
     for (int i = 0; i < std::clamp(jobs, 1, 64); ++i)
         threads.emplace_back(worker);
     QSet<ChunkId> seen;
-    Status listStatus;
-    {
-        auto list = catalog.files(m);
-        if (!list)
-            listStatus = list.error();
-        repo::BackupFileEntry f;
-        while (listStatus && !cancel.isCancelled()) {
-            auto more = list->next(f);
-            if (!more)
-                listStatus = more.error();
-            if (!more || !*more)
-                break;
-            for (qsizetype i = 0; i < f.chunks.size(); ++i) {
-                if (seen.contains(f.chunks[i]))
-                    continue;
-                if (seen.size() >= (1 << 16))
-                    seen.clear();
-                seen.insert(f.chunks[i]);
-                ++check.chunks;
-                std::unique_lock l(mu);
-                cv.wait(l, [&] { return queue.size() < 64; });
-                queue.push_back({f.chunks[i], size_t(std::min(m.chunkSize, f.size - qint64(i) * m.chunkSize))});
-                cv.notify_all();
-            }
+    const Status listStatus = catalog.forEachFile(m, [&](repo::BackupFileEntry &f) -> Status {
+        for (qsizetype i = 0; i < f.chunks.size(); ++i) {
+            if (cancel.isCancelled())
+                return Error(Error::Code::Cancelled, QStringLiteral("Cancelled."));
+            if (seen.contains(f.chunks[i]))
+                continue;
+            if (seen.size() >= (1 << 16))
+                seen.clear();
+            seen.insert(f.chunks[i]);
+            ++check.chunks;
+            std::unique_lock l(mu);
+            hasRoom.wait(l, [&] { return queue.size() < 64; });
+            queue.push_back({f.chunks[i], size_t(std::min(m.chunkSize, f.size - qint64(i) * m.chunkSize))});
+            hasTask.notify_one();
         }
-    }
+        return {};
+    });
     {
         std::lock_guard l(mu);
         producing = false;
-        cv.notify_all();
+        hasTask.notify_all();
     }
     for (std::thread &t : threads)
         t.join();
@@ -104,18 +95,13 @@ Status verifyChunks(const repo::BackupCatalog &catalog, const repo::BackupManife
     QHash<ChunkId, QStringList> users;
     for (const auto &b : bad)
         users.insert(b.first, {});
-    if (!bad.isEmpty() && listStatus) {
-        auto list = catalog.files(m);
-        repo::BackupFileEntry f;
-        while (list) {
-            auto more = list->next(f);
-            if (!more || !*more)
-                break;
+    if (!bad.isEmpty() && listStatus)
+        (void)catalog.forEachFile(m, [&](repo::BackupFileEntry &f) -> Status {
             for (const ChunkId &c : f.chunks)
                 if (auto it = users.find(c); it != users.end() && it->size() < 3 && !it->contains(f.path))
                     *it << f.path;
-        }
-    }
+            return {};
+        });
     for (const auto &b : bad)
         check.problems << QStringLiteral("%1 (used by %2)").arg(b.second, users.value(b.first).join(QStringLiteral(", ")));
     if (badCount > kNamedBadChunks)

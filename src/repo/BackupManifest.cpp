@@ -140,6 +140,23 @@ Result<BackupFileListReader> BackupCatalog::files(const BackupManifest &m) const
     return BackupFileListReader::open(fileListPath(m.id), {m.id, m.fileCount, m.fileListSha256, m.chunkSize});
 }
 
+Status BackupCatalog::forEachFile(const BackupManifest &m, const std::function<Status(BackupFileEntry &)> &fn) const
+{
+    auto list = files(m);
+    if (!list)
+        return list.error();
+    BackupFileEntry e;
+    for (;;) {
+        auto more = list->next(e);
+        if (!more)
+            return more.error();
+        if (!*more)
+            return {};
+        if (Status s = fn(e); !s)
+            return s;
+    }
+}
+
 Result<QString> BackupCatalog::serverManifestSha256(const QString &id) const
 {
     QFile f(serverManifestPath(id));

@@ -11,6 +11,8 @@
 #include <QList>
 #include <QStringList>
 
+#include <functional>
+
 namespace pga::repo {
 
 struct BackupTablespace {
@@ -61,6 +63,8 @@ public:
     Result<BackupManifest> read(const QString &id) const;
     // The backup's members, one at a time (the count and checksum are checked at the end).
     Result<BackupFileListReader> files(const BackupManifest &m) const;
+    // Calls fn for each member in order; stops at the first error, fn's or the list's.
+    Status forEachFile(const BackupManifest &m, const std::function<Status(BackupFileEntry &)> &fn) const;
     // SHA-256 of the stored backup_manifest, read as a stream.
     Result<QString> serverManifestSha256(const QString &id) const;
     // The directory of a backup being written (files.jsonl and backup_manifest go there first).
