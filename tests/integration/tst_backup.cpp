@@ -254,11 +254,15 @@ private slots:
         ::kill(pid_t(p.processId()), SIGKILL);
         p.waitForFinished();
         QCOMPARE(int(backups().size()), before);
+        // Its directory (with the file list as far as it got) is there, unpublished and so invisible.
+        const QDir dir(m_repo + QStringLiteral("/servers/main/backups"));
+        QCOMPARE(int(dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot).size()), before + 1);
         Run v = cli(QStringList{QStringLiteral("verify")} + rs());
         QVERIFY2(v.code == 0, QByteArray(v.out + v.err).constData());
         Run b = backup();
         QVERIFY2(b.code == 0, b.err.constData());
         QCOMPARE(int(backups().size()), before + 1);
+        QCOMPARE(int(dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot).size()), before + 1);  // the leftover is gone
         QVERIFY(!b.err.contains("error"));
     }
 
@@ -406,6 +410,9 @@ private slots:
         QCOMPARE(f.code, 1);
         QVERIFY2(f.err.contains("disk") || f.err.contains("space"), f.err.constData());
         QVERIFY(!QFileInfo::exists(full + QStringLiteral("/servers/main/backups")) || backupsIn(full) == 0);
+        // The failed backup removed its own unfinished directory (file list and all), not just left it unpublished.
+        const QStringList left = QDir(full + QStringLiteral("/servers/main/backups")).entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden);
+        QVERIFY2(left.isEmpty(), qPrintable(left.join(QLatin1Char(' '))));
     }
 
 private:
