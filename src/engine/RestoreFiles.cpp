@@ -19,6 +19,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <list>
 #include <mutex>
 #include <sys/stat.h>
 #include <thread>
@@ -211,13 +212,22 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
             return s.error();
     }
 
-    // The files: this thread reads the list, creates each file and queues its chunks; `jobs` workers read,
-    // check and write them. The queue is short (it is also the read-ahead distance), so memory is a few chunks.
+    // The files: this thread reads the list and creates each file; `jobs` workers read, check and write the chunks.
+    // Up to jobs + 1 files are open for writing at once ("lanes"), and a worker takes its next chunk from a file no
+    // other worker is writing where it can: two writers in one file queue on its inode lock, and the kernel spins
+    // while they wait. Memory: one chunk list per lane.
     RestoreResult result;
     const qint64 total = m.logicalBytes;
+    struct Lane {
+        QString path, relPath;
+        qint64 size = 0;
+        QList<ChunkId> chunks;
+        qsizetype next = 0;  // the next chunk to hand out
+    };
     std::mutex mu;
-    std::condition_variable hasTask, hasRoom;
-    std::deque<Task> queue;
+    std::condition_variable hasWork, hasLane;
+    std::list<Lane> lanes;
+    QStringList writing;  // the files workers are writing now
     bool producing = true;
     std::atomic<qint64> done{0}, written{0}, reused{0};
     Error firstError;
@@ -226,12 +236,12 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
         std::lock_guard l(mu);
         if (!failed.exchange(true))
             firstError = err;
-        hasTask.notify_all();
-        hasRoom.notify_all();
+        hasWork.notify_all();
+        hasLane.notify_all();
     };
     const repo::ChunkStore store(req.chunksDir);
     const int jobs = std::clamp(o.jobs, 1, 64);
-    const size_t queueLimit = size_t(kReadAhead + jobs);
+    const size_t laneLimit = size_t(jobs + 1);
     auto worker = [&] {
         Buffer buf(size_t(m.chunkSize));
         Buffer have(size_t(m.chunkSize));
@@ -239,18 +249,39 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
         int fd = -1;
         for (;;) {
             Task t;
+            QString ahead;  // a chunk to ask the kernel to start reading
             {
                 std::unique_lock l(mu);
-                hasTask.wait(l, [&] { return !queue.empty() || !producing || failed.load(); });
-                if (failed.load() || queue.empty())
+                if (!openPath.isEmpty())
+                    writing.removeOne(openPath);
+                hasWork.wait(l, [&] { return !lanes.empty() || !producing || failed.load(); });
+                if (failed.load() || lanes.empty())
                     break;
-                t = std::move(queue.front());
-                queue.pop_front();
-                hasRoom.notify_one();
+                auto lane = std::find_if(lanes.begin(), lanes.end(), [&](const Lane &x) { return !writing.contains(x.path); });
+                if (lane == lanes.end())
+                    lane = lanes.begin();
+                const qint64 off = qint64(lane->next) * m.chunkSize;
+                t = {lane->path, lane->relPath, lane->chunks[lane->next], off, size_t(std::min(m.chunkSize, lane->size - off))};
+                if (lane->next + kReadAhead < lane->chunks.size())
+                    ahead = store.pathFor(lane->chunks[lane->next + kReadAhead].hex());
+                writing << lane->path;
+                if (++lane->next == lane->chunks.size()) {
+                    lanes.erase(lane);
+                    hasLane.notify_one();
+                }
             }
             if (cancel.isCancelled()) {
                 fail(Error(Error::Code::Cancelled, QStringLiteral("Cancelled; %1 is incomplete and must not be started.").arg(target)));
                 break;
+            }
+            // The chunks are many small files, and with only `jobs` synchronous reads a cold repository would be read
+            // one file at a time per worker: the kernel starts on one a few chunks ahead in this lane.
+            if (!ahead.isEmpty()) {
+                const int rfd = ::open(enc(ahead).constData(), O_RDONLY | O_CLOEXEC);
+                if (rfd >= 0) {
+                    (void)::posix_fadvise(rfd, 0, 0, POSIX_FADV_WILLNEED);
+                    ::close(rfd);
+                }
             }
             const QString hex = t.chunk.hex();
             if (t.path != openPath) {
@@ -302,28 +333,28 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
         if (!ok)
             return repo::ioError(QStringLiteral("Preparing"), p, e);
         ++result.files;
-        for (qsizetype c = 0; c < f.chunks.size(); ++c) {
-            const qint64 off = qint64(c) * m.chunkSize;
-            // Ask the kernel to start reading the chunk now: it is `queueLimit` chunks from being needed, and
-            // with only `jobs` synchronous reads a cold repository would otherwise be read a file at a time.
+        if (f.chunks.isEmpty())
+            return {};
+        // The first chunks of a new lane are read ahead here; later ones by the workers as they go.
+        for (qsizetype c = 0; c < std::min<qsizetype>(kReadAhead, f.chunks.size()); ++c) {
             const int rfd = ::open(enc(store.pathFor(f.chunks[c].hex())).constData(), O_RDONLY | O_CLOEXEC);
             if (rfd >= 0) {
                 (void)::posix_fadvise(rfd, 0, 0, POSIX_FADV_WILLNEED);
                 ::close(rfd);
             }
-            std::unique_lock l(mu);
-            hasRoom.wait(l, [&] { return queue.size() < queueLimit || failed.load(); });
-            if (failed.load())
-                return Status();  // the worker's error is the one to report
-            queue.push_back({p, f.path, f.chunks[c], off, size_t(std::min(m.chunkSize, f.size - off))});
-            hasTask.notify_one();
         }
+        std::unique_lock l(mu);
+        hasLane.wait(l, [&] { return lanes.size() < laneLimit || failed.load(); });
+        if (failed.load())
+            return Status();  // the worker's error is the one to report
+        lanes.push_back({p, f.path, f.size, std::move(f.chunks), 0});
+        hasWork.notify_all();
         return {};
     });
     {
         std::lock_guard l(mu);
         producing = false;
-        hasTask.notify_all();
+        hasWork.notify_all();
     }
     for (std::thread &th : threads)
         th.join();
