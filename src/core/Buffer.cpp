@@ -2,6 +2,8 @@
 
 #include <QFile>
 
+#include <algorithm>
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -15,6 +17,7 @@ namespace pga {
 
 namespace {
 constexpr size_t kHuge = size_t(2) << 20;
+constexpr size_t kPage = 4096;
 }
 
 Buffer::Buffer(size_t capacity) : m_capacity(capacity)
@@ -37,7 +40,8 @@ Buffer::Buffer(size_t capacity) : m_capacity(capacity)
             return;
         }
     }
-    m_data = static_cast<char *>(std::malloc(capacity ? capacity : 1));
+    // Page-aligned, so that O_DIRECT can write from it.
+    m_data = static_cast<char *>(std::aligned_alloc(kPage, (std::max<size_t>(capacity, 1) + kPage - 1) & ~(kPage - 1)));
     if (!m_data)
         m_capacity = 0;
 }

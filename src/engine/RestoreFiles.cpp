@@ -246,7 +246,8 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
         Buffer buf(size_t(m.chunkSize));
         Buffer have(size_t(m.chunkSize));
         QString openPath;
-        int fd = -1;
+        int fd = -1, dfd = -1;
+        bool direct = true;
         for (;;) {
             Task t;
             QString ahead;  // a chunk to ask the kernel to start reading
@@ -287,9 +288,16 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
             if (t.path != openPath) {
                 if (fd >= 0)
                     ::close(fd);
+                if (dfd >= 0)
+                    ::close(dfd);
                 fd = ::open(enc(t.path).constData(), O_RDWR | O_CLOEXEC);
+                // Whole blocks go around the page cache (O_DIRECT): copying every byte into it, and the kernel's
+                // write-back after, cost as much CPU as decompressing and hashing; the final syncfs still flushes.
+                // Not with --delta (it reads the target), nor where the file system refuses O_DIRECT.
+                dfd = direct && !o.delta ? ::open(enc(t.path).constData(), O_WRONLY | O_CLOEXEC | O_DIRECT) : -1;
                 openPath = t.path;
             }
+            const bool aligned = dfd >= 0 && t.len % 4096 == 0 && t.offset % 4096 == 0;
             Error err;
             if (fd < 0) {
                 err = ioErr(QStringLiteral("Opening"), t.path);
@@ -299,9 +307,15 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
             } else if (Status s = store.readInto(hex, buf.data(), t.len); !s) {
                 err = Error(s.error().code, QStringLiteral("%1 Needed for %2; the restore stopped.").arg(s.error().message, t.relPath),
                             s.error().detail);
+            } else if (aligned && (errno = 0, ::pwrite(dfd, buf.data(), t.len, t.offset) == ssize_t(t.len))) {
+                written += qint64(t.len);
+            } else if (aligned && errno != EINVAL) {
+                err = repo::ioError(QStringLiteral("Writing"), t.path, errno ? errno : ENOSPC);
             } else if (::pwrite(fd, buf.data(), t.len, t.offset) != ssize_t(t.len)) {
                 err = repo::ioError(QStringLiteral("Writing"), t.path, errno ? errno : ENOSPC);
             } else {
+                if (aligned)
+                    direct = false;  // the file system takes O_DIRECT opens but not these writes
                 written += qint64(t.len);
                 // Start writing it to disk now, while the next chunks decompress: with plenty of RAM the kernel
                 // would otherwise hold gigabytes until the final syncfs, and the disk would idle until then.
@@ -315,6 +329,8 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
         }
         if (fd >= 0)
             ::close(fd);
+        if (dfd >= 0)
+            ::close(dfd);
     };
     std::vector<std::thread> threads;
     for (int i = 0; i < jobs; ++i)
