@@ -7,7 +7,8 @@
 # on two data sets: pgbench's default data (compressible), then the same plus as much random filler
 # (incompressible). Prints seconds, MB/s, peak RSS and the ratios the issue sets targets for.
 # A measurement, not a test: it never fails on speed.
-#   bench/backup.sh BUILD_DIR     (BENCH_SCALE=N pgbench scale, default 100; PG_BIN to pick PostgreSQL)
+#   bench/backup.sh BUILD_DIR     (BENCH_SCALE=N pgbench scale, default 100; PG_BIN to pick PostgreSQL;
+#                                 BENCH_DEFAULT_ONLY=1 skips the filler data set; PGA_KEEP_BENCH=1 keeps the work directory)
 set -euo pipefail
 BUILD=${1:?usage: bench/backup.sh BUILD_DIR}
 CLI=$(realpath "${PGA_CLI:-$BUILD/src/cli/pgarchivist-cli}")
@@ -129,6 +130,7 @@ as_pg "$PG_BIN/pgbench" -h "$WORK" -p "$PORT" -i -s "$SCALE" -q postgres >/dev/n
 psql_ "CHECKPOINT" >/dev/null
 wait_archived
 measure "pgbench scale $SCALE"
+[ -n "${BENCH_DEFAULT_ONLY:-}" ] && exit 0
 
 echo "adding random filler (incompressible) of the same size ..."
 psql_ "CREATE EXTENSION IF NOT EXISTS pgcrypto" >/dev/null

@@ -1,5 +1,7 @@
 #include "RestoreFiles.h"
 
+#include "ChunkWriter.h"
+
 #include "core/Buffer.h"
 #include "core/Sha256.h"
 #include "repo/ChunkStore.h"
@@ -47,6 +49,7 @@ bool isEmptyDir(const QString &d)
 }
 
 constexpr int kReadAhead = 8;
+constexpr int kWritesInFlight = 3;  // per worker
 
 struct Task {
     QString path;      // where it goes
@@ -243,11 +246,9 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
     const int jobs = std::clamp(o.jobs, 1, 64);
     const size_t laneLimit = size_t(jobs + 1);
     auto worker = [&] {
-        Buffer buf(size_t(m.chunkSize));
-        Buffer have(size_t(m.chunkSize));
+        ChunkWriter out(size_t(m.chunkSize), kWritesInFlight, !o.delta);
+        Buffer have(o.delta ? size_t(m.chunkSize) : 0);
         QString openPath;
-        int fd = -1, dfd = -1;
-        bool direct = true;
         for (;;) {
             Task t;
             QString ahead;  // a chunk to ask the kernel to start reading
@@ -286,40 +287,25 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
             }
             const QString hex = t.chunk.hex();
             if (t.path != openPath) {
-                if (fd >= 0)
-                    ::close(fd);
-                if (dfd >= 0)
-                    ::close(dfd);
-                fd = ::open(enc(t.path).constData(), O_RDWR | O_CLOEXEC);
-                // Whole blocks go around the page cache (O_DIRECT): copying every byte into it, and the kernel's
-                // write-back after, cost as much CPU as decompressing and hashing; the final syncfs still flushes.
-                // Not with --delta (it reads the target), nor where the file system refuses O_DIRECT.
-                dfd = direct && !o.delta ? ::open(enc(t.path).constData(), O_WRONLY | O_CLOEXEC | O_DIRECT) : -1;
                 openPath = t.path;
+                if (Status s = out.open(t.path); !s) {
+                    fail(s.error());
+                    break;
+                }
             }
-            const bool aligned = dfd >= 0 && t.len % 4096 == 0 && t.offset % 4096 == 0;
             Error err;
-            if (fd < 0) {
-                err = ioErr(QStringLiteral("Opening"), t.path);
-            } else if (o.delta && ::pread(fd, have.data(), t.len, t.offset) == ssize_t(t.len)
+            if (o.delta && ::pread(out.fd(), have.data(), t.len, t.offset) == ssize_t(t.len)
                        && Sha256::hexOf(have.data(), t.len) == hex) {
                 reused += qint64(t.len);
-            } else if (Status s = store.readInto(hex, buf.data(), t.len); !s) {
+            } else if (auto b = out.buffer(); !b) {
+                err = b.error();
+            } else if (Status s = store.readInto(hex, *b, t.len); !s) {
                 err = Error(s.error().code, QStringLiteral("%1 Needed for %2; the restore stopped.").arg(s.error().message, t.relPath),
                             s.error().detail);
-            } else if (aligned && (errno = 0, ::pwrite(dfd, buf.data(), t.len, t.offset) == ssize_t(t.len))) {
-                written += qint64(t.len);
-            } else if (aligned && errno != EINVAL) {
-                err = repo::ioError(QStringLiteral("Writing"), t.path, errno ? errno : ENOSPC);
-            } else if (::pwrite(fd, buf.data(), t.len, t.offset) != ssize_t(t.len)) {
-                err = repo::ioError(QStringLiteral("Writing"), t.path, errno ? errno : ENOSPC);
+            } else if (Status w = out.write(*b, t.len, t.offset); !w) {
+                err = w.error();
             } else {
-                if (aligned)
-                    direct = false;  // the file system takes O_DIRECT opens but not these writes
                 written += qint64(t.len);
-                // Start writing it to disk now, while the next chunks decompress: with plenty of RAM the kernel
-                // would otherwise hold gigabytes until the final syncfs, and the disk would idle until then.
-                (void)::sync_file_range(fd, t.offset, off_t(t.len), SYNC_FILE_RANGE_WRITE);
             }
             if (err.isError()) {
                 fail(err);
@@ -327,10 +313,8 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
             }
             progress.progress(done += qint64(t.len), total);
         }
-        if (fd >= 0)
-            ::close(fd);
-        if (dfd >= 0)
-            ::close(dfd);
+        if (Status s = out.finish(); !s)
+            fail(s.error());
     };
     std::vector<std::thread> threads;
     for (int i = 0; i < jobs; ++i)
