@@ -17,9 +17,8 @@
 #include <atomic>
 #include <cerrno>
 #include <csignal>
-#include <fcntl.h>
 #include <condition_variable>
-#include <deque>
+#include <fcntl.h>
 #include <functional>
 #include <list>
 #include <mutex>
