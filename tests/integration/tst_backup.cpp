@@ -413,6 +413,12 @@ private slots:
         // The failed backup removed its own unfinished directory (file list and all), not just left it unpublished.
         const QStringList left = QDir(full + QStringLiteral("/servers/main/backups")).entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden);
         QVERIFY2(left.isEmpty(), qPrintable(left.join(QLatin1Char(' '))));
+
+        // A restore onto a full disk (written with O_DIRECT where tmpfs takes it): it fails saying so, exit 1.
+        QVERIFY(QDir(full).removeRecursively());
+        Run r = cli(QStringList{QStringLiteral("restore")} + rs() + QStringList{QStringLiteral("--target-dir"), small + QStringLiteral("/r")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("disk is full"), r.err.constData());
     }
 
 private:
