@@ -7,15 +7,10 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
-#include <cerrno>
-#include <fcntl.h>
-#include <unistd.h>
-
 namespace pga::repo {
 
 namespace {
 
-constexpr qsizetype kWriteBuffer = 1 << 20;
 // A line is one file's entry: a 1 GiB relation segment has 1024 chunk ids (~67 kB). Anything near this is damage.
 constexpr qint64 kMaxLine = qint64(256) << 20;
 constexpr qsizetype kReadBlock = 256 << 10;
@@ -60,56 +55,6 @@ QByteArray BackupFileEntry::toJsonLine() const
     }
     out += "]}";
     return out;
-}
-
-Result<std::unique_ptr<HashingFileWriter>> HashingFileWriter::create(const QString &path)
-{
-    const int fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-    if (fd < 0)
-        return ioError(QStringLiteral("Creating"), path, errno);
-    return std::unique_ptr<HashingFileWriter>(new HashingFileWriter(path, fd));
-}
-
-HashingFileWriter::~HashingFileWriter()
-{
-    if (m_fd >= 0)
-        ::close(m_fd);
-}
-
-Status HashingFileWriter::write(const char *data, size_t size)
-{
-    m_sha.add(data, size);
-    m_bytes += qint64(size);
-    m_buf.append(data, qsizetype(size));
-    return m_buf.size() >= kWriteBuffer ? drain() : Status();
-}
-
-Status HashingFileWriter::drain()
-{
-    const char *p = m_buf.constData();
-    qsizetype left = m_buf.size();
-    while (left > 0) {
-        const ssize_t n = ::write(m_fd, p, size_t(left));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return ioError(QStringLiteral("Writing"), m_path, n < 0 ? errno : ENOSPC);
-        p += n;
-        left -= n;
-    }
-    m_buf.clear();
-    return {};
-}
-
-Result<QString> HashingFileWriter::finish()
-{
-    if (Status s = drain(); !s)
-        return s.error();
-    if (::fdatasync(m_fd) != 0)
-        return ioError(QStringLiteral("Syncing"), m_path, errno);
-    if (Status s = syncDirectory(QFileInfo(m_path).absolutePath()); !s)
-        return s.error();
-    return m_sha.finishHex();
 }
 
 Result<std::unique_ptr<BackupFileListWriter>> BackupFileListWriter::create(const QString &path)

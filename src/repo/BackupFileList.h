@@ -2,6 +2,7 @@
 
 #include "core/ChunkId.h"
 #include "core/Result.h"
+#include "DurableFile.h"
 #include "core/Sha256.h"
 
 #include <QFile>
@@ -27,30 +28,6 @@ struct BackupFileEntry {
 
     // One line of files.jsonl (compact JSON, no newline).
     QByteArray toJsonLine() const;
-};
-
-// A file written front to back while its SHA-256 and length are computed, made durable by finish(). The backup
-// streams files.jsonl and the server's backup_manifest through it, so neither is held in memory.
-class HashingFileWriter {
-public:
-    static Result<std::unique_ptr<HashingFileWriter>> create(const QString &path);
-    ~HashingFileWriter();
-
-    Status write(const char *data, size_t size);
-    Status write(const QByteArray &data) { return write(data.constData(), size_t(data.size())); }
-    // Flushes and fdatasyncs the file, then its directory; returns the content's SHA-256 (hex).
-    Result<QString> finish();
-    qint64 bytes() const { return m_bytes; }
-    QString path() const { return m_path; }
-
-private:
-    explicit HashingFileWriter(QString path, int fd) : m_path(std::move(path)), m_fd(fd) {}
-    Status drain();
-    QString m_path;
-    int m_fd = -1;
-    QByteArray m_buf;
-    Sha256 m_sha;
-    qint64 m_bytes = 0;
 };
 
 // REPO/servers/NAME/backups/ID/files.jsonl: one BackupFileEntry per line, in the order of the backup stream.

@@ -184,6 +184,47 @@ Status writeFileDurably(const QString &path, std::initializer_list<QByteArrayVie
     return syncDirectory(QFileInfo(path).absolutePath());
 }
 
+Result<std::unique_ptr<HashingFileWriter>> HashingFileWriter::create(const QString &path)
+{
+    const int fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+    if (fd < 0)
+        return ioError(QStringLiteral("Creating"), path, errno);
+    return std::unique_ptr<HashingFileWriter>(new HashingFileWriter(path, fd));
+}
+
+HashingFileWriter::~HashingFileWriter()
+{
+    if (m_fd >= 0)
+        ::close(m_fd);
+}
+
+Status HashingFileWriter::write(const char *data, size_t size)
+{
+    m_sha.add(data, size);
+    m_bytes += qint64(size);
+    m_buf.append(data, qsizetype(size));
+    return m_buf.size() >= (1 << 20) ? drain() : Status();
+}
+
+Status HashingFileWriter::drain()
+{
+    if (const int e = writeParts(m_fd, {QByteArrayView(m_buf)}))
+        return ioError(QStringLiteral("Writing"), m_path, e);
+    m_buf.clear();
+    return {};
+}
+
+Result<QString> HashingFileWriter::finish()
+{
+    if (Status s = drain(); !s)
+        return s.error();
+    if (::fdatasync(m_fd) != 0)
+        return ioError(QStringLiteral("Syncing"), m_path, errno);
+    if (Status s = syncDirectory(QFileInfo(m_path).absolutePath()); !s)
+        return s.error();
+    return m_sha.finishHex();
+}
+
 Result<QByteArray> readWholeFile(const QString &path, qint64 maxSize)
 {
     QFile f(path);

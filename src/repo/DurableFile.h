@@ -1,11 +1,13 @@
 #pragma once
 
 #include "core/Result.h"
+#include "core/Sha256.h"
 
 #include <QByteArray>
 #include <QByteArrayView>
 
 #include <initializer_list>
+#include <memory>
 #include <QString>
 
 namespace pga::repo {
@@ -26,6 +28,30 @@ Status writeFileDurably(const QString &path, std::initializer_list<QByteArrayVie
 Status syncDirectory(const QString &dir);
 // Creates the directory and any missing parents, fsyncing each parent that gained an entry.
 Status makeDirectoryDurably(const QString &dir);
+
+// A file written front to back while its SHA-256 and length are computed, made durable by finish(). The backup
+// streams files.jsonl and the server's backup_manifest through it, so neither is held in memory.
+class HashingFileWriter {
+public:
+    static Result<std::unique_ptr<HashingFileWriter>> create(const QString &path);
+    ~HashingFileWriter();
+
+    Status write(const char *data, size_t size);
+    Status write(const QByteArray &data) { return write(data.constData(), size_t(data.size())); }
+    // Flushes and fdatasyncs the file, then its directory; returns the content's SHA-256 (hex).
+    Result<QString> finish();
+    qint64 bytes() const { return m_bytes; }
+    QString path() const { return m_path; }
+
+private:
+    explicit HashingFileWriter(QString path, int fd) : m_path(std::move(path)), m_fd(fd) {}
+    Status drain();
+    QString m_path;
+    int m_fd = -1;
+    QByteArray m_buf;
+    Sha256 m_sha;
+    qint64 m_bytes = 0;
+};
 
 // Reads a whole file; NotFound when absent, Corrupt when it is larger than maxSize.
 Result<QByteArray> readWholeFile(const QString &path, qint64 maxSize = qint64(1) << 30);
