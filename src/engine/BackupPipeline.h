@@ -3,6 +3,7 @@
 // Internal to BaseBackup: the bounded pipeline from the BASE_BACKUP stream to the chunk store.
 #include "core/Buffer.h"
 #include "core/ProgressSink.h"
+#include "core/RecentChunkIds.h"
 #include "core/Sha256.h"
 #include "core/TarReader.h"
 #include "core/Zstd.h"
@@ -10,7 +11,6 @@
 #include "repo/BackupManifest.h"
 #include "repo/ChunkStore.h"
 
-#include <QSet>
 
 #include <condition_variable>
 #include <cstring>
@@ -160,16 +160,10 @@ private:
             const ChunkId id = ChunkId::fromDigest(Sha256::of(j.data.data(), j.data.size()));
             bool store = false;
             {
-                // Ids seen lately: a repeated chunk (zero pages, copies) is not even looked up in the store. The set
-                // is bounded; an id forgotten is looked up again, and a second put of a chunk that is only pending
-                // is counted out by ChunkStore::flush().
+                // A repeat met lately is not even looked up in the store. An id the set forgot is looked up again,
+                // and a second put of a chunk that is only pending is counted out by ChunkStore::flush().
                 std::lock_guard l(m_mutex);
-                if (!m_seen.contains(id)) {
-                    if (m_seen.size() >= kSeenLimit)
-                        m_seen.clear();
-                    m_seen.insert(id);
-                    store = true;
-                }
+                store = m_seen.insert(id);
             }
             const QString hex = store ? id.hex() : QString();  // the store names files by hex; only new ids go there
             Error err;
@@ -189,7 +183,7 @@ private:
                 }
                 if (err.isError()) {
                     std::lock_guard l(m_mutex);
-                    m_seen.remove(id);
+                    m_seen.forget(id);
                 }
             } else if (store) {
                 m_store.noteReferenced(hex);
@@ -207,7 +201,6 @@ private:
         }
     }
 
-    static constexpr qsizetype kSeenLimit = 1 << 16;
     repo::ChunkStore &m_store;
     PendingEntries &m_entries;
     int m_level;
@@ -216,7 +209,7 @@ private:
     std::deque<Job> m_queue;
     std::vector<Buffer> m_free;
     std::vector<std::thread> m_threads;
-    QSet<ChunkId> m_seen;
+    RecentChunkIds m_seen;
     bool m_closing = false;
     bool m_failed = false;
     Error m_error;

@@ -1,18 +1,15 @@
 #include "Verify.h"
 
-#include "core/Sha256.h"
+#include "core/RecentChunkIds.h"
 #include "core/WalName.h"
 #include "repo/BackupManifest.h"
 #include "repo/ChunkStore.h"
 #include "repo/WalArchive.h"
 
 #include <QHash>
-#include <QSet>
 
 #include <condition_variable>
 #include <deque>
-
-#include <atomic>
 #include <mutex>
 #include <thread>
 
@@ -37,7 +34,6 @@ Status verifyChunks(const repo::BackupCatalog &catalog, const repo::BackupManife
     bool producing = true;
     QList<QPair<ChunkId, QString>> bad;  // the chunk and what verify said; the files using it are named after
     qint64 badCount = 0;
-    std::atomic<qint64> done{0};
     auto worker = [&] {
         for (;;) {
             Item it;
@@ -58,22 +54,20 @@ Status verifyChunks(const repo::BackupCatalog &catalog, const repo::BackupManife
                 if (++badCount <= kNamedBadChunks)
                     bad << qMakePair(it.id, s.error().message);
             }
-            progress.progress(++done, m.chunkCount);
         }
     };
     std::vector<std::thread> threads;
     for (int i = 0; i < std::clamp(jobs, 1, 64); ++i)
         threads.emplace_back(worker);
-    QSet<ChunkId> seen;
+    RecentChunkIds seen;
+    qint64 references = 0;  // progress counts every reference, repeats included, so that it reaches chunk_count
     const Status listStatus = catalog.forEachFile(m, [&](repo::BackupFileEntry &f) -> Status {
         for (qsizetype i = 0; i < f.chunks.size(); ++i) {
             if (cancel.isCancelled())
                 return Error(Error::Code::Cancelled, QStringLiteral("Cancelled."));
-            if (seen.contains(f.chunks[i]))
+            progress.progress(++references, m.chunkCount);
+            if (!seen.insert(f.chunks[i]))
                 continue;
-            if (seen.size() >= (1 << 16))
-                seen.clear();
-            seen.insert(f.chunks[i]);
             ++check.chunks;
             std::unique_lock l(mu);
             hasRoom.wait(l, [&] { return queue.size() < 64; });

@@ -1,4 +1,5 @@
 #include "core/ChunkId.h"
+#include "core/RecentChunkIds.h"
 #include "core/Sha256.h"
 #include "core/TarReader.h"
 #include "core/Zstd.h"
@@ -313,6 +314,22 @@ private slots:
         }
         auto end = r->next(e);
         QVERIFY2(end && !*end, qPrintable(end ? QString() : end.error().message));
+    }
+
+    // The dedup set of backup and verify: repeats are seen as repeats, and its size stays bounded.
+    void recentChunkIdsAreBounded()
+    {
+        RecentChunkIds recent;
+        auto idOf = [](int i) { return ChunkId::fromDigest(Sha256::of(reinterpret_cast<const char *>(&i), sizeof i)); };
+        QVERIFY(recent.insert(idOf(0)));
+        QVERIFY(!recent.insert(idOf(0)));
+        recent.forget(idOf(0));
+        QVERIFY(recent.insert(idOf(0)));
+        // Far more distinct ids than it holds: the first is forgotten at some point, so it counts as new again.
+        for (int i = 1; i < 200000; ++i)
+            (void)recent.insert(idOf(i));
+        QVERIFY(recent.insert(idOf(0)));
+        QVERIFY(!recent.insert(idOf(199999)));  // a recent one is still known
     }
 
     // Expire's on-disk set: every id added is found in its prefix's parts, once, and nothing else is.
