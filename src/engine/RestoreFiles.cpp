@@ -19,7 +19,6 @@
 #include <csignal>
 #include <condition_variable>
 #include <fcntl.h>
-#include <functional>
 #include <list>
 #include <mutex>
 #include <sys/stat.h>
@@ -146,14 +145,12 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
         if (Status s = prepareRoot(root); !s)
             return s.error();
     auto pathOf = [&](const repo::BackupFileEntry &f) -> QString { return roots.value(f.tablespace) + QLatin1Char('/') + f.path; };
-    // Each pass reads the file list afresh: it is never held in memory whole.
-    auto forEachEntry = [&](const std::function<Status(repo::BackupFileEntry &)> &fn) { return req.catalog.forEachFile(m, fn); };
-
+    // Each pass below reads the file list afresh (it is never held in memory whole).
     // --delta: remove what the backup does not have (stale WAL, postmaster.pid, dropped relations). Paths are
     // remembered by a 64-bit hash, 8 bytes a file; a collision would only keep a stale file.
     if (o.delta) {
         QSet<size_t> expected;
-        if (Status s = forEachEntry([&](repo::BackupFileEntry &f) {
+        if (Status s = req.catalog.forEachFile(m, [&](repo::BackupFileEntry &f) {
                 expected << qHash(pathOf(f), 0x5eed);
                 return Status();
             });
@@ -184,7 +181,7 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
     QSet<QString> tablespaceLinks;
     for (const repo::BackupTablespace &t : m.tablespaces)
         tablespaceLinks << QStringLiteral("pg_tblspc/%1").arg(t.oid);
-    if (Status s = forEachEntry([&](repo::BackupFileEntry &f) -> Status {
+    if (Status s = req.catalog.forEachFile(m, [&](repo::BackupFileEntry &f) -> Status {
             const QString p = pathOf(f);
             if (f.tablespace == 0 && tablespaceLinks.contains(f.path))
                 return {};  // sent as a directory or a link with TABLESPACE_MAP; made a link to the location below
@@ -318,7 +315,7 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
     std::vector<std::thread> threads;
     for (int i = 0; i < jobs; ++i)
         threads.emplace_back(worker);
-    const Status produced = forEachEntry([&](repo::BackupFileEntry &f) -> Status {
+    const Status produced = req.catalog.forEachFile(m, [&](repo::BackupFileEntry &f) -> Status {
         if (f.type != repo::BackupFileEntry::Type::File)
             return {};
         const QString p = pathOf(f);

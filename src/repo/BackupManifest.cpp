@@ -160,8 +160,13 @@ Status BackupCatalog::forEachFile(const BackupManifest &m, const std::function<S
 Result<QString> BackupCatalog::serverManifestSha256(const QString &id) const
 {
     QFile f(serverManifestPath(id));
-    if (!f.open(QIODevice::ReadOnly))
-        return Error(f.exists() ? Error::Code::Io : Error::Code::NotFound, QStringLiteral("Could not read %1: %2").arg(f.fileName(), f.errorString()));
+    if (!f.open(QIODevice::ReadOnly)) {
+        if (!f.exists())
+            return Error(Error::Code::Corrupt, QStringLiteral("Backup %1 is damaged: its backup_manifest (%2) is missing. This backup "
+                                                              "cannot be used; restore another backup or take a new one.")
+                                                   .arg(id, f.fileName()));
+        return Error(Error::Code::Io, QStringLiteral("Could not read %1: %2. Check the repository's owner and mode.").arg(f.fileName(), f.errorString()));
+    }
     Sha256 sha;
     QByteArray buf(1 << 20, Qt::Uninitialized);
     for (;;) {

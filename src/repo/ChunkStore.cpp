@@ -8,6 +8,7 @@
 #include <QDirIterator>
 #include <QFile>
 
+#include <algorithm>
 #include <cerrno>
 #include <fcntl.h>
 #include <random>
@@ -235,7 +236,7 @@ QStringList ChunkStore::prefixes() const
 {
     QStringList out;
     for (const QString &sub : QDir(m_dir).entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name))
-        if (sub.size() == 2 && isHash(sub + QString(62, QLatin1Char('0'))))
+        if (sub.size() == 2 && std::all_of(sub.begin(), sub.end(), [](QChar c) { return (c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'f'); }))
             out << sub;
     return out;
 }

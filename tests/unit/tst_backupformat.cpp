@@ -196,6 +196,14 @@ private slots:
         QCOMPARE(back->systemIdentifier, m.systemIdentifier);
         QCOMPARE(back->fileCount, 3);
         QCOMPARE(*cat.serverManifestSha256(m.id), m.backupManifestSha256);
+        {
+            // Without its backup_manifest the backup is damaged, and the message says which and what to do.
+            QVERIFY(QFile::rename(cat.serverManifestPath(m.id), cat.serverManifestPath(m.id) + QStringLiteral(".away")));
+            const auto gone = cat.serverManifestSha256(m.id);
+            QCOMPARE(gone.error().code, Error::Code::Corrupt);
+            QVERIFY(gone.error().message.contains(m.id) && gone.error().message.contains(QStringLiteral("restore another backup")));
+            QVERIFY(QFile::rename(cat.serverManifestPath(m.id) + QStringLiteral(".away"), cat.serverManifestPath(m.id)));
+        }
         auto list = cat.files(*back);
         QVERIFY(list);
         repo::BackupFileEntry e;
