@@ -122,7 +122,7 @@ Result<ExpireResult> Expire::run(ProgressSink &progress, const CancelToken &canc
 
     // Chunks are shared by every server's backups: keep all that any remaining backup references. That set is kept
     // on disk, by prefix, and swept against the store's AB/ directory of the same prefix.
-    auto refs = repo::ReferencedChunks::create(repo->root() + QStringLiteral("/.expire-referenced"));
+    auto refs = repo::ReferencedChunks::create(repo->expireScratchDir());
     if (!refs)
         return refs.error();
     for (const QString &server : repo->servers()) {

@@ -110,6 +110,7 @@ QString Repository::timelineDir(const QString &server, quint32 tli) const
 }
 QString Repository::backupsDir(const QString &server) const { return serverDir(server) + QStringLiteral("/backups"); }
 QString Repository::chunksDir() const { return m_root + QStringLiteral("/chunks"); }
+QString Repository::expireScratchDir() const { return m_root + QStringLiteral("/.expire-referenced"); }
 
 QStringList Repository::servers() const
 {

@@ -49,6 +49,7 @@ public:
     QString timelineDir(const QString &server, quint32 tli) const; // servers/NAME/wal/TTTTTTTT
     QString backupsDir(const QString &server) const;             // servers/NAME/backups
     QString chunksDir() const;                                   // chunks
+    QString expireScratchDir() const;                            // .expire-referenced (expire's on-disk set)
 
     QStringList servers() const;
     // NotFound when nothing was recorded for that name yet.

@@ -299,11 +299,25 @@ private slots:
         QVERIFY2(dry.code == 0, dry.err.constData());
         QVERIFY2(dry.out.contains(QByteArray("Would remove backup " + list.first()[QStringLiteral("id")].toString().toUtf8())), dry.out.constData());
         QCOMPARE(backups().size(), list.size());
+        // A chunk no backup references and a temporary a killed backup left: dry-run counts them, expire removes them.
+        const QString stray = m_repo + QStringLiteral("/chunks/ab/") + QString(64, QLatin1Char('a')).replace(0, 2, QStringLiteral("ab"))
+                              + QStringLiteral(".zst");
+        const QString temp = m_repo + QStringLiteral("/chunks/ab/.") + QString(64, QLatin1Char('b')) + QStringLiteral(".tmp.1.2");
+        QVERIFY(QDir().mkpath(m_repo + QStringLiteral("/chunks/ab")));
+        for (const QString &f : {stray, temp}) {
+            QFile out(f);
+            QVERIFY(out.open(QIODevice::WriteOnly) && out.write("x") == 1);
+        }
+        dry = cli(QStringList{QStringLiteral("expire")} + rs() + QStringList{QStringLiteral("--retain-full"), QStringLiteral("1"), QStringLiteral("--dry-run")});
+        QVERIFY2(dry.code == 0, dry.err.constData());
+        QVERIFY(QFileInfo::exists(stray) && QFileInfo::exists(temp));
+        QVERIFY(!QFileInfo::exists(m_repo + QStringLiteral("/.expire-referenced")));  // its scratch set is gone afterwards
         Run e = cli(QStringList{QStringLiteral("expire")} + rs() + QStringList{QStringLiteral("--retain-full"), QStringLiteral("1")});
         QVERIFY2(e.code == 0, e.err.constData());
         QVERIFY2(e.out.contains("WAL file"), e.out.constData());
         QCOMPARE(backups().size(), 1);
         QCOMPARE(backups()[0][QStringLiteral("id")].toString(), newest);
+        QVERIFY(!QFileInfo::exists(stray) && !QFileInfo::exists(temp));
         Run v = cli(QStringList{QStringLiteral("verify")} + rs());
         QVERIFY2(v.code == 0, QByteArray(v.out + v.err).constData());
     }
