@@ -302,7 +302,6 @@ public:
         m_entry = -1;
         if (f.path.isEmpty())
             return {};
-        ++m_m.fileCount;
         m_m.logicalBytes += f.size;
         m_m.chunkCount += f.chunks.size();
         m_entry = m_entries.add(std::move(f));

@@ -225,6 +225,7 @@ Result<repo::BackupManifest> BaseBackup::run(ProgressSink &progress, const Cance
     if (!listSha)
         return listSha.error();
     m.fileListSha256 = *listSha;
+    m.fileCount = (*fileList)->count();
     m.timeline = end->startTimeline;
     m.startLsn = end->startLsn;
     m.stopLsn = end->stopLsn;

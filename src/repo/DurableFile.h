@@ -41,7 +41,6 @@ public:
     // Flushes and fdatasyncs the file, then its directory; returns the content's SHA-256 (hex).
     Result<QString> finish();
     qint64 bytes() const { return m_bytes; }
-    QString path() const { return m_path; }
 
 private:
     explicit HashingFileWriter(QString path, int fd) : m_path(std::move(path)), m_fd(fd) {}
