@@ -93,16 +93,14 @@ Status ChunkWriter::write(char *buf, size_t len, qint64 offset)
     slot->len = len;
     slot->offset = offset;
     errno = 0;
-    if (m_dfd < 0 || len % kBlock != 0 || size_t(offset) % kBlock != 0)
+    if (!m_direct || m_dfd < 0 || len % kBlock != 0 || size_t(offset) % kBlock != 0)
         return buffered(*slot);
     if (!m_ctx) {
         if (::pwrite(m_dfd, buf, len, offset) == ssize_t(len))
             return {};
         if (errno != EINVAL)
             return repo::ioError(QStringLiteral("Writing"), m_path, errno ? errno : ENOSPC);
-        m_direct = false;  // the file system takes O_DIRECT opens but not these writes
-        ::close(m_dfd);
-        m_dfd = -1;
+        stopDirect();
         return buffered(*slot);
     }
     iocb cb;
@@ -117,11 +115,22 @@ Status ChunkWriter::write(char *buf, size_t len, qint64 offset)
     if (ioSubmit(m_ctx, 1, cbs) != 1) {
         if (errno != EINVAL && errno != EOPNOTSUPP)
             return repo::ioError(QStringLiteral("Writing"), m_path, errno ? errno : EIO);
+        stopDirect();
         return buffered(*slot);
     }
     slot->busy = true;
     ++m_inFlight;
     return {};
+}
+
+void ChunkWriter::stopDirect()
+{
+    // The file system takes O_DIRECT opens but not these writes: buffered from now on.
+    m_direct = false;
+    if (m_inFlight == 0 && m_dfd >= 0) {
+        ::close(m_dfd);
+        m_dfd = -1;
+    }
 }
 
 Status ChunkWriter::reap(int atLeast)
@@ -143,6 +152,8 @@ Status ChunkWriter::reap(int atLeast)
             if (ev[i].res == qint64(s.len))
                 continue;
             // EINVAL: the file system refused this O_DIRECT write after all; the data is still in the buffer.
+            if (ev[i].res == -EINVAL)
+                m_direct = false;  // for the next files; this one's descriptor may still have writes in flight
             const Status st = ev[i].res == -EINVAL ? buffered(s)
                                                    : Status(repo::ioError(QStringLiteral("Writing"), m_path,
                                                                           ev[i].res < 0 ? int(-ev[i].res) : ENOSPC));

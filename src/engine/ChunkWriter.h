@@ -42,6 +42,7 @@ private:
     };
     Status reap(int atLeast);
     Status buffered(const Slot &s);
+    void stopDirect();
     QString m_path;
     int m_fd = -1;
     int m_dfd = -1;
