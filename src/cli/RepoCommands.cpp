@@ -1,5 +1,6 @@
 #include "Command.h"
 #include "Commands.h"
+#include "core/TimeText.h"
 #include "core/WalParser.h"
 #include "engine/RepoInfo.h"
 #include "repo/Repository.h"
@@ -64,8 +65,8 @@ void printHuman(const engine::ServerArchiveSummary &s)
               << " segments, " << humanBytes(t.bytes) << " stored as " << humanBytes(t.storedBytes) << ")\n";
         out() << "    last arrival: " << t.lastArrivalUtc.toString(Qt::ISODateWithMs) << " (" << t.lastArrivedSegment << ")\n";
         if (t.firstXactTimeUs)
-            out() << "    transactions from " << wal::timeFromUs(*t.firstXactTimeUs).toString(Qt::ISODateWithMs) << " to "
-                  << wal::timeFromUs(*t.lastXactTimeUs).toString(Qt::ISODateWithMs) << '\n';
+            out() << "    transactions from " << localTimestampText(*t.firstXactTimeUs) << " to " << localTimestampText(*t.lastXactTimeUs)
+                  << '\n';
         if (t.gaps.isEmpty())
             out() << "    gaps: none\n";
         for (const SegmentGap &g : t.gaps)
@@ -73,9 +74,10 @@ void printHuman(const engine::ServerArchiveSummary &s)
         if (!t.window)
             out() << "    recoverable window: none (no base backup yet)\n";
         else
-            out() << "    recoverable window: " << t.window->fromTimeUtc.toString(Qt::ISODateWithMs) << " ("
-                  << t.window->fromLsn.toString() << ") to " << t.window->toTimeUtc.toString(Qt::ISODateWithMs) << " ("
-                  << t.window->toLsn.toString() << ")\n";
+            out() << "    recoverable window: " << timestampText(t.window->fromTimeUtc.toLocalTime()) << " ("
+                  << t.window->fromLsn.toString() << ") to "
+                  << (t.window->toTimeUs ? localTimestampText(*t.window->toTimeUs) : timestampText(t.window->toTimeUtc.toLocalTime()))
+                  << " (" << t.window->toLsn.toString() << ")\n";
     }
 }
 

@@ -46,8 +46,11 @@ std::optional<RecoverableWindow> windowFor(const QList<ArchivedSegment> &segs, c
         w.toLsn = toLsn;
         w.fromTimeUtc = b.stopTimeUtc;
         w.toTimeUtc = toUs ? wal::timeFromUs(*toUs) : b.stopTimeUtc;
-        if (w.toTimeUtc < w.fromTimeUtc)
+        w.toTimeUs = toUs;
+        if (w.toTimeUtc < w.fromTimeUtc) {
             w.toTimeUtc = w.fromTimeUtc;
+            w.toTimeUs.reset();
+        }
         return w;
     }
     return std::nullopt;

@@ -52,6 +52,7 @@ struct RecoverableWindow {
     Lsn toLsn;
     QDateTime fromTimeUtc;
     QDateTime toTimeUtc;
+    std::optional<qint64> toTimeUs;  // the last commit's time to the µs (toTimeUtc keeps only ms)
 };
 
 struct TimelineSummary {

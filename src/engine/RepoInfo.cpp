@@ -1,6 +1,7 @@
 #include "RepoInfo.h"
 
 #include "core/WalName.h"
+#include "core/TimeText.h"
 #include "core/WalParser.h"
 #include "BackupWal.h"
 #include "repo/BackupManifest.h"
@@ -17,6 +18,7 @@ namespace pga::engine {
 namespace {
 
 QString isoUs(const std::optional<qint64> &us) { return us ? wal::timeFromUs(*us).toString(Qt::ISODateWithMs) : QString(); }
+QJsonValue usText(const std::optional<qint64> &us) { return us ? QJsonValue(QString::number(*us)) : QJsonValue(); }
 QJsonValue iso(const QDateTime &t) { return t.isValid() ? QJsonValue(t.toString(Qt::ISODateWithMs)) : QJsonValue(); }
 
 // Base backups (servers/NAME/backups/ID/manifest.json); the usable ones (all WAL to consistency archived)
@@ -122,7 +124,10 @@ QJsonObject toJson(const TimelineSummary &t)
                              {QStringLiteral("from_lsn"), t.window->fromLsn.toString()},
                              {QStringLiteral("to_lsn"), t.window->toLsn.toString()},
                              {QStringLiteral("from_time"), iso(t.window->fromTimeUtc)},
-                             {QStringLiteral("to_time"), iso(t.window->toTimeUtc)}};
+                             {QStringLiteral("to_time"), iso(t.window->toTimeUtc)},
+                             // The last commit to the µs, so that a target copied from it includes that commit.
+                             {QStringLiteral("to_time_us"), usText(t.window->toTimeUs)},
+                             {QStringLiteral("to_time_exact"), t.window->toTimeUs ? QJsonValue(isoUtcUs(*t.window->toTimeUs)) : iso(t.window->toTimeUtc)}};
     return {{QStringLiteral("timeline"), qint64(t.timeline)},
             {QStringLiteral("first_segment"), t.firstSegment},
             {QStringLiteral("last_segment"), t.lastSegment},
@@ -133,6 +138,8 @@ QJsonObject toJson(const TimelineSummary &t)
             {QStringLiteral("last_lsn"), t.lastLsn.toString()},
             {QStringLiteral("first_xact_time"), t.firstXactTimeUs ? QJsonValue(isoUs(t.firstXactTimeUs)) : QJsonValue()},
             {QStringLiteral("last_xact_time"), t.lastXactTimeUs ? QJsonValue(isoUs(t.lastXactTimeUs)) : QJsonValue()},
+            {QStringLiteral("first_xact_time_us"), usText(t.firstXactTimeUs)},
+            {QStringLiteral("last_xact_time_us"), usText(t.lastXactTimeUs)},
             {QStringLiteral("last_arrival"), iso(t.lastArrivalUtc)},
             {QStringLiteral("last_arrived_segment"), t.lastArrivedSegment},
             {QStringLiteral("gaps"), gaps},

@@ -5,6 +5,7 @@
 #include "Sandbox.h"
 #include "core/Buffer.h"
 #include "core/Sha256.h"
+#include "core/TimeText.h"
 #include "core/WalParser.h"
 #include "repo/BackupManifest.h"
 #include "repo/ChunkStore.h"
@@ -58,14 +59,7 @@ QDateTime RecoveryTarget::parseTime(const QString &text, int *micros)
     return d;
 }
 
-QString RecoveryTarget::formatTime(const QDateTime &t, int micros)
-{
-    const int off = t.offsetFromUtc();
-    const int a = std::abs(off);
-    return t.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")) + QStringLiteral("%1").arg(micros, 3, 10, QLatin1Char('0'))
-           + (off < 0 ? QLatin1Char('-') : QLatin1Char('+'))
-           + QStringLiteral("%1:%2").arg(a / 3600, 2, 10, QLatin1Char('0')).arg((a % 3600) / 60, 2, 10, QLatin1Char('0'));
-}
+QString RecoveryTarget::formatTime(const QDateTime &t, int micros) { return timestampText(t, micros); }
 
 QString RecoveryTarget::describe() const
 {
@@ -104,7 +98,7 @@ QString shellWord(const QString &w)
     return QLatin1Char('"') + s + QLatin1Char('"');
 }
 
-QString isoLocal(const QDateTime &t) { return t.isValid() ? RecoveryTarget::formatTime(t.toLocalTime()) : QStringLiteral("?"); }
+QString isoLocal(const QDateTime &t) { return t.isValid() ? timestampText(t.toLocalTime()) : QStringLiteral("?"); }
 
 struct Owner {
     bool chown = false;
@@ -144,7 +138,7 @@ Result<RestoreResult> Restore::run(ProgressSink &progress, const CancelToken &ca
                 continue;
             parts << QStringLiteral("from %1 (LSN %2, backup %3) to %4 (LSN %5)")
                          .arg(isoLocal(m->stopTimeUtc), m->stopLsn.toString(), id,
-                              r.lastXactTimeUs ? isoLocal(wal::timeFromUs(*r.lastXactTimeUs)) : isoLocal(m->stopTimeUtc),
+                              r.lastXactTimeUs ? localTimestampText(*r.lastXactTimeUs) : isoLocal(m->stopTimeUtc),
                               r.endLsn.toString());
             break;
         }
@@ -159,7 +153,7 @@ Result<RestoreResult> Restore::run(ProgressSink &progress, const CancelToken &ca
                 progress.warning(QStringLiteral("Skipping backup %1: %2").arg(ids[i], m.error().message));
                 continue;
             }
-            if (t.kind == RecoveryTarget::Kind::Time && m->stopTimeUtc > t.time)
+            if (t.kind == RecoveryTarget::Kind::Time && m->stopTimeUtc.toMSecsSinceEpoch() * 1000 > t.timeUs())
                 continue;
             if (t.kind == RecoveryTarget::Kind::Lsn && m->stopLsn > t.lsn)
                 continue;
@@ -176,7 +170,7 @@ Result<RestoreResult> Restore::run(ProgressSink &progress, const CancelToken &ca
     if (m.systemIdentifier != rec->systemIdentifier)
         return Error(Error::Code::WrongCluster, QStringLiteral("Backup %1 belongs to system identifier %2, the server '%3' to %4.")
                                                     .arg(chosen).arg(m.systemIdentifier).arg(m_o.server).arg(rec->systemIdentifier));
-    if (t.kind == RecoveryTarget::Kind::Time && t.time < m.stopTimeUtc)
+    if (t.kind == RecoveryTarget::Kind::Time && t.timeUs() < m.stopTimeUtc.toMSecsSinceEpoch() * 1000)
         return Error(Error::Code::InvalidArgument, QStringLiteral("The target %1 is before the end of backup %2 (%3); %4.")
                                                        .arg(t.describe(), chosen, isoLocal(m.stopTimeUtc), windowText()));
     if (t.kind == RecoveryTarget::Kind::Lsn && t.lsn < m.stopLsn)

@@ -1,3 +1,4 @@
+#include "core/TimeText.h"
 #include "engine/Restore.h"
 
 #include <QtTest>
@@ -43,6 +44,37 @@ private slots:
         QVERIFY(d.isValid());
         QCOMPARE(micros, 1);
         QCOMPARE(RecoveryTarget::formatTime(d, micros), QStringLiteral("2026-11-25 10:00:00.000001-03:00"));
+    }
+
+    void shownTimesKeepMicrosecondsAndZone()
+    {
+        QCOMPARE(pga::timestampText(Q_INT64_C(1795628802786437), QTimeZone("Europe/Berlin")), QStringLiteral("2026-11-25 18:46:42.786437+01:00"));
+        QCOMPARE(pga::timestampText(Q_INT64_C(1783000000000001), QTimeZone("Europe/Berlin")), QStringLiteral("2026-07-02 15:46:40.000001+02:00"));
+        QCOMPARE(pga::timestampText(Q_INT64_C(1795628802786437), QTimeZone("Asia/Kolkata")), QStringLiteral("2026-11-25 23:16:42.786437+05:30"));
+        QCOMPARE(pga::localTimestampText(Q_INT64_C(1795628802786437)), QStringLiteral("2026-11-25 14:46:42.786437-03:00"));  // São Paulo
+        QCOMPARE(pga::isoUtcUs(Q_INT64_C(1795628802786437)), QStringLiteral("2026-11-25T17:46:42.786437Z"));
+        QCOMPARE(pga::isoUtcUs(Q_INT64_C(-1)), QStringLiteral("1969-12-31T23:59:59.999999Z"));
+    }
+
+    void windowEndTypedBackIsTheLastCommit_data()
+    {
+        QTest::addColumn<qint64>("commitUs");
+        QTest::newRow("late-in-ms") << Q_INT64_C(1795628802786999);
+        QTest::newRow("early-in-ms") << Q_INT64_C(1795628802786001);
+        QTest::newRow("whole-second") << Q_INT64_C(1795628802000000);
+    }
+    void windowEndTypedBackIsTheLastCommit()
+    {
+        // Issue 9: the recoverable window's end is the last commit's time. Shown cut to the millisecond and typed
+        // back as --target-time, it fell before that commit, and recovery (rightly) stopped before it.
+        QFETCH(qint64, commitUs);
+        for (const char *zone : {"Europe/Berlin", "Pacific/Auckland", "America/Sao_Paulo"}) {
+            const QString shown = pga::timestampText(commitUs, QTimeZone(zone));
+            RecoveryTarget t;
+            t.time = RecoveryTarget::parseTime(shown, &t.timeMicros);
+            QVERIFY2(t.time.isValid(), qPrintable(shown));
+            QCOMPARE(t.timeUs(), commitUs);
+        }
     }
 
     void rejectsWhatIsNotATime()

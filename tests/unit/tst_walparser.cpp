@@ -174,7 +174,13 @@ private slots:
         QCOMPARE(sum[0].window->fromLsn, b.stopLsn);
         QCOMPARE(sum[0].window->toLsn, Lsn(4 * seg));
         QCOMPARE(sum[0].window->toTimeUtc, QDateTime::fromSecsSinceEpoch(1700000003, Qt::UTC));
+        QCOMPARE(sum[0].window->toTimeUs, std::optional<qint64>(1700000003000000LL));
         QVERIFY(!sum[1].window);
+        // The window's end keeps the last commit's microseconds (the QDateTime beside it keeps only ms).
+        segs[2].lastXactTimeUs = 1700000003123457LL;
+        sum = summarizeArchive(segs, {b}, seg);
+        QCOMPARE(sum[0].window->toTimeUs, std::optional<qint64>(1700000003123457LL));
+        QCOMPARE(sum[0].window->toTimeUtc.toMSecsSinceEpoch(), 1700000003123LL);
 
         // A backup whose WAL is missing gives no window; a later one whose WAL is complete does.
         BackupPoint broken{QStringLiteral("b0"), 1, Lsn(4 * seg), Lsn(4 * seg + 10), {}};

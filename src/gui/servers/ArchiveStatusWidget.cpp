@@ -1,4 +1,5 @@
 #include "ArchiveStatusWidget.h"
+#include "core/TimeText.h"
 
 #include "Confirm.h"
 #include "app/AppContext.h"
@@ -163,8 +164,10 @@ void ArchiveStatusWidget::show(const Result<QList<engine::ServerArchiveSummary>>
                                                               .arg(gapNames.join(QStringLiteral(", "))));
     if (latest->window)
         m_fields[QStringLiteral("window")]->setText(tr("from %1 to %2 (LSN %3 to %4)")
-                                                        .arg(localTime(latest->window->fromTimeUtc),
-                                                             localTime(latest->window->toTimeUtc),
+                                                        .arg(timestampText(latest->window->fromTimeUtc.toLocalTime()),
+                                                             // to the µs: typed back as a target, it keeps the last commit
+                                                             latest->window->toTimeUs ? localTimestampText(*latest->window->toTimeUs)
+                                                                                      : timestampText(latest->window->toTimeUtc.toLocalTime()),
                                                              latest->window->fromLsn.toString(),
                                                              latest->window->toLsn.toString()));
     else
