@@ -29,6 +29,7 @@ QString Error::codeName(Code c)
     case Code::Keychain: return QStringLiteral("keychain");
     case Code::Busy: return QStringLiteral("busy");
     case Code::Internal: return QStringLiteral("internal");
+    case Code::Permission: return QStringLiteral("permission");
     }
     return QStringLiteral("unknown");
 }

@@ -26,6 +26,7 @@ struct Error {
         Keychain,
         Busy,               // lock held by someone else
         Internal,
+        Permission,         // the OS refused access (EACCES/EPERM), or this user may not write the repository
     };
 
     Code code = Code::None;

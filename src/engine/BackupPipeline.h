@@ -232,8 +232,10 @@ class Receiver final : public pg::BaseBackupReceiver {
     };
 
 public:
-    Receiver(ChunkPipeline &pipe, PendingEntries &entries, repo::BackupManifest &m, QString serverManifestPath, ProgressSink &progress)
-        : m_pipe(pipe), m_entries(entries), m_m(m), m_serverManifestPath(std::move(serverManifestPath)), m_progress(progress), m_sink(*this)
+    Receiver(ChunkPipeline &pipe, PendingEntries &entries, repo::BackupManifest &m, QString serverManifestPath, repo::FileOwner owner,
+             ProgressSink &progress)
+        : m_pipe(pipe), m_entries(entries), m_m(m), m_serverManifestPath(std::move(serverManifestPath)), m_owner(owner), m_progress(progress),
+          m_sink(*this)
     {
     }
 
@@ -274,7 +276,7 @@ public:
     {
         if (Status s = finishArchive(); !s)
             return s;
-        auto w = repo::HashingFileWriter::create(m_serverManifestPath);
+        auto w = repo::HashingFileWriter::create(m_serverManifestPath, m_owner);
         if (!w)
             return w.error();
         m_serverManifest = std::move(*w);
@@ -360,6 +362,7 @@ public:
     PendingEntries &m_entries;
     repo::BackupManifest &m_m;
     QString m_serverManifestPath;
+    repo::FileOwner m_owner;
     ProgressSink &m_progress;
     std::unique_ptr<TarReader> m_tar;
     quint32 m_tablespace = 0;

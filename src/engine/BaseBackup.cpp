@@ -74,22 +74,6 @@ Status waitForWal(const repo::WalArchive &archive, quint32 tli, Lsn start, Lsn s
     }
 }
 
-// As root, a first backup creates the server's directory; archive_command (the server's OS user, who owns the
-// repository) must still be able to add WAL there, so what we created is handed to the repository's owner.
-void shareWithArchiver(const repo::Repository &repo, const QString &server)
-{
-    struct stat root;
-    if (::geteuid() != 0 || ::stat(QFile::encodeName(repo.root()).constData(), &root) != 0 || root.st_uid == 0)
-        return;
-    (void)repo::makeDirectoryDurably(repo.walDir(server));
-    for (const QString &p : QStringList{repo.serverDir(server), repo.serverDir(server) + QStringLiteral("/server.json"),
-                             repo.serverDir(server) + QStringLiteral("/lock"), repo.walDir(server)}) {
-        struct stat st;
-        if (::lstat(QFile::encodeName(p).constData(), &st) == 0 && st.st_uid == 0)
-            (void)::lchown(QFile::encodeName(p).constData(), root.st_uid, root.st_gid);
-    }
-}
-
 // Why WAL does not arrive, in the server's own words (pg_stat_archiver), for the timeout message.
 QString archiverState(pg::ConnectOptions co, const CancelToken &cancel)
 {
@@ -112,7 +96,7 @@ QString archiverState(pg::ConnectOptions co, const CancelToken &cancel)
 
 Result<repo::BackupManifest> BaseBackup::run(ProgressSink &progress, const CancelToken &cancel)
 {
-    auto repo = repo::Repository::open(m_o.repoDir);
+    auto repo = repo::Repository::open(m_o.repoDir, repo::Repository::Access::Write);
     if (!repo)
         return repo.error();
     if (Status s = repo::Repository::validateServerName(m_o.server); !s)
@@ -146,10 +130,15 @@ Result<repo::BackupManifest> BaseBackup::run(ProgressSink &progress, const Cance
     if (!rec)
         return rec.error();
 
-    shareWithArchiver(*repo, m_o.server);
+    // archive_command adds WAL here as the repository's owner: the directory exists before the backup waits for it.
+    if (Status s = repo::makeDirectoryDurably(repo->walDir(m_o.server), repo->writeAs()); !s)
+        return s.error();
 
     repo::BackupCatalog catalog(*repo, m_o.server);
-    for (const QString &id : catalog.unfinishedIds()) {
+    auto unfinishedIds = catalog.unfinishedIds();
+    if (!unfinishedIds)
+        return unfinishedIds.error();
+    for (const QString &id : *unfinishedIds) {
         progress.info(QStringLiteral("Removing the unfinished backup %1 (it was never published).").arg(id));
         (void)catalog.remove(id);
     }
@@ -183,14 +172,14 @@ Result<repo::BackupManifest> BaseBackup::run(ProgressSink &progress, const Cance
                 (void)catalog.remove(id);
         }
     } unfinished{catalog, id};
-    auto fileList = repo::BackupFileListWriter::create(catalog.fileListPath(id));
+    auto fileList = repo::BackupFileListWriter::create(catalog.fileListPath(id), repo->writeAs());
     if (!fileList)
         return fileList.error();
-    repo::ChunkStore store(repo->chunksDir());
+    repo::ChunkStore store(repo->chunksDir(), repo->writeAs());
     store.setDeferredSync(true);
     detail::PendingEntries entries(**fileList);
     ChunkPipeline pipeline(store, entries, std::clamp(m_o.jobs, 1, 64), m_o.compressLevel, m_o.chunkSize);
-    Receiver rx(pipeline, entries, m, catalog.serverManifestPath(id), progress);
+    Receiver rx(pipeline, entries, m, catalog.serverManifestPath(id), repo->writeAs(), progress);
     progress.info(QStringLiteral("Backup %1 of server %2 (system identifier %3): starting (checkpoint %4)")
                       .arg(id, m_o.server)
                       .arg(ident->systemIdentifier)

@@ -1,4 +1,5 @@
 #include "Expire.h"
+#include "repo/FileAccess.h"
 
 #include "core/WalName.h"
 #include "repo/BackupManifest.h"
@@ -19,7 +20,7 @@ Result<ExpireResult> Expire::run(ProgressSink &progress, const CancelToken &canc
 {
     if (m_o.retainFull < 1 && m_o.retainDays < 0)
         return Error(Error::Code::InvalidArgument, QStringLiteral("Say what to keep: --retain-full N (N >= 1) and/or --retain-days D."));
-    auto repo = repo::Repository::open(m_o.repoDir);
+    auto repo = repo::Repository::open(m_o.repoDir, repo::Repository::Access::Write);
     if (!repo)
         return repo.error();
     if (auto rec = repo->server(m_o.server); !rec)
@@ -32,9 +33,18 @@ Result<ExpireResult> Expire::run(ProgressSink &progress, const CancelToken &canc
         return chunkLock.error();
 
     repo::BackupCatalog catalog(*repo, m_o.server);
-    const QStringList ids = catalog.ids();  // oldest first
+    // Expire decides on the whole catalog or not at all: a listing error stops it before anything is removed.
+    auto ids = catalog.ids();  // oldest first
+    if (!ids)
+        return Error(ids.error().code, ids.error().message + QStringLiteral(" Expire removed nothing."), ids.error().detail);
+    auto unfinished = catalog.unfinishedIds();
+    if (!unfinished)
+        return Error(unfinished.error().code, unfinished.error().message + QStringLiteral(" Expire removed nothing."), unfinished.error().detail);
+    auto servers = repo->servers();
+    if (!servers)
+        return Error(servers.error().code, servers.error().message + QStringLiteral(" Expire removed nothing."), servers.error().detail);
     QList<repo::BackupManifest> manifests;
-    for (const QString &id : ids) {
+    for (const QString &id : *ids) {
         auto m = catalog.read(id);
         if (!m)
             return Error(m.error().code, QStringLiteral("%1 Expire changes nothing while a manifest cannot be read; remove or "
@@ -64,10 +74,9 @@ Result<ExpireResult> Expire::run(ProgressSink &progress, const CancelToken &canc
             if (Status s = catalog.remove(id); !s)
                 return s.error();
     }
-    const QStringList unfinished = catalog.unfinishedIds();
-    r.leftovers += int(unfinished.size());
+    r.leftovers += int(unfinished->size());
     if (!m_o.dryRun)
-        for (const QString &id : unfinished)
+        for (const QString &id : *unfinished)
             (void)catalog.remove(id);
     if (cancel.isCancelled())
         return Error(Error::Code::Cancelled, QStringLiteral("Cancelled."));
@@ -105,7 +114,10 @@ Result<ExpireResult> Expire::run(ProgressSink &progress, const CancelToken &canc
             if (!m_o.dryRun && !QFile::remove(archive.pathFor(*name)))
                 return Error(Error::Code::Io, QStringLiteral("Could not remove %1.").arg(archive.pathFor(*name)));
         }
-        for (const QString &tl : QDir(repo->walDir(m_o.server)).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        auto timelines = repo::listDirectory(repo->walDir(m_o.server), repo::EntryType::Directories);
+        if (!timelines)
+            return timelines.error();
+        for (const QString &tl : *timelines) {
             const QDir tlDir(repo->walDir(m_o.server) + QLatin1Char('/') + tl);
             // Temporaries of a killed push (where the file system had no O_TMPFILE); a live push is never an hour old.
             const QDateTime stale = QDateTime::currentDateTimeUtc().addSecs(-3600);
@@ -122,12 +134,16 @@ Result<ExpireResult> Expire::run(ProgressSink &progress, const CancelToken &canc
 
     // Chunks are shared by every server's backups: keep all that any remaining backup references. That set is kept
     // on disk, by prefix, and swept against the store's AB/ directory of the same prefix.
-    auto refs = repo::ReferencedChunks::create(repo->expireScratchDir());
+    auto refs = repo::ReferencedChunks::create(repo->expireScratchDir(), repo->writeAs());
     if (!refs)
         return refs.error();
-    for (const QString &server : repo->servers()) {
+    for (const QString &server : *servers) {
         repo::BackupCatalog other(*repo, server);
-        for (const QString &id : other.ids()) {
+        auto otherIds = server == m_o.server ? Result<QStringList>(keep.values()) : other.ids();
+        if (!otherIds)
+            return Error(otherIds.error().code, otherIds.error().message + QStringLiteral(" No chunk was removed."), otherIds.error().detail);
+        otherIds->sort();
+        for (const QString &id : *otherIds) {
             if (server == m_o.server && !keep.contains(id))
                 continue;
             if (cancel.isCancelled())
@@ -150,7 +166,10 @@ Result<ExpireResult> Expire::run(ProgressSink &progress, const CancelToken &canc
     if (Status s = (*refs)->finish(); !s)
         return s.error();
     repo::ChunkStore store(repo->chunksDir());
-    for (const QString &prefix : store.prefixes()) {
+    auto prefixes = store.prefixes();
+    if (!prefixes)
+        return prefixes.error();
+    for (const QString &prefix : *prefixes) {
         const int p = prefix.toInt(nullptr, 16);
         for (int part = 0; part < (*refs)->parts(p); ++part) {
             if (cancel.isCancelled())

@@ -23,10 +23,13 @@ QJsonValue iso(const QDateTime &t) { return t.isValid() ? QJsonValue(t.toString(
 
 // Base backups (servers/NAME/backups/ID/manifest.json); the usable ones (all WAL to consistency archived)
 // bound the recoverable window.
-void readBackups(const repo::Repository &repo, const QString &server, const QList<repo::WalFileMeta> &wal, ServerArchiveSummary &s)
+Status readBackups(const repo::Repository &repo, const QString &server, const QList<repo::WalFileMeta> &wal, ServerArchiveSummary &s)
 {
     const repo::BackupCatalog catalog(repo, server);
-    for (const QString &id : catalog.ids()) {
+    auto ids = catalog.ids();
+    if (!ids)
+        return ids.error();
+    for (const QString &id : *ids) {
         BackupListing l;
         l.id = id;
         auto m = catalog.read(id);
@@ -63,6 +66,7 @@ void readBackups(const repo::Repository &repo, const QString &server, const QLis
         if (reach.consistent)
             s.backups << BackupPoint{id, m->timeline, m->startLsn, m->stopLsn, m->stopTimeUtc};
     }
+    return {};
 }
 
 } // namespace
@@ -72,7 +76,10 @@ Result<QList<ServerArchiveSummary>> archiveSummary(const QString &repoDir, const
     auto repo = repo::Repository::open(repoDir);
     if (!repo)
         return repo.error();
-    QStringList names = repo->servers();
+    auto listed = repo->servers();
+    if (!listed)
+        return listed.error();
+    QStringList names = *listed;
     if (!server.isEmpty()) {
         if (!names.contains(server))
             return Error(Error::Code::NotFound,
@@ -104,7 +111,8 @@ Result<QList<ServerArchiveSummary>> archiveSummary(const QString &repoDir, const
             if (m.segmentSize && !s.segmentSize)
                 s.segmentSize = m.segmentSize;
         }
-        readBackups(*repo, n, *files, s);
+        if (Status b = readBackups(*repo, n, *files, s); !b)
+            return b.error();
         s.timelines = summarizeArchive(segs, s.backups, s.segmentSize ? s.segmentSize : (16u << 20));
         out << s;
     }

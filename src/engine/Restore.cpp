@@ -117,7 +117,10 @@ Result<RestoreResult> Restore::run(ProgressSink &progress, const CancelToken &ca
     if (!rec)
         return rec.error();
     repo::BackupCatalog catalog(*repo, m_o.server);
-    const QStringList ids = catalog.ids();
+    auto listed = catalog.ids();
+    if (!listed)
+        return listed.error();  // never "no base backup" for a catalog we cannot read
+    const QStringList ids = *listed;
     if (ids.isEmpty())
         return Error(Error::Code::NotFound, QStringLiteral("The repository has no base backup of server '%1'. Take one with "
                                                            "'pgarchivist-cli backup' first.").arg(m_o.server));

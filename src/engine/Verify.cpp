@@ -113,7 +113,10 @@ Result<QList<BackupCheck>> Verify::run(ProgressSink &progress, const CancelToken
     if (auto rec = repo->server(m_o.server); !rec)
         return rec.error();
     repo::BackupCatalog catalog(*repo, m_o.server);
-    QStringList ids = catalog.ids();
+    auto listed = catalog.ids();
+    if (!listed)
+        return listed.error();
+    QStringList ids = *listed;
     if (!m_o.backupId.isEmpty()) {
         if (!ids.contains(m_o.backupId))
             return Error(Error::Code::NotFound, QStringLiteral("The repository has no backup '%1' for server '%2'. Backups: %3.")

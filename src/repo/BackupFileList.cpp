@@ -1,4 +1,5 @@
 #include "BackupFileList.h"
+#include "FileAccess.h"
 
 #include "DurableFile.h"
 
@@ -57,9 +58,9 @@ QByteArray BackupFileEntry::toJsonLine() const
     return out;
 }
 
-Result<std::unique_ptr<BackupFileListWriter>> BackupFileListWriter::create(const QString &path)
+Result<std::unique_ptr<BackupFileListWriter>> BackupFileListWriter::create(const QString &path, const FileOwner &owner)
 {
-    auto out = HashingFileWriter::create(path);
+    auto out = HashingFileWriter::create(path, owner);
     if (!out)
         return out.error();
     auto w = std::make_unique<BackupFileListWriter>();
@@ -84,11 +85,14 @@ Result<BackupFileListReader> BackupFileListReader::open(const QString &path, con
 {
     BackupFileListReader r(path, expect);
     if (!r.m_file->open(QIODevice::ReadOnly | QIODevice::Unbuffered)) {
-        if (!QFileInfo::exists(path))
+        auto present = pathExists(path);
+        if (!present)
+            return present.error();
+        if (!*present)
             return Error(Error::Code::Corrupt, QStringLiteral("Backup %1 is damaged: its file list %2 is missing. This backup cannot be "
                                                               "used; restore another backup or take a new one.")
                                                    .arg(expect.backupId, path));
-        return Error(Error::Code::Io, QStringLiteral("Could not open %1: %2").arg(path, r.m_file->errorString()));
+        return accessError(QStringLiteral("Opening"), path, EACCES);
     }
     return r;
 }

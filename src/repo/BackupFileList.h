@@ -33,7 +33,7 @@ struct BackupFileEntry {
 // REPO/servers/NAME/backups/ID/files.jsonl: one BackupFileEntry per line, in the order of the backup stream.
 class BackupFileListWriter {
 public:
-    static Result<std::unique_ptr<BackupFileListWriter>> create(const QString &path);
+    static Result<std::unique_ptr<BackupFileListWriter>> create(const QString &path, const FileOwner &owner = {});
     Status add(const BackupFileEntry &e);
     // Durable; the count and checksum go into manifest.json.
     Result<QString> finish() { return m_out->finish(); }

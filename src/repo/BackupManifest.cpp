@@ -1,4 +1,5 @@
 #include "BackupManifest.h"
+#include "FileAccess.h"
 
 #include "DurableFile.h"
 #include "core/Sha256.h"
@@ -90,23 +91,31 @@ QString BackupCatalog::dir(const QString &id) const { return m_repo.backupsDir(m
 QString BackupCatalog::fileListPath(const QString &id) const { return dir(id) + QLatin1Char('/') + kFileList; }
 QString BackupCatalog::serverManifestPath(const QString &id) const { return dir(id) + QLatin1Char('/') + kServerManifest; }
 
-QStringList BackupCatalog::ids() const
+Result<QStringList> BackupCatalog::ids() const
 {
-    QStringList out;
-    const QDir d(m_repo.backupsDir(m_server));
-    for (const QString &id : d.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name))
-        if (QFileInfo::exists(d.filePath(id + QLatin1Char('/') + kManifest)))
-            out << id;
-    return out;
+    return listBackups(true);
 }
 
-QStringList BackupCatalog::unfinishedIds() const
+Result<QStringList> BackupCatalog::unfinishedIds() const
 {
+    return listBackups(false);
+}
+
+Result<QStringList> BackupCatalog::listBackups(bool published) const
+{
+    const QString root = m_repo.backupsDir(m_server);
+    auto dirs = listDirectory(root, EntryType::Directories, !published);
+    if (!dirs)
+        return dirs.error();
     QStringList out;
-    const QDir d(m_repo.backupsDir(m_server));
-    for (const QString &id : d.entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden, QDir::Name))
-        if (!QFileInfo::exists(d.filePath(id + QLatin1Char('/') + kManifest)))
+    for (const QString &id : *dirs) {
+        // A backup we cannot look into is an error, never "not there": expire would count its chunks unreferenced.
+        auto has = pathExists(root + QLatin1Char('/') + id + QLatin1Char('/') + kManifest);
+        if (!has)
+            return has.error();
+        if (*has == published)
             out << id;
+    }
     return out;
 }
 
@@ -161,11 +170,14 @@ Result<QString> BackupCatalog::serverManifestSha256(const QString &id) const
 {
     QFile f(serverManifestPath(id));
     if (!f.open(QIODevice::ReadOnly)) {
-        if (!f.exists())
+        auto present = pathExists(f.fileName());
+        if (!present)
+            return present.error();
+        if (!*present)
             return Error(Error::Code::Corrupt, QStringLiteral("Backup %1 is damaged: its backup_manifest (%2) is missing. This backup "
                                                               "cannot be used; restore another backup or take a new one.")
                                                    .arg(id, f.fileName()));
-        return Error(Error::Code::Io, QStringLiteral("Could not read %1: %2. Check the repository's owner and mode.").arg(f.fileName(), f.errorString()));
+        return accessError(QStringLiteral("Reading"), f.fileName(), EACCES);
     }
     Sha256 sha;
     QByteArray buf(1 << 20, Qt::Uninitialized);
@@ -180,18 +192,21 @@ Result<QString> BackupCatalog::serverManifestSha256(const QString &id) const
     return sha.finishHex();
 }
 
-Status BackupCatalog::begin(const QString &id) const { return makeDirectoryDurably(dir(id)); }
+Status BackupCatalog::begin(const QString &id) const { return makeDirectoryDurably(dir(id), m_repo.writeAs()); }
 
 Status BackupCatalog::publish(const BackupManifest &m) const
 {
-    return writeFileDurably(dir(m.id) + QLatin1Char('/') + kManifest, m.toJsonBytes());
+    return writeFileDurably(dir(m.id) + QLatin1Char('/') + kManifest, m.toJsonBytes(), Publish::Replace, m_repo.writeAs());
 }
 
 Status BackupCatalog::remove(const QString &id) const
 {
     const QString d = dir(id);
     const QString manifest = d + QLatin1Char('/') + kManifest;
-    if (QFileInfo::exists(manifest)) {
+    auto published = pathExists(manifest);
+    if (!published)
+        return published.error();
+    if (*published) {
         if (!QFile::remove(manifest))
             return Error(Error::Code::Io, QStringLiteral("Could not remove %1.").arg(manifest));
         if (Status s = syncDirectory(d); !s)

@@ -55,10 +55,11 @@ public:
     QString dir(const QString &id) const;
     QString fileListPath(const QString &id) const;
     QString serverManifestPath(const QString &id) const;
-    // IDs of published backups, oldest first (IDs sort by time).
-    QStringList ids() const;
+    // IDs of published backups, oldest first (IDs sort by time). A directory that cannot be listed or a backup
+    // that cannot be looked into is an error (FileAccess.h), never an empty catalog.
+    Result<QStringList> ids() const;
     // Directories of backups that never published their manifest (killed, cancelled, failed).
-    QStringList unfinishedIds() const;
+    Result<QStringList> unfinishedIds() const;
     // Corrupt with the backup and the reason when manifest.json is damaged or truncated.
     Result<BackupManifest> read(const QString &id) const;
     // The backup's members, one at a time (the count and checksum are checked at the end).
@@ -79,6 +80,7 @@ public:
     static QString makeId(const QDateTime &utc);
 
 private:
+    Result<QStringList> listBackups(bool published) const;
     Repository m_repo;
     QString m_server;
 };

@@ -1,4 +1,5 @@
 #include "ChunkStore.h"
+#include "FileAccess.h"
 
 #include "DurableFile.h"
 #include "core/Sha256.h"
@@ -46,12 +47,18 @@ Result<qint64> ChunkStore::put(const QString &hex, const char *frame, size_t fra
     {
         std::lock_guard g(m_mutex);
         if (!m_made.contains(sub)) {
-            if (::mkdir(QFile::encodeName(m_dir).constData(), 0750) == 0)
+            if (::mkdir(QFile::encodeName(m_dir).constData(), 0750) == 0) {
                 m_dirty << QFileInfo(m_dir).absolutePath();
-            if (::mkdir(QFile::encodeName(sub).constData(), 0750) == 0)
+                if (Status s = m_owner.applyToDirectory(m_dir); !s)
+                    return s.error();
+            }
+            if (::mkdir(QFile::encodeName(sub).constData(), 0750) == 0) {
                 m_dirty << m_dir;
-            else if (errno != EEXIST)
+                if (Status s = m_owner.applyToDirectory(sub); !s)
+                    return s.error();
+            } else if (errno != EEXIST) {
                 return ioError(QStringLiteral("Creating the chunk directory"), sub, errno);
+            }
             m_made << sub;
         }
     }
@@ -62,6 +69,11 @@ Result<qint64> ChunkStore::put(const QString &hex, const char *frame, size_t fra
     const int fd = ::open(tmpName.constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
     if (fd < 0)
         return ioError(QStringLiteral("Creating a chunk"), tmp, errno);
+    if (Status s = m_owner.applyToFile(fd, tmp); !s) {
+        ::close(fd);
+        ::unlink(tmpName.constData());
+        return s.error();
+    }
     size_t done = 0;
     while (done < frameSize) {
         const ssize_t w = ::write(fd, frame + done, frameSize - done);
@@ -232,10 +244,13 @@ Status ChunkStore::verify(const QString &hex, size_t rawSize) const
     return readInto(hex, b.data(), rawSize);
 }
 
-QStringList ChunkStore::prefixes() const
+Result<QStringList> ChunkStore::prefixes() const
 {
+    auto dirs = listDirectory(m_dir, EntryType::Directories);
+    if (!dirs)
+        return dirs.error();
     QStringList out;
-    for (const QString &sub : QDir(m_dir).entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name))
+    for (const QString &sub : *dirs)
         if (sub.size() == 2 && std::all_of(sub.begin(), sub.end(), [](QChar c) { return (c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'f'); }))
             out << sub;
     return out;
@@ -243,21 +258,17 @@ QStringList ChunkStore::prefixes() const
 
 Status ChunkStore::scan(const QString &prefix, const std::function<Status(const QString &hex, const QString &path)> &fn) const
 {
-    QDirIterator it(m_dir + QLatin1Char('/') + prefix, QDir::Files | QDir::Hidden);
-    while (it.hasNext()) {
-        const QString path = it.next();
-        const QString f = it.fileName();
+    const QString dir = m_dir + QLatin1Char('/') + prefix;
+    return forEachEntry(dir, EntryType::Files, true, [&](const QString &f) -> Status {
         QString hex;
         if (f.startsWith(QLatin1Char('.')))
             ;  // a temporary
         else if (f.size() == 68 && f.endsWith(QLatin1String(".zst")) && isHash(f.left(64)))
             hex = f.left(64);
         else
-            continue;  // not ours: left alone
-        if (Status s = fn(hex, path); !s)
-            return s;
-    }
-    return {};
+            return {};  // not ours: left alone
+        return fn(hex, dir + QLatin1Char('/') + f);
+    });
 }
 
 qint64 ChunkStore::storedSize(const QString &hex) const

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "DurableFile.h"
 #include "core/Buffer.h"
 #include "core/Result.h"
 
@@ -18,7 +19,7 @@ namespace pga::repo {
 // header), so `zstd -d` restores it. Thread-safe: the backup's workers put chunks concurrently.
 class ChunkStore {
 public:
-    explicit ChunkStore(QString chunksDir) : m_dir(std::move(chunksDir)) {}
+    explicit ChunkStore(QString chunksDir, FileOwner owner = {}) : m_dir(std::move(chunksDir)), m_owner(owner) {}
 
     // Deferred durability (for backups): put() writes hidden temporaries without syncing each; flush() makes them
     // all durable with one syncfs(2) and only then links them into place. So a chunk name never exists before its
@@ -44,7 +45,7 @@ public:
     Status verify(const QString &hex, size_t rawSize) const;
 
     // The AB/ prefix directories present (two lower-case hex digits).
-    QStringList prefixes() const;
+    Result<QStringList> prefixes() const;
     // Every entry of one prefix directory, read as it is listed (never held whole): fn(hex, path), with an empty
     // hex for a leftover temporary. fn may remove the entry.
     Status scan(const QString &prefix, const std::function<Status(const QString &hex, const QString &path)> &fn) const;
@@ -55,6 +56,7 @@ public:
 
 private:
     QString m_dir;
+    FileOwner m_owner;
     mutable std::mutex m_mutex;
     QSet<QString> m_dirty;
     QSet<QString> m_made;

@@ -1,4 +1,5 @@
 #include "DurableFile.h"
+#include "FileAccess.h"
 
 #include <QDir>
 #include <QFile>
@@ -36,12 +37,33 @@ Error ioError(const QString &what, const QString &path, int e)
                          .arg(what, path),
                      sys);
     if (e == EACCES || e == EPERM)
-        return Error(Error::Code::Io,
-                     QStringLiteral("%1 %2 failed: permission denied. Check the owner and mode of the directory.").arg(what, path),
-                     sys);
+        return accessError(what, path, e);
     if (e == ENOENT)
         return Error(Error::Code::NotFound, QStringLiteral("%1 %2 failed: no such file or directory.").arg(what, path), sys);
     return Error(Error::Code::Io, QStringLiteral("%1 %2 failed: %3.").arg(what, path, sys), sys);
+}
+
+Status FileOwner::applyToFile(int fd, const QString &path) const
+{
+    if (isSet() && ::fchown(fd, uid_t(uid), gid_t(gid)) != 0)
+        return ioError(QStringLiteral("Giving to the repository's owner"), path, errno);
+    if (::fchmod(fd, 0640) != 0)  // whatever the umask: a shared repository's group must read it
+        return ioError(QStringLiteral("Setting the mode of"), path, errno);
+    return {};
+}
+
+Status FileOwner::applyToDirectory(const QString &path) const
+{
+    const QByteArray p = encode(path);
+    if (isSet() && ::chown(p.constData(), uid_t(uid), gid_t(gid)) != 0)
+        return ioError(QStringLiteral("Giving to the repository's owner"), path, errno);
+    struct stat st;
+    if (::stat(p.constData(), &st) != 0)
+        return ioError(QStringLiteral("Examining"), path, errno);
+    const mode_t want = 0750 | (st.st_mode & S_ISGID);  // setgid comes from a shared repository's parent
+    if ((st.st_mode & 07777) != want && ::chmod(p.constData(), want) != 0)
+        return ioError(QStringLiteral("Setting the mode of"), path, errno);
+    return {};
 }
 
 Status syncDirectory(const QString &dir)
@@ -57,23 +79,34 @@ Status syncDirectory(const QString &dir)
     return {};
 }
 
-Status makeDirectoryDurably(const QString &dir)
+Status makeDirectoryDurably(const QString &dir, const FileOwner &owner)
 {
     const QString abs = QFileInfo(dir).absoluteFilePath();
-    if (QFileInfo(abs).isDir())
-        return {};
+    struct stat st;
+    if (::stat(encode(abs).constData(), &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            return {};
+        return Error(Error::Code::Io, QStringLiteral("%1 exists and is not a directory.").arg(abs));
+    }
+    if (errno != ENOENT)
+        return accessError(QStringLiteral("Examining"), abs, errno);
     const QString parent = QFileInfo(abs).absolutePath();
     if (parent != abs)
-        if (Status s = makeDirectoryDurably(parent); !s)
+        if (Status s = makeDirectoryDurably(parent, owner); !s)
             return s;
-    if (::mkdir(encode(abs).constData(), 0750) != 0 && errno != EEXIST)
+    if (::mkdir(encode(abs).constData(), 0750) != 0) {
+        if (errno == EEXIST)
+            return {};  // a concurrent writer made it
         return ioError(QStringLiteral("Creating directory"), abs, errno);
+    }
+    if (Status s = owner.applyToDirectory(abs); !s)
+        return s;
     return syncDirectory(parent);
 }
 
-Status writeFileDurably(const QString &path, const QByteArray &data, Publish mode)
+Status writeFileDurably(const QString &path, const QByteArray &data, Publish mode, const FileOwner &owner)
 {
-    return writeFileDurably(path, {QByteArrayView(data)}, mode);
+    return writeFileDurably(path, {QByteArrayView(data)}, mode, owner);
 }
 
 namespace {
@@ -101,12 +134,17 @@ int writeParts(int fd, std::initializer_list<QByteArrayView> parts)
 // IfAbsent through an unnamed file (O_TMPFILE): nothing is visible until linkat names the complete, fsynced
 // file, and a killed process leaves nothing behind. Returns false (nothing done) where the file system or
 // kernel cannot do it, so the caller uses a named temporary.
-bool publishAnonymously(const QString &path, std::initializer_list<QByteArrayView> parts, Status *result)
+bool publishAnonymously(const QString &path, std::initializer_list<QByteArrayView> parts, const FileOwner &owner, Status *result)
 {
 #ifdef O_TMPFILE
     const int fd = ::open(encode(QFileInfo(path).absolutePath()).constData(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0640);
     if (fd < 0)
         return false;  // EOPNOTSUPP, EISDIR (old kernel), ...: fall back; real errors show up there again
+    if (Status s = owner.applyToFile(fd, path); !s) {
+        ::close(fd);
+        *result = s;
+        return true;
+    }
     if (const int e = writeParts(fd, parts)) {
         ::close(fd);
         *result = ioError(QStringLiteral("Writing"), path, e);
@@ -136,6 +174,7 @@ bool publishAnonymously(const QString &path, std::initializer_list<QByteArrayVie
 #else
     (void)path;
     (void)parts;
+    (void)owner;
     (void)result;
     return false;
 #endif
@@ -143,9 +182,9 @@ bool publishAnonymously(const QString &path, std::initializer_list<QByteArrayVie
 
 } // namespace
 
-Status writeFileDurably(const QString &path, std::initializer_list<QByteArrayView> parts, Publish mode)
+Status writeFileDurably(const QString &path, std::initializer_list<QByteArrayView> parts, Publish mode, const FileOwner &owner)
 {
-    if (Status anonymous; mode == Publish::IfAbsent && publishAnonymously(path, parts, &anonymous))
+    if (Status anonymous; mode == Publish::IfAbsent && publishAnonymously(path, parts, owner, &anonymous))
         return anonymous;
     const QString tmp = tempNameFor(path);
     const QByteArray tmpC = encode(tmp);
@@ -157,6 +196,11 @@ Status writeFileDurably(const QString &path, std::initializer_list<QByteArrayVie
         ::unlink(tmpC.constData());
         return ioError(what, path, e);
     };
+    if (Status s = owner.applyToFile(fd, path); !s) {
+        ::close(fd);
+        ::unlink(tmpC.constData());
+        return s;
+    }
     if (const int e = writeParts(fd, parts))
         return failAndClean(QStringLiteral("Writing"), e);
     if (::fsync(fd) != 0)
@@ -184,11 +228,15 @@ Status writeFileDurably(const QString &path, std::initializer_list<QByteArrayVie
     return syncDirectory(QFileInfo(path).absolutePath());
 }
 
-Result<std::unique_ptr<HashingFileWriter>> HashingFileWriter::create(const QString &path)
+Result<std::unique_ptr<HashingFileWriter>> HashingFileWriter::create(const QString &path, const FileOwner &owner)
 {
     const int fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
     if (fd < 0)
         return ioError(QStringLiteral("Creating"), path, errno);
+    if (Status s = owner.applyToFile(fd, path); !s) {
+        ::close(fd);
+        return s.error();
+    }
     return std::unique_ptr<HashingFileWriter>(new HashingFileWriter(path, fd));
 }
 
@@ -227,10 +275,17 @@ Result<QString> HashingFileWriter::finish()
 
 Result<QByteArray> readWholeFile(const QString &path, qint64 maxSize)
 {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
-        if (!f.exists())
+    // Opened by hand: QFile says "does not exist" for a file behind a directory we may not search.
+    const int fd = ::open(encode(path).constData(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        const int e = errno;
+        if (e == ENOENT)
             return Error(Error::Code::NotFound, QStringLiteral("%1 does not exist.").arg(path));
+        return accessError(QStringLiteral("Reading"), path, e);
+    }
+    QFile f;
+    if (!f.open(fd, QIODevice::ReadOnly, QFileDevice::AutoCloseHandle)) {
+        ::close(fd);
         return Error(Error::Code::Io, QStringLiteral("Cannot read %1.").arg(path), f.errorString());
     }
     if (f.size() > maxSize)

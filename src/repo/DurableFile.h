@@ -12,6 +12,19 @@
 
 namespace pga::repo {
 
+// Who owns what a repository command creates. Set only when root writes a repository that belongs to someone
+// else (Repository::writeAs): every new file and directory is then given to the owner before it is published, so
+// root and the postgres user never split a repository between them. Files are made 0640, directories 0750 (and
+// keep the setgid bit a shared repository's directories pass on). Unset: created as whoever runs.
+struct FileOwner {
+    int uid = -1;
+    int gid = -1;
+    bool isSet() const { return uid >= 0; }
+    // fchown/chown to the owner when set; with or without, the mode above.
+    Status applyToFile(int fd, const QString &path) const;
+    Status applyToDirectory(const QString &path) const;
+};
+
 enum class Publish {
     Replace,       // rename over an existing file (manifests, state we own)
     IfAbsent,      // never replace: link(2) the temporary into place; Error::Code::Conflict if the name exists
@@ -20,20 +33,21 @@ enum class Publish {
 // Writes `data` so that a crash at any moment leaves either the old state or the complete new file:
 // temporary name in the same directory, write, fsync, publish (rename or link), fsync the directory.
 // ENOSPC/EDQUOT/EFBIG map to Error::Code::DiskFull. On any failure nothing new is visible.
-Status writeFileDurably(const QString &path, const QByteArray &data, Publish mode = Publish::Replace);
+Status writeFileDurably(const QString &path, const QByteArray &data, Publish mode = Publish::Replace, const FileOwner &owner = {});
 // The same for a file made of several pieces (header and body), written without joining them first.
-Status writeFileDurably(const QString &path, std::initializer_list<QByteArrayView> parts, Publish mode = Publish::Replace);
+Status writeFileDurably(const QString &path, std::initializer_list<QByteArrayView> parts, Publish mode = Publish::Replace,
+                        const FileOwner &owner = {});
 
 // fsync a directory so that a rename or link inside it survives a crash.
 Status syncDirectory(const QString &dir);
 // Creates the directory and any missing parents, fsyncing each parent that gained an entry.
-Status makeDirectoryDurably(const QString &dir);
+Status makeDirectoryDurably(const QString &dir, const FileOwner &owner = {});
 
 // A file written front to back while its SHA-256 and length are computed, made durable by finish(). The backup
 // streams files.jsonl and the server's backup_manifest through it, so neither is held in memory.
 class HashingFileWriter {
 public:
-    static Result<std::unique_ptr<HashingFileWriter>> create(const QString &path);
+    static Result<std::unique_ptr<HashingFileWriter>> create(const QString &path, const FileOwner &owner = {});
     ~HashingFileWriter();
 
     Status write(const char *data, size_t size);

@@ -8,13 +8,13 @@
 
 namespace pga::repo {
 
-Result<std::unique_ptr<ReferencedChunks>> ReferencedChunks::create(const QString &dir, qint64 maxPartBytes)
+Result<std::unique_ptr<ReferencedChunks>> ReferencedChunks::create(const QString &dir, const FileOwner &owner, qint64 maxPartBytes)
 {
     if (QFileInfo::exists(dir))
         QDir(dir).removeRecursively();
-    if (!QDir().mkpath(dir))
-        return ioError(QStringLiteral("Creating"), dir, errno);
-    return std::unique_ptr<ReferencedChunks>(new ReferencedChunks(dir, std::max<qint64>(maxPartBytes, 32)));
+    if (Status s = makeDirectoryDurably(dir, owner); !s)
+        return s.error();
+    return std::unique_ptr<ReferencedChunks>(new ReferencedChunks(dir, owner, std::max<qint64>(maxPartBytes, 32)));
 }
 
 ReferencedChunks::~ReferencedChunks()
@@ -34,6 +34,8 @@ Status ReferencedChunks::add(const ChunkId &id)
         b = std::make_unique<QFile>(bucketPath(prefix));
         if (!b->open(QIODevice::WriteOnly | QIODevice::Truncate))
             return Error(Error::Code::Io, QStringLiteral("Could not create %1: %2").arg(b->fileName(), b->errorString()));
+        if (Status s = m_owner.applyToFile(b->handle(), b->fileName()); !s)
+            return s;
     }
     if (b->write(reinterpret_cast<const char *>(id.bytes.data()), qint64(id.bytes.size())) != qint64(id.bytes.size()))
         return ioError(QStringLiteral("Writing"), b->fileName(), ENOSPC);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "DurableFile.h"
+
 #include "core/ChunkId.h"
 #include "core/Result.h"
 
@@ -21,7 +23,7 @@ public:
     static constexpr qint64 kMaxPartBytes = qint64(32) << 20;
 
     // `dir` is made for the buckets and removed with everything in it by the destructor.
-    static Result<std::unique_ptr<ReferencedChunks>> create(const QString &dir, qint64 maxPartBytes = kMaxPartBytes);
+    static Result<std::unique_ptr<ReferencedChunks>> create(const QString &dir, const FileOwner &owner = {}, qint64 maxPartBytes = kMaxPartBytes);
     ~ReferencedChunks();
 
     Status add(const ChunkId &id);
@@ -35,9 +37,10 @@ public:
     std::pair<int, int> secondByteRange(int prefix, int part) const;
 
 private:
-    ReferencedChunks(QString dir, qint64 maxPartBytes) : m_dir(std::move(dir)), m_maxPartBytes(maxPartBytes) {}
+    ReferencedChunks(QString dir, const FileOwner &owner, qint64 maxPartBytes) : m_dir(std::move(dir)), m_owner(owner), m_maxPartBytes(maxPartBytes) {}
     QString bucketPath(int prefix) const;
     QString m_dir;
+    FileOwner m_owner;
     qint64 m_maxPartBytes;
     std::array<std::unique_ptr<QFile>, 256> m_buckets;
     std::array<qint64, 256> m_sizes{};

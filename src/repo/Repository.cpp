@@ -1,5 +1,6 @@
 #include "Repository.h"
 #include "DurableFile.h"
+#include "FileAccess.h"
 
 #include <QDir>
 #include <QFile>
@@ -12,6 +13,9 @@
 
 #include <cerrno>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <sys/stat.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -55,35 +59,70 @@ Status Repository::validateServerName(const QString &name)
     return {};
 }
 
-Result<Repository> Repository::init(const QString &dir)
+Result<Repository> Repository::init(const QString &dir, const InitOptions &options)
 {
     const QString root = QFileInfo(dir).absoluteFilePath();
     if (QFileInfo::exists(root + QLatin1Char('/') + kMarker))
         return Error(Error::Code::Conflict, QStringLiteral("%1 is already a pgArchivist repository.").arg(root));
     if (QFileInfo(root).exists() && !QFileInfo(root).isDir())
         return Error(Error::Code::InvalidArgument, QStringLiteral("%1 exists and is not a directory.").arg(root));
-    if (Status s = makeDirectoryDurably(root); !s)
+    FileOwner owner;
+    uid_t uid = ::geteuid();
+    gid_t gid = ::getegid();
+    if (!options.owner.isEmpty()) {
+        const passwd *pw = ::getpwnam(options.owner.toLocal8Bit().constData());
+        if (!pw)
+            return Error(Error::Code::InvalidArgument, QStringLiteral("The user '%1' does not exist.").arg(options.owner));
+        if (pw->pw_uid != uid && uid != 0)
+            return Error(Error::Code::Permission, QStringLiteral("Only root can make a repository for another user: run 'sudo "
+                                                                 "pgarchivist-cli repo-init --owner %1 ...', or run it as %1.")
+                                                      .arg(options.owner));
+        uid = pw->pw_uid;
+        gid = pw->pw_gid;
+    }
+    if (!options.group.isEmpty()) {
+        const group *g = ::getgrnam(options.group.toLocal8Bit().constData());
+        if (!g)
+            return Error(Error::Code::InvalidArgument, QStringLiteral("The group '%1' does not exist; create it with 'groupadd %1'.").arg(options.group));
+        gid = g->gr_gid;
+    }
+    if (uid != ::geteuid() || gid != ::getegid())
+        owner = FileOwner{int(uid), int(gid)};
+    if (Status s = makeDirectoryDurably(root, owner); !s)
         return s.error();
+    if (!options.group.isEmpty()) {
+        // The root may have existed: give it the group now; mkdir passes setgid and the group on to what is below.
+        if (::chown(QFile::encodeName(root).constData(), uid, gid) != 0)
+            return accessError(QStringLiteral("Giving the group %1 to").arg(options.group), root, errno);
+        if (::chmod(QFile::encodeName(root).constData(), 02750) != 0)
+            return accessError(QStringLiteral("Setting the mode of"), root, errno);
+    }
     for (const QString &sub : {QStringLiteral("servers"), QStringLiteral("chunks")})
-        if (Status s = makeDirectoryDurably(root + QLatin1Char('/') + sub); !s)
+        if (Status s = makeDirectoryDurably(root + QLatin1Char('/') + sub, owner); !s)
             return s.error();
-    const QJsonObject marker{{QStringLiteral("format"), kFormat},
-                             {QStringLiteral("created"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
-                             {QStringLiteral("generator"), QStringLiteral("pgarchivist " PGA_VERSION)}};
+    QJsonObject marker{{QStringLiteral("format"), kFormat},
+                       {QStringLiteral("created"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
+                       {QStringLiteral("generator"), QStringLiteral("pgarchivist " PGA_VERSION)},
+                       {QStringLiteral("owner"), userName(uid)}};
+    if (!options.group.isEmpty())
+        marker.insert(QStringLiteral("group"), options.group);
     // The marker is written last: a half-initialized directory is not mistaken for a repository.
-    if (Status s = writeFileDurably(root + QLatin1Char('/') + kMarker, QJsonDocument(marker).toJson(), Publish::IfAbsent); !s)
+    if (Status s = writeFileDurably(root + QLatin1Char('/') + kMarker, QJsonDocument(marker).toJson(), Publish::IfAbsent, owner); !s)
         return s.error();
-    return Repository(root);
+    return open(root);
 }
 
-Result<Repository> Repository::open(const QString &dir)
+Result<Repository> Repository::open(const QString &dir, Access access)
 {
     if (dir.isEmpty())
         return Error(Error::Code::InvalidArgument,
                      QStringLiteral("No repository given. Pass --repo DIR or set PGARCHIVIST_REPO."));
     const QString root = QFileInfo(dir).absoluteFilePath();
     const QString markerPath = root + QLatin1Char('/') + kMarker;
-    if (!QFileInfo::exists(markerPath))
+    auto present = pathExists(markerPath);
+    if (!present)
+        return present.error();
+    if (!*present)
         return Error(Error::Code::NotFound,
                      QStringLiteral("%1 is not a pgArchivist repository (no %2). Create one with "
                                     "'pgarchivist-cli repo-init --repo %1'.")
@@ -99,7 +138,25 @@ Result<Repository> Repository::open(const QString &dir)
                          .arg(root)
                          .arg(format)
                          .arg(kFormat));
-    return Repository(root);
+    struct stat st;
+    if (::stat(QFile::encodeName(markerPath).constData(), &st) != 0)
+        return accessError(QStringLiteral("Examining"), markerPath, errno);
+    Repository repo(root);
+    repo.m_ownerName = userName(st.st_uid);
+    repo.m_groupName = pga::repo::groupName(st.st_gid);
+    repo.m_shared = marker->contains(QStringLiteral("group"));
+    if (access == Access::Write && st.st_uid != ::geteuid()) {
+        if (::geteuid() != 0)
+            return Error(Error::Code::Permission,
+                         QStringLiteral("The repository %1 belongs to %2 (the owner of %3), and only its owner writes it; this runs as "
+                                        "%4. Run the command as %2: 'sudo -u %2 pgarchivist-cli ...'.%5")
+                             .arg(root, repo.m_ownerName, kMarker, runningUserName(),
+                                  repo.m_shared ? QStringLiteral(" Members of the group %1 may read it (info, verify, restore), not write it.")
+                                                      .arg(repo.m_groupName)
+                                                : QString()));
+        repo.m_writeAs = FileOwner{int(st.st_uid), int(st.st_gid)};  // root writes as the owner
+    }
+    return repo;
 }
 
 QString Repository::serverDir(const QString &server) const { return m_root + QStringLiteral("/servers/") + server; }
@@ -112,13 +169,20 @@ QString Repository::backupsDir(const QString &server) const { return serverDir(s
 QString Repository::chunksDir() const { return m_root + QStringLiteral("/chunks"); }
 QString Repository::expireScratchDir() const { return m_root + QStringLiteral("/.expire-referenced"); }
 
-QStringList Repository::servers() const
+Result<QStringList> Repository::servers() const
 {
+    const QString root = m_root + QStringLiteral("/servers");
+    auto dirs = listDirectory(root, EntryType::Directories);
+    if (!dirs)
+        return dirs.error();
     QStringList out;
-    const QDir d(m_root + QStringLiteral("/servers"));
-    for (const QString &e : d.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name))
-        if (QFileInfo::exists(d.filePath(e + QStringLiteral("/server.json"))))
+    for (const QString &e : *dirs) {
+        auto has = pathExists(root + QLatin1Char('/') + e + QStringLiteral("/server.json"));
+        if (!has)
+            return has.error();
+        if (*has)
             out << e;
+    }
     return out;
 }
 
@@ -127,7 +191,10 @@ Result<ServerRecord> Repository::server(const QString &name) const
     if (Status s = validateServerName(name); !s)
         return s.error();
     const QString path = serverDir(name) + QStringLiteral("/server.json");
-    if (!QFileInfo::exists(path))
+    auto present = pathExists(path);
+    if (!present)
+        return present.error();
+    if (!*present)
         return Error(Error::Code::NotFound, QStringLiteral("The repository has no server named '%1'.").arg(name));
     auto obj = readJsonObject(path);
     if (!obj)
@@ -149,14 +216,14 @@ Result<ServerRecord> Repository::ensureServer(const QString &name, quint64 syste
     if (!existing && existing.error().code != Error::Code::NotFound)
         return existing.error();
     if (!existing) {
-        if (Status s = makeDirectoryDurably(serverDir(name)); !s)
+        if (Status s = makeDirectoryDurably(serverDir(name), m_writeAs); !s)
             return s.error();
         const QJsonObject obj{{QStringLiteral("name"), name},
                               {QStringLiteral("system_identifier"), QString::number(systemIdentifier)},
                               {QStringLiteral("pg_version_num"), pgVersionNum},
                               {QStringLiteral("created"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)}};
         Status s = writeFileDurably(serverDir(name) + QStringLiteral("/server.json"), QJsonDocument(obj).toJson(),
-                                    Publish::IfAbsent);
+                                    Publish::IfAbsent, m_writeAs);
         if (!s && s.error().code != Error::Code::Conflict)
             return s.error();
         existing = server(name);  // a concurrent first writer may have won; compare against what is there
@@ -176,12 +243,14 @@ Result<ServerRecord> Repository::ensureServer(const QString &name, quint64 syste
 Result<std::unique_ptr<RepoLock>> Repository::lock(const QString &server, LockMode mode, int timeoutMs) const
 {
     const QString dir = server.isEmpty() ? m_root : serverDir(server);
-    if (Status s = makeDirectoryDurably(dir); !s)
+    if (Status s = makeDirectoryDurably(dir, m_writeAs); !s)
         return s.error();
     const QString path = dir + QStringLiteral("/lock");
     const int fd = ::open(QFile::encodeName(path).constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
     if (fd < 0)
         return ioError(QStringLiteral("Opening lock file"), path, errno);
+    if (m_writeAs.isSet())
+        (void)m_writeAs.applyToFile(fd, path);  // best effort: a lock file's owner decides nothing but who may remove it
     const int op = (mode == LockMode::Exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB;
     QElapsedTimer t;
     t.start();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "DurableFile.h"
 #include "core/Result.h"
 
 #include <QDateTime>
@@ -34,14 +35,30 @@ private:
 
 // The on-disk repository (docs/repository-format.md). Paths only; the WAL archive, chunk store and
 // backup catalog build on it. Format version 1.
+//
+// A repository has one owner: the owner of pgarchivist-repo.json. Only the owner writes it; root writing it
+// creates everything as the owner (writeAs); anyone else is refused before anything is written. With a shared
+// group (repo-init --group) its directories are setgid 2750 and its files 0640, so the group reads it.
 class Repository {
 public:
     static constexpr int kFormat = 1;
 
+    struct InitOptions {
+        QString owner;  // as root: the user who will own it (default: the user running); otherwise must be ourselves
+        QString group;  // non-empty: the group that may read it (directories setgid 2750, files 0640)
+    };
     // Creates an empty repository in dir (which may exist but must be empty of repository files).
-    static Result<Repository> init(const QString &dir);
-    // Opens an existing repository; refuses a format it does not know.
-    static Result<Repository> open(const QString &dir);
+    static Result<Repository> init(const QString &dir, const InitOptions &options = {});
+    enum class Access { Read, Write };
+    // Opens an existing repository; refuses a format it does not know. For Write, refuses (Permission) a user
+    // who is neither the owner nor root, naming the owner and the fix.
+    static Result<Repository> open(const QString &dir, Access access = Access::Read);
+
+    QString ownerName() const { return m_ownerName; }
+    QString groupName() const { return m_groupName; }   // the group of pgarchivist-repo.json
+    bool sharedWithGroup() const { return m_shared; }   // made with --group
+    // Set when root writes another owner's repository: what every new file and directory is given to.
+    const FileOwner &writeAs() const { return m_writeAs; }
 
     QString root() const { return m_root; }
     QString serverDir(const QString &server) const;
@@ -51,7 +68,7 @@ public:
     QString chunksDir() const;                                   // chunks
     QString expireScratchDir() const;                            // .expire-referenced (expire's on-disk set)
 
-    QStringList servers() const;
+    Result<QStringList> servers() const;
     // NotFound when nothing was recorded for that name yet.
     Result<ServerRecord> server(const QString &name) const;
     // Records the server on first use; afterwards refuses another cluster (Error::Code::WrongCluster).
@@ -67,6 +84,10 @@ public:
 private:
     explicit Repository(QString root) : m_root(std::move(root)) {}
     QString m_root;
+    QString m_ownerName;
+    QString m_groupName;
+    bool m_shared = false;
+    FileOwner m_writeAs;
 };
 
 } // namespace pga::repo

@@ -1,4 +1,5 @@
 #include "WalArchive.h"
+#include "FileAccess.h"
 #include "DurableFile.h"
 
 #include "core/Sha256.h"
@@ -196,12 +197,12 @@ Result<WalArchive::Stored> WalArchive::store(const WalName &name, const Encoded 
 {
     const QString path = pathFor(name);
     const QString dir = QFileInfo(path).absolutePath();
-    if (Status s = makeDirectoryDurably(dir); !s)
+    if (Status s = makeDirectoryDurably(dir, m_repo.writeAs()); !s)
         return s.error();
     if (!encoded.ok())
         return Error(Error::Code::Internal, QStringLiteral("Compressing %1 failed.").arg(name.name));
     const std::initializer_list<QByteArrayView> parts{QByteArrayView(encoded.header), QByteArrayView(encoded.frame.data(), qsizetype(encoded.frame.size()))};
-    Status s = writeFileDurably(path, parts, Publish::IfAbsent);
+    Status s = writeFileDurably(path, parts, Publish::IfAbsent, m_repo.writeAs());
     if (s)
         return Stored::New;
     if (s.error().code != Error::Code::Conflict)
@@ -228,7 +229,7 @@ Result<WalArchive::Stored> WalArchive::store(const WalName &name, const Encoded 
     // The archived copy is damaged but the incoming file is the one it should be (same recorded checksum),
     // or the header itself is unreadable: replace it with the verified new copy.
     if (existingMeta || !existing->isEmpty()) {
-        if (Status r = writeFileDurably(path, parts, Publish::Replace); !r)
+        if (Status r = writeFileDurably(path, parts, Publish::Replace, m_repo.writeAs()); !r)
             return r.error();
         return Stored::Repaired;
     }
@@ -238,10 +239,15 @@ Result<WalArchive::Stored> WalArchive::store(const WalName &name, const Encoded 
 Result<WalFileMeta> WalArchive::meta(const WalName &name) const
 {
     const QString path = pathFor(name);
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
-        if (!f.exists())
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT)
             return Error(Error::Code::NotFound, QStringLiteral("%1 is not in the repository.").arg(name.name));
+        return accessError(QStringLiteral("Reading"), path, errno);
+    }
+    QFile f;
+    if (!f.open(fd, QIODevice::ReadOnly, QFileDevice::AutoCloseHandle)) {
+        ::close(fd);
         return Error(Error::Code::Io, QStringLiteral("Cannot read %1.").arg(path), f.errorString());
     }
     QByteArray head = f.read(8);
@@ -260,6 +266,10 @@ Result<Buffer> WalArchive::fetch(const WalName &name, WalFileMeta *metaOut) cons
     if (!file) {
         if (file.error().code == Error::Code::NotFound)
             return Error(Error::Code::NotFound, QStringLiteral("%1 is not in the repository.").arg(name.name));
+        const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);  // again, for errno: who may not read it
+        if (fd < 0)
+            return accessError(QStringLiteral("Reading"), path, errno);
+        ::close(fd);
         return file.error();
     }
     auto data = decode(file->view(), metaOut);
@@ -271,10 +281,17 @@ Result<Buffer> WalArchive::fetch(const WalName &name, WalFileMeta *metaOut) cons
 Result<QList<WalFileMeta>> WalArchive::list(QStringList *damaged) const
 {
     QList<WalFileMeta> out;
-    const QDir wal(m_repo.walDir(m_server));
-    for (const QString &tl : wal.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
-        const QDir d(wal.filePath(tl));
-        for (const QString &f : d.entryList({QStringLiteral("*.zst")}, QDir::Files, QDir::Name)) {
+    const QString wal = m_repo.walDir(m_server);
+    auto timelines = listDirectory(wal, EntryType::Directories);
+    if (!timelines)
+        return timelines.error();
+    for (const QString &tl : *timelines) {
+        auto files = listDirectory(wal + QLatin1Char('/') + tl, EntryType::Files);
+        if (!files)
+            return files.error();
+        for (const QString &f : *files) {
+            if (!f.endsWith(QLatin1String(".zst")))
+                continue;
             auto name = WalName::parse(f.chopped(4));
             if (!name)
                 continue;

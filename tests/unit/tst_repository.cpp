@@ -51,7 +51,7 @@ private slots:
         QVERIFY(!other);
         QCOMPARE(other.error().code, Error::Code::WrongCluster);
         QCOMPARE(repo->server(QStringLiteral("db1"))->systemIdentifier, quint64(111));
-        QCOMPARE(repo->servers(), QStringList{QStringLiteral("db1")});
+        QCOMPARE(*repo->servers(), QStringList{QStringLiteral("db1")});
     }
 
     void serverNamesAreSafePaths_data()
