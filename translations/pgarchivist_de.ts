@@ -419,10 +419,6 @@
         <translation>Archiveinstellungen von %1 lesen</translation>
     </message>
     <message>
-        <source>Creating the repository %1</source>
-        <translation>Das Repository %1 wird angelegt</translation>
-    </message>
-    <message>
         <source>Run this on %1?
 
 %2;

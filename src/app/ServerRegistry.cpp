@@ -1,5 +1,11 @@
 #include "ServerRegistry.h"
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "JobRecord.h"
 #include "pg/Connection.h"
 
@@ -117,6 +123,18 @@ Status ServerRegistry::open(const QString &path)
     if (!QDir().mkpath(fi.absolutePath()))
         return Error(Error::Code::Io, QStringLiteral("Could not create the folder %1 for the server registry.")
                                           .arg(fi.absolutePath()));
+    // The inventory, audit history and job logs are for this user only (SQLite gives its -wal and -shm files the
+    // database file's mode). Older versions left 0755/0644: tightened on every open.
+    const QByteArray dirC = QFile::encodeName(fi.absolutePath()), fileC = QFile::encodeName(fi.absoluteFilePath());
+    if (::chmod(dirC.constData(), 0700) != 0)
+        return Error(Error::Code::Io, QStringLiteral("Could not make the folder %1 private (mode 0700): %2.")
+                                          .arg(fi.absolutePath(), QString::fromLocal8Bit(std::strerror(errno))));
+    if (const int fd = ::open(fileC.constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0600); fd >= 0) {
+        (void)::fchmod(fd, 0600);
+        ::close(fd);
+    }
+    for (const char *suffix : {"-wal", "-shm", "-journal"})
+        (void)::chmod(QByteArray(fileC + suffix).constData(), 0600);
     Status s = openAt(path);
     if (s || s.error().code != Error::Code::Corrupt)
         return s;

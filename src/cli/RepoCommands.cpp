@@ -11,11 +11,17 @@ namespace pga::cli {
 
 QString optionOrEnv(const QCommandLineParser &p, const QString &option, const char *env);
 
-// `pgarchivist-cli repo-init --repo DIR`
+// `pgarchivist-cli repo-init --repo DIR [--owner USER] [--group GROUP]`
 int runRepoInit(const QStringList &args)
 {
     CommandParser p(QStringLiteral("repo-init"), QStringLiteral("Create an empty repository (format %1).").arg(repo::Repository::kFormat));
     p.addOption({QStringLiteral("repo"), QStringLiteral("Repository directory (default: $PGARCHIVIST_REPO)."), QStringLiteral("DIR")});
+    p.addOption({QStringLiteral("owner"), QStringLiteral("As root: the user who owns and alone writes the repository, normally the "
+                                                         "one archive_command runs as (default: you)."),
+                 QStringLiteral("USER")});
+    p.addOption({QStringLiteral("group"), QStringLiteral("Let this group read the repository (directories setgid 2750, files 0640): "
+                                                         "its members can run info, verify and restore; only the owner writes."),
+                 QStringLiteral("GROUP")});
     int code = 0;
     if (!p.parseOrExit(args, &code))
         return code;
@@ -24,13 +30,19 @@ int runRepoInit(const QStringList &args)
         printError(QStringLiteral("repo-init needs --repo DIR (or PGARCHIVIST_REPO) and nothing else."));
         return ExitUsage;
     }
-    auto r = repo::Repository::init(dir);
+    auto r = repo::Repository::init(dir, {p.value(QStringLiteral("owner")), p.value(QStringLiteral("group"))});
     if (!r) {
         printError(r.error());
         return ExitFailure;
     }
-    out() << "Created repository " << r->root() << " (format " << repo::Repository::kFormat << ").\n";
+    out() << "Created repository " << r->root() << " (format " << repo::Repository::kFormat << "), owned by " << r->ownerName();
+    if (r->sharedWithGroup())
+        out() << ", readable by the group " << r->groupName();
+    out() << ".\n";
     out().flush();
+    if (r->ownerName() == QLatin1String("root"))
+        printError(QStringLiteral("Note: root owns this repository, so archive_command (run as the server's OS user, usually postgres) "
+                                  "will be refused. For a repository PostgreSQL archives into, use --owner postgres."));
     return ExitOk;
 }
 

@@ -2,6 +2,7 @@
 // starts this for the rest, so `pgarchivist-cli COMMAND` is the one name users and scripts see.
 #include "Command.h"
 #include "Commands.h"
+#include "repo/DurableFile.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
@@ -53,6 +54,7 @@ int main(int argc, char **argv)
 {
     // A file size limit (ulimit -f) must fail a write with EFBIG, reported like a full disk, not kill us.
     std::signal(SIGXFSZ, SIG_IGN);
+    pga::repo::useRepositoryUmask();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("pgarchivist"));
     QCoreApplication::setOrganizationName(QStringLiteral("pgarchivist"));

@@ -4,6 +4,7 @@
 // other command to pgarchivist-cli-full, which has the whole command set.
 #include "Command.h"
 #include "Commands.h"
+#include "repo/DurableFile.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
@@ -54,6 +55,7 @@ int main(int argc, char **argv)
         return execFull(argv);
     // A file size limit (ulimit -f) must fail a write with EFBIG, reported like a full disk, not kill us.
     std::signal(SIGXFSZ, SIG_IGN);
+    pga::repo::useRepositoryUmask();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("pgarchivist"));
     QCoreApplication::setApplicationVersion(QStringLiteral(PGA_VERSION));

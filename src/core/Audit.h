@@ -100,6 +100,13 @@ struct AuditSnapshot {
 
     int archiveReadyCount = -1; // .ready files in pg_wal/archive_status; -1 when the role may not look
 
+    // For a server on this host whose archive_command is our archive-push: the repository it names, the user
+    // owning it (who alone may write it) and the OS user the server (and so archive_command) runs as. Empty
+    // when not known (a remote server, a path we cannot see).
+    QString archiveRepo;
+    QString archiveRepoOwner;
+    QString serverOsUser;
+
     // The effective value of a setting, or `fallback` when the role cannot see it.
     QString value(const QString &name, const QString &fallback = {}) const
     {

@@ -273,6 +273,24 @@ void ruleSlots(Ctx &c)
     }
 }
 
+// Only the repository's owner may write it (issue 10): archive-push run as anyone else is refused, so every
+// segment fails to archive until the owner or the command changes.
+void ruleRepoOwner(Ctx &c)
+{
+    if (c.s.archiveRepoOwner.isEmpty() || c.s.serverOsUser.isEmpty() || c.s.archiveRepoOwner == c.s.serverOsUser)
+        return;
+    auto &f = c.add("archive_command.repo_owner", Severity::Critical,
+                    QStringLiteral("The repository belongs to %1, but archive_command runs as %2").arg(c.s.archiveRepoOwner, c.s.serverOsUser),
+                    QStringLiteral("Only a repository's owner writes it, so archive-push run by the server (as %1) is refused and "
+                                   "no WAL reaches %2: point-in-time recovery stops at the last archived segment. Give the "
+                                   "repository to %1 ('chown -R %1: %2'), or make a new one with 'sudo pgarchivist-cli repo-init "
+                                   "--repo DIR --owner %1' and point archive_command at it.")
+                        .arg(c.s.serverOsUser, c.s.archiveRepo));
+    f.setting = QStringLiteral("archive_command");
+    f.current = QStringLiteral("repository owner %1, server user %2").arg(c.s.archiveRepoOwner, c.s.serverOsUser);
+    f.recommended = QStringLiteral("the repository owned by %1").arg(c.s.serverOsUser);
+}
+
 void ruleSettingsState(Ctx &c)
 {
     QStringList pending;
@@ -360,6 +378,7 @@ QStringList allFindingIds()
             QStringLiteral("archive_command.conditional"),
             QStringLiteral("archive_command.overwrite"),
             QStringLiteral("archive_command.no_fsync"),
+            QStringLiteral("archive_command.repo_owner"),
             QStringLiteral("archive_timeout.zero"),
             QStringLiteral("archive_timeout.short"),
             QStringLiteral("archiver.failing"),
@@ -400,6 +419,7 @@ QList<Finding> runAuditRules(const AuditSnapshot &snapshot, const AuditOptions &
     Ctx c {snapshot, options, {}};
     ruleWalAndArchiveMode(c);
     ruleArchiveCommand(c);
+    ruleRepoOwner(c);
     ruleArchiveTimeout(c);
     ruleArchiver(c);
     ruleDurability(c);

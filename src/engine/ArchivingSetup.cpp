@@ -1,11 +1,31 @@
 #include "ArchivingSetup.h"
 
 #include "core/AuditRules.h"
+#include "repo/FileAccess.h"
+#include "repo/Repository.h"
+
+#include <pwd.h>
+#include <unistd.h>
 
 #include <QRegularExpression>
 #include <QThread>
 
 namespace pga::engine {
+
+Status ensureRepository(const QString &dir, ProgressSink &progress)
+{
+    auto present = repo::pathExists(dir + QStringLiteral("/pgarchivist-repo.json"));
+    if (!present)
+        return present.error();
+    if (*present)
+        return {};
+    repo::Repository::InitOptions o;
+    if (::geteuid() == 0 && ::getpwnam("postgres"))
+        o.owner = QStringLiteral("postgres");
+    progress.info(QStringLiteral("Creating the repository %1%2").arg(dir, o.owner.isEmpty() ? QString() : QStringLiteral(" for the user ") + o.owner));
+    auto r = repo::Repository::init(dir, o);
+    return r ? Status() : Status(r.error());
+}
 
 QString shellQuote(const QString &s)
 {

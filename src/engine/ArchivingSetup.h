@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/ProgressSink.h"
+
 #include "core/CancelToken.h"
 #include "core/Result.h"
 #include "pg/Connection.h"
@@ -18,6 +20,11 @@ struct ArchivingPlan {
 
 // Quotes one word for sh, leaving plain words (paths, names) as they are.
 QString shellQuote(const QString &word);
+
+// The repository a desktop action (Back Up Now, Configure Archiving) needs, created on first use as
+// 'repo-init' would. As root it is made for the postgres user, who runs archive_command on Debian and
+// must write it (a root-owned repository would refuse every archive-push).
+Status ensureRepository(const QString &dir, ProgressSink &progress);
 
 // The shell command for archive_command: `CLI archive-push --repo REPO --server NAME %p`, quoted for sh.
 QString archivePushCommand(const QString &cliPath, const QString &repoDir, const QString &server);

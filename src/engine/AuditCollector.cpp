@@ -1,6 +1,12 @@
 #include "AuditCollector.h"
 
+#include "core/ArchiveCommand.h"
 #include "pg/ServerFacts.h"
+#include "repo/FileAccess.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <sys/stat.h>
 
 #include <QElapsedTimer>
 #include <QSet>
@@ -178,6 +184,38 @@ Status readArchiveBacklog(pg::Connection &conn, audit::AuditSnapshot &s, const C
     return {};
 }
 
+// Who owns the repository archive_command pushes into, and who the server runs as, when both are on this host.
+void readRepoOwnership(audit::AuditSnapshot &s)
+{
+    const QString dataDir = s.value(QStringLiteral("data_directory"));
+    if (dataDir.isEmpty())
+        return;
+    QString repoDir;
+    for (const QStringList &words : audit::splitShellCommands(s.value(QStringLiteral("archive_command"))))
+        if (words.contains(QStringLiteral("archive-push")))
+            for (int i = 0; i + 1 < words.size(); ++i)
+                if (words[i] == QLatin1String("--repo"))
+                    repoDir = words[i + 1];
+    if (repoDir.isEmpty())
+        return;
+    struct stat data, marker;
+    if (::stat(QFile::encodeName(dataDir).constData(), &data) != 0
+        || ::stat(QFile::encodeName(repoDir + QStringLiteral("/pgarchivist-repo.json")).constData(), &marker) != 0)
+        return;
+    // Is it this very server? Its postmaster.pid names the port (unreadable to others: then trust the paths).
+    QFile pid(dataDir + QStringLiteral("/postmaster.pid"));
+    if (pid.open(QIODevice::ReadOnly)) {
+        const QList<QByteArray> lines = pid.readAll().split('\n');
+        if (lines.size() < 4 || lines[3].trimmed() != s.value(QStringLiteral("port"), QStringLiteral("5432")).toUtf8())
+            return;
+    } else if (!pid.exists() && ::geteuid() == data.st_uid) {
+        return;  // we could see it, and there is none: another cluster's directory with the same path
+    }
+    s.archiveRepo = repoDir;
+    s.archiveRepoOwner = repo::userName(marker.st_uid);
+    s.serverOsUser = repo::userName(data.st_uid);
+}
+
 Result<QString> scalar(pg::Connection &conn, const QString &sql, const CancelToken *cancel)
 {
     auto r = conn.exec(sql, {}, cancel, kQueryTimeoutMs);
@@ -203,6 +241,7 @@ Result<audit::AuditSnapshot> collectAuditSnapshot(pg::Connection &conn, const Ca
         if (Status st = step(conn, s, cancel); !st)
             return st.error();
     }
+    readRepoOwnership(s);
     return s;
 }
 

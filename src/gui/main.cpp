@@ -1,6 +1,7 @@
 #include "Icons.h"
 #include "MainWindow.h"
 #include "app/AppContext.h"
+#include "repo/DurableFile.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -12,6 +13,7 @@
 
 int main(int argc, char **argv)
 {
+    pga::repo::useRepositoryUmask();
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("pgarchivist"));
     QApplication::setApplicationDisplayName(QStringLiteral("pgArchivist"));

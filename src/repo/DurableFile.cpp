@@ -5,6 +5,7 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -26,6 +27,13 @@ QString tempNameFor(const QString &path)
            + QStringLiteral(".tmp.%1.%2").arg(::getpid()).arg(rng() & 0xffffffffu, 8, 16, QLatin1Char('0'));
 }
 
+bool inGroup(gid_t gid)
+{
+    gid_t groups[256];
+    const int n = ::getgroups(256, groups);
+    return std::find(groups, groups + std::max(n, 0), gid) != groups + std::max(n, 0);
+}
+
 } // namespace
 
 Error ioError(const QString &what, const QString &path, int e)
@@ -42,6 +50,8 @@ Error ioError(const QString &what, const QString &path, int e)
         return Error(Error::Code::NotFound, QStringLiteral("%1 %2 failed: no such file or directory.").arg(what, path), sys);
     return Error(Error::Code::Io, QStringLiteral("%1 %2 failed: %3.").arg(what, path, sys), sys);
 }
+
+void useRepositoryUmask() { ::umask(027); }
 
 Status FileOwner::applyToFile(int fd, const QString &path) const
 {
@@ -61,7 +71,9 @@ Status FileOwner::applyToDirectory(const QString &path) const
     if (::stat(p.constData(), &st) != 0)
         return ioError(QStringLiteral("Examining"), path, errno);
     const mode_t want = 0750 | (st.st_mode & S_ISGID);  // setgid comes from a shared repository's parent
-    if ((st.st_mode & 07777) != want && ::chmod(p.constData(), want) != 0)
+    // chmod by someone outside the directory's group drops setgid: then leave the mode mkdir gave it.
+    const bool keepsSetgid = !(st.st_mode & S_ISGID) || ::geteuid() == 0 || st.st_gid == ::getegid() || inGroup(st.st_gid);
+    if ((st.st_mode & 07777) != want && keepsSetgid && ::chmod(p.constData(), want) != 0)
         return ioError(QStringLiteral("Setting the mode of"), path, errno);
     return {};
 }

@@ -25,6 +25,11 @@ struct FileOwner {
     Status applyToDirectory(const QString &path) const;
 };
 
+// Sets the process umask to 027 (call first thing in main, before any thread): PostgreSQL runs archive_command
+// with umask 077, under which new repository directories would lose the group's access, and chmod by an owner
+// who is not in a shared repository's group clears the setgid bit that passes the group on.
+void useRepositoryUmask();
+
 enum class Publish {
     Replace,       // rename over an existing file (manifests, state we own)
     IfAbsent,      // never replace: link(2) the temporary into place; Error::Code::Conflict if the name exists

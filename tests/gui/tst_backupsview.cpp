@@ -3,6 +3,7 @@
 #include "Confirm.h"
 #include "GuiTestSupport.h"
 #include "MainWindow.h"
+#include "CliRunner.h"
 #include "TestCluster.h"
 #include "app/AppContext.h"
 #include "backups/BackupsModel.h"
@@ -68,6 +69,22 @@ private slots:
         QTRY_COMPARE(view->model()->rowCount(), 1);
         const QString first = view->model()->index(0, BackupsModel::IdColumn).data().toString();
         QCOMPARE(view->model()->index(0, BackupsModel::StatusColumn).data().toString(), QStringLiteral("usable"));
+        if (::geteuid() == 0) {
+            // The app run as root backs up into postgres's repository as postgres (issue 10): postgres, who runs
+            // archive_command and would run a restore, owns all of it and sees, verifies and restores the backup.
+            const QStringList foreign = test::notOwnedBy(m_repo, QFileInfo(m_repo + QStringLiteral("/pgarchivist-repo.json")).ownerId());
+            QVERIFY2(foreign.isEmpty(), qPrintable(foreign.join(QLatin1Char('\n'))));
+            const QStringList rs{QStringLiteral("--repo"), m_repo, QStringLiteral("--server"), QStringLiteral("db1")};
+            auto info = test::cliAs(QStringLiteral("postgres"), QStringList{QStringLiteral("info"), QStringLiteral("--json")} + rs);
+            QVERIFY2(info.code == 0, info.err.constData());
+            QCOMPARE(QJsonDocument::fromJson(info.out)[QStringLiteral("servers")][0][QStringLiteral("backups")][0][QStringLiteral("id")].toString(), first);
+            auto v = test::cliAs(QStringLiteral("postgres"), QStringList{QStringLiteral("verify")} + rs);
+            QVERIFY2(v.code == 0, QByteArray(v.out + v.err).constData());
+            const QString target = m_cluster->makeServerWritableDir(QStringLiteral("restored")) + QStringLiteral("/data");
+            auto r = test::cliAs(QStringLiteral("postgres"), QStringList{QStringLiteral("restore")} + rs
+                                                                 + QStringList{QStringLiteral("--target-dir"), target, QStringLiteral("--target-immediate")});
+            QVERIFY2(r.code == 0, r.err.constData());
+        }
 
         view->table()->selectRow(0);
         view->verify();

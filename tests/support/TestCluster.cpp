@@ -77,9 +77,13 @@ std::unique_ptr<TestCluster> TestCluster::create(const Options &options, QString
     }
     if (!options.archiveToRepo.isEmpty()) {
         QByteArray err;
-        if (runCli({QStringLiteral("repo-init"), QStringLiteral("--repo"), t->repoDir()}, nullptr, &err) != 0)
+        QStringList init{QStringLiteral("repo-init"), QStringLiteral("--repo"), t->repoDir()};
+        if (pg::runningAsRoot())
+            init << QStringLiteral("--owner") << QStringLiteral("postgres");  // the user archive_command runs as
+        if (!options.repoGroup.isEmpty())
+            init << QStringLiteral("--group") << options.repoGroup;
+        if (runCli(init, nullptr, &err) != 0)
             return fail(QStringLiteral("repo-init failed: ") + QString::fromLocal8Bit(err));
-        giveToServerUser(t->repoDir());
         conf << QStringLiteral("wal_level = replica") << QStringLiteral("archive_mode = on")
              << QStringLiteral("archive_command = '%1 archive-push --repo %2 --server %3 %p'")
                     .arg(cliPath(), t->repoDir(), options.archiveToRepo)

@@ -24,6 +24,7 @@ public:
         // Non-empty: a fresh repository at repoDir() and archive_command = our archive-push into it under this
         // server name (wal_level replica, max_wal_senders 4): what every backup test starts from.
         QString archiveToRepo;
+        QString repoGroup;           // with archiveToRepo: repo-init --group this (shared reading)
         bool fsync = false;          // throwaway clusters need no durability unless the test says so
         QStringList initdbArgs;      // e.g. --data-checksums
         bool start = true;

@@ -28,6 +28,29 @@ class TestRegistry : public QObject {
     }
 
 private slots:
+    void stateIsPrivateToTheUser()
+    {
+        // The inventory, audit history and job logs: folder 0700, database 0600, also when an older version left
+        // them world-readable (issue 10).
+        const QString folder = path(QStringLiteral("state"));
+        QVERIFY(QDir().mkpath(folder));
+        QVERIFY(QFile::setPermissions(folder, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadGroup | QFile::ExeGroup
+                                                  | QFile::ReadOther | QFile::ExeOther));
+        const QString db = folder + QStringLiteral("/registry.sqlite");
+        for (int round = 0; round < 2; ++round) {
+            {
+                ServerRegistry r;
+                QVERIFY(r.open(db));
+                QVERIFY(r.save(entry(QStringLiteral("db%1").arg(round))));
+            }
+            const QFile::Permissions groupOrOther(0x00ff);
+            QCOMPARE(QFileInfo(folder).permissions() & groupOrOther, QFile::Permissions());
+            QCOMPARE(QFileInfo(db).permissions() & groupOrOther, QFile::Permissions());
+            QCOMPARE(QFileInfo(db).permissions() & QFile::Permissions(0xf000), QFile::ReadOwner | QFile::WriteOwner);
+            QVERIFY(QFile::setPermissions(db, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther));  // as 0644 was
+        }
+    }
+
     void roundTripSurvivesReopen()
     {
         const QString db = path(QStringLiteral("rt.sqlite"));

@@ -41,16 +41,6 @@ QToolButton *toolButton(const QString &text, const QString &iconName, const QStr
 
 QString dataSize(qint64 b) { return QLocale().formattedDataSize(b, 1, QLocale::DataSizeTraditionalFormat); }
 
-// The repository must exist before a backup; create it on first use, as the CLI's repo-init would.
-Status ensureRepository(const QString &dir, ProgressSink &progress)
-{
-    if (QFileInfo::exists(dir + QStringLiteral("/pgarchivist-repo.json")))
-        return {};
-    progress.info(QStringLiteral("Creating the repository %1").arg(dir));
-    auto r = repo::Repository::init(dir);
-    return r ? Status() : Status(r.error());
-}
-
 } // namespace
 
 BackupsView::BackupsView(app::AppContext &app, QWidget *parent)
@@ -205,7 +195,7 @@ void BackupsView::backUpNow()
         m_app.jobs().start(
             {QStringLiteral("backup"), tr("Back up %1").arg(e.name), e.id},
             [o, manifest](app::JobContext &ctx) -> Status {
-                if (Status s = ensureRepository(o.repoDir, ctx); !s)
+                if (Status s = engine::ensureRepository(o.repoDir, ctx); !s)
                     return s;
                 auto r = engine::BaseBackup(o).run(ctx, ctx.cancelToken());
                 if (!r)

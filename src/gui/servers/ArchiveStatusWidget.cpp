@@ -192,11 +192,8 @@ void ArchiveStatusWidget::configureArchiving()
         m_app.jobs().start(
             {QStringLiteral("archiving-plan"), tr("Read archive settings of %1").arg(e.name), e.id, false},
             [=](app::JobContext &ctx) -> Status {
-                if (!QFileInfo::exists(repoDir + QStringLiteral("/pgarchivist-repo.json"))) {
-                    ctx.info(tr("Creating the repository %1").arg(repoDir));
-                    if (auto r = repo::Repository::init(repoDir); !r)
-                        return r.error();
-                }
+                if (Status s = engine::ensureRepository(repoDir, ctx); !s)
+                    return s;
                 auto conn = pg::Connection::connect(options, &ctx.cancelToken());
                 if (!conn)
                     return conn.error();
