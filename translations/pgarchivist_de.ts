@@ -178,6 +178,41 @@
     </message>
 </context>
 <context>
+    <name>pga::app::ArchivingService</name>
+    <message>
+        <source>Read archive settings of %1</source>
+        <translation>Archiveinstellungen von %1 lesen</translation>
+    </message>
+    <message>
+        <source>Configure archiving of %1</source>
+        <translation>Archivierung von %1 einrichten</translation>
+    </message>
+    <message>
+        <source>Applied; restart the server for it to take effect.</source>
+        <translation>Übernommen; starten Sie den Server neu, damit es wirkt.</translation>
+    </message>
+    <message>
+        <source>Applied and reloaded.</source>
+        <translation>Übernommen und neu geladen.</translation>
+    </message>
+    <message>
+        <source>Create sandbox server</source>
+        <translation>Sandbox-Server anlegen</translation>
+    </message>
+    <message>
+        <source>A sandbox already exists in %1; using it.</source>
+        <translation>In %1 gibt es bereits eine Sandbox; sie wird verwendet.</translation>
+    </message>
+    <message>
+        <source>Start sandbox server</source>
+        <translation>Sandbox-Server starten</translation>
+    </message>
+    <message>
+        <source>Starting the sandbox server</source>
+        <translation>Der Sandbox-Server wird gestartet</translation>
+    </message>
+</context>
+<context>
     <name>pga::app::AuditService</name>
     <message>
         <source>Apply fix %1 on %2</source>
@@ -186,6 +221,29 @@
     <message>
         <source>Audit configuration of %1</source>
         <translation>Konfiguration von %1 prüfen</translation>
+    </message>
+</context>
+<context>
+    <name>pga::app::BackupService</name>
+    <message>
+        <source>Back up %1</source>
+        <translation>%1 sichern</translation>
+    </message>
+    <message>
+        <source>Verify backups of %1</source>
+        <translation>Sicherungen von %1 prüfen</translation>
+    </message>
+    <message>
+        <source>Verify backup %1</source>
+        <translation>Sicherung %1 prüfen</translation>
+    </message>
+    <message>
+        <source>Expire preview for %1</source>
+        <translation>Vorschau zum Ablaufen für %1</translation>
+    </message>
+    <message>
+        <source>Expire backups of %1</source>
+        <translation>Sicherungen von %1 ablaufen lassen</translation>
     </message>
 </context>
 <context>
@@ -415,10 +473,6 @@
         <translation>noch keiner: eine Basissicherung beginnt ihn</translation>
     </message>
     <message>
-        <source>Read archive settings of %1</source>
-        <translation>Archiveinstellungen von %1 lesen</translation>
-    </message>
-    <message>
         <source>Run this on %1?
 
 %2;
@@ -435,18 +489,6 @@ SELECT pg_reload_conf();</translation>
     <message>
         <source>Configure Archiving</source>
         <translation>Archivierung einrichten</translation>
-    </message>
-    <message>
-        <source>Configure archiving of %1</source>
-        <translation>Archivierung von %1 einrichten</translation>
-    </message>
-    <message>
-        <source>Applied; restart the server for it to take effect.</source>
-        <translation>Übernommen; starten Sie den Server neu, damit es wirkt.</translation>
-    </message>
-    <message>
-        <source>Applied and reloaded.</source>
-        <translation>Übernommen und neu geladen.</translation>
     </message>
 </context>
 <context>
@@ -587,10 +629,6 @@ SELECT pg_reload_conf();</translation>
         <translation>Sicherung läuft… (Fortschritt und Abbruch in der Auftragsliste)</translation>
     </message>
     <message>
-        <source>Back up %1</source>
-        <translation>%1 sichern</translation>
-    </message>
-    <message>
         <source>Backup %1 done: %2 of data, %3 newly stored.</source>
         <translation>Sicherung %1 fertig: %2 Daten, %3 neu gespeichert.</translation>
     </message>
@@ -601,14 +639,6 @@ SELECT pg_reload_conf();</translation>
     <message>
         <source>Backup failed: %1</source>
         <translation>Sicherung fehlgeschlagen: %1</translation>
-    </message>
-    <message>
-        <source>Verify backups of %1</source>
-        <translation>Sicherungen von %1 prüfen</translation>
-    </message>
-    <message>
-        <source>Verify backup %1</source>
-        <translation>Sicherung %1 prüfen</translation>
     </message>
     <message>
         <source>Verify did not finish: %1</source>
@@ -624,10 +654,6 @@ SELECT pg_reload_conf();</translation>
     <message>
         <source>Problems found: %1</source>
         <translation>Gefundene Probleme: %1</translation>
-    </message>
-    <message>
-        <source>Expire preview for %1</source>
-        <translation>Vorschau zum Ablaufen für %1</translation>
     </message>
     <message>
         <source>Expire preview failed: %1</source>
@@ -664,10 +690,6 @@ Jetzt entfernen?</translation>
     <message>
         <source>Expire Backups</source>
         <translation>Sicherungen ablaufen lassen</translation>
-    </message>
-    <message>
-        <source>Expire backups of %1</source>
-        <translation>Sicherungen von %1 ablaufen lassen</translation>
     </message>
     <message numerus="yes">
         <source>Expired %n backup(s); %1 freed.</source>
@@ -1223,24 +1245,8 @@ Einen lokalen Sandbox-Server anlegen, um pgArchivist sofort auszuprobieren? Das 
 Wählen Sie „Nein“, um stattdessen einen Ihrer Server einzutragen.</translation>
     </message>
     <message>
-        <source>Create sandbox server</source>
-        <translation>Sandbox-Server anlegen</translation>
-    </message>
-    <message>
-        <source>A sandbox already exists in %1; using it.</source>
-        <translation>In %1 gibt es bereits eine Sandbox; sie wird verwendet.</translation>
-    </message>
-    <message>
         <source>The sandbox server could not be created: %1</source>
         <translation>Der Sandbox-Server konnte nicht angelegt werden: %1</translation>
-    </message>
-    <message>
-        <source>Start sandbox server</source>
-        <translation>Sandbox-Server starten</translation>
-    </message>
-    <message>
-        <source>Starting the sandbox server</source>
-        <translation>Der Sandbox-Server wird gestartet</translation>
     </message>
     <message>
         <source>Import pg_service.conf</source>

@@ -1,6 +1,8 @@
 #pragma once
 
+#include "ArchivingService.h"
 #include "AuditService.h"
+#include "BackupService.h"
 #include "JobRunner.h"
 #include "SecretStore.h"
 #include "ServerRegistry.h"
@@ -17,7 +19,8 @@ class AppContext : public QObject {
 public:
     explicit AppContext(QObject *parent = nullptr)
         : QObject(parent), m_registry(this), m_secrets(this), m_jobs(&m_registry, this),
-          m_status(&m_registry, &m_secrets, this), m_audits(&m_registry, &m_secrets, &m_jobs, this)
+          m_status(&m_registry, &m_secrets, this), m_audits(&m_registry, &m_secrets, &m_jobs, this),
+          m_backups(&m_secrets, &m_jobs, this), m_archiving(&m_secrets, &m_jobs, this)
     {
     }
 
@@ -29,13 +32,18 @@ public:
     JobRunner &jobs() { return m_jobs; }
     ServerStatusService &status() { return m_status; }
     AuditService &audits() { return m_audits; }
+    BackupService &backups() { return m_backups; }
+    ArchivingService &archiving() { return m_archiving; }
 
 private:
     ServerRegistry m_registry;
     SecretStore m_secrets;
     JobRunner m_jobs;
     ServerStatusService m_status;
-    AuditService m_audits; // goes first; the runner then drops the callbacks of its jobs
+    // Destroyed before the runner (members go in reverse), which then drops the callbacks of their jobs.
+    AuditService m_audits;
+    BackupService m_backups;
+    ArchivingService m_archiving;
 };
 
 } // namespace pga::app

@@ -5,7 +5,6 @@
 #include "app/AppContext.h"
 #include "app/ConnectionTest.h"
 #include "app/ServerImport.h"
-#include "engine/Sandbox.h"
 #include "jobs/JobsPanel.h"
 #include "servers/ServerDialog.h"
 #include "servers/ServerTreeModel.h"
@@ -292,70 +291,38 @@ void MainWindow::offerSandboxIfEmpty()
 
 void MainWindow::createSandbox()
 {
-    const QString baseDir = m_options.sandboxBaseDir.isEmpty() ? engine::Sandbox::defaultBaseDir() : m_options.sandboxBaseDir;
-    auto info = std::make_shared<engine::SandboxInfo>();
+    const QString baseDir = m_options.sandboxBaseDir.isEmpty() ? app::ArchivingService::defaultSandboxDir() : m_options.sandboxBaseDir;
     m_jobsDock->show();
-    m_app.jobs().start(
-        {QStringLiteral("sandbox-create"), tr("Create sandbox server"), 0},
-        [baseDir, info](app::JobContext &ctx) -> Status {
-            engine::Sandbox sandbox(baseDir);
-            auto st = sandbox.status();
-            if (st && st->exists) {
-                ctx.info(tr("A sandbox already exists in %1; using it.").arg(baseDir));
-                auto started = st->running ? st : sandbox.start();
-                if (!started)
-                    return started.error();
-                *info = *started;
-                return {};
-            }
-            auto created = sandbox.create(ctx, ctx.cancelToken());
-            if (!created)
-                return created.error();
-            *info = *created;
-            return {};
-        },
-        this, [this, info](const app::JobInfo &job) {
-            if (job.state != app::JobInfo::State::Succeeded) {
-                showNotice(tr("The sandbox server could not be created: %1").arg(job.error.toString()));
-                return;
-            }
-            app::ServerEntry e;
-            if (auto existing = m_app.registry().serverByName(QStringLiteral("sandbox")))
-                e = *existing;
-            e.name = QStringLiteral("sandbox");
-            e.conninfo = info->conninfo;
-            e.repoDir = info->repoDir;
-            e.repoServer = QStringLiteral("sandbox");
-            e.sandbox = true;
-            auto saved = m_app.registry().save(e);
-            if (!saved) {
-                showNotice(saved.error().toString());
-                return;
-            }
-            selectServer(saved->id);
-        });
+    m_app.archiving().createOrStartSandbox(baseDir, this, [this](const app::JobInfo &job, const engine::SandboxInfo &info) {
+        if (job.state != app::JobInfo::State::Succeeded) {
+            showNotice(tr("The sandbox server could not be created: %1").arg(job.error.toString()));
+            return;
+        }
+        app::ServerEntry e;
+        if (auto existing = m_app.registry().serverByName(QStringLiteral("sandbox")))
+            e = *existing;
+        e.name = QStringLiteral("sandbox");
+        e.conninfo = info.conninfo;
+        e.repoDir = info.repoDir;
+        e.repoServer = QStringLiteral("sandbox");
+        e.sandbox = true;
+        auto saved = m_app.registry().save(e);
+        if (!saved) {
+            showNotice(saved.error().toString());
+            return;
+        }
+        selectServer(saved->id);
+    });
 }
 
 void MainWindow::startRegisteredSandbox()
 {
-    const QString baseDir = m_options.sandboxBaseDir.isEmpty() ? engine::Sandbox::defaultBaseDir() : m_options.sandboxBaseDir;
+    const QString baseDir = m_options.sandboxBaseDir.isEmpty() ? app::ArchivingService::defaultSandboxDir() : m_options.sandboxBaseDir;
     const auto servers = m_app.registry().servers();
     const bool registered = std::any_of(servers.begin(), servers.end(), [](const app::ServerEntry &e) { return e.sandbox; });
     if (!registered)
         return;
-    m_app.jobs().start({QStringLiteral("sandbox-start"), tr("Start sandbox server"), 0, false},
-                       [baseDir](app::JobContext &ctx) -> Status {
-                           engine::Sandbox sandbox(baseDir);
-                           auto st = sandbox.status();
-                           if (!st)
-                               return st.error();
-                           if (!st->exists || st->running)
-                               return {};
-                           ctx.info(tr("Starting the sandbox server"));
-                           auto started = sandbox.start();
-                           return started ? Status() : Status(started.error());
-                       },
-                       this, [this](const app::JobInfo &) { m_app.status().refreshAll(); });
+    m_app.archiving().startSandboxIfStopped(baseDir, this, [this](const app::JobInfo &) { m_app.status().refreshAll(); });
 }
 
 void MainWindow::chooseFile(const QString &title, const QString &start, const QString &filter,

@@ -4,16 +4,8 @@
 #include "Confirm.h"
 #include "Icons.h"
 #include "app/AppContext.h"
-#include "engine/ArchivingSetup.h"
-#include "engine/BaseBackup.h"
-#include "engine/Expire.h"
-#include "engine/Verify.h"
-#include "repo/Repository.h"
-#include "servers/ArchiveStatusWidget.h"
 
-#include <QFileInfo>
 #include <QFormLayout>
-#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -23,7 +15,6 @@
 #include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 namespace pga::gui {
 
@@ -156,12 +147,9 @@ void BackupsView::refresh()
     if (!currentEntry(&e))
         return;
     const quint64 request = ++m_request;
-    auto *watcher = new QFutureWatcher<Result<QList<engine::ServerArchiveSummary>>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, request] {
-        watcher->deleteLater();
+    m_app.backups().readCatalog(e, this, [this, request](const app::BackupService::Catalog &r) {
         if (request != m_request)
             return;  // stale
-        const auto r = watcher->result();
         if (r && !r->isEmpty())
             m_model->setBackups(r->first().backupList);
         else
@@ -170,9 +158,6 @@ void BackupsView::refresh()
             setStatus(r.error().toString());
         emit catalogShown();
     });
-    watcher->setFuture(QtConcurrent::run([dir = e.repoDir, name = ArchiveStatusWidget::repoServerName(e)] {
-        return engine::archiveSummary(dir, name);
-    }));
 }
 
 void BackupsView::backUpNow()
@@ -180,42 +165,20 @@ void BackupsView::backUpNow()
     app::ServerEntry e;
     if (!currentEntry(&e))
         return;
-    const QString server = ArchiveStatusWidget::repoServerName(e);
-    showCommand(QStringLiteral("pgarchivist-cli backup --repo %1 --server %2 --conninfo %3")
-                    .arg(engine::shellQuote(e.repoDir), engine::shellQuote(server), engine::shellQuote(e.conninfo)));
+    showCommand(app::BackupService::backupCommand(e));
     m_backup->setEnabled(false);
     setStatus(tr("Backing up… (progress and Cancel in the Jobs panel)"));
-    m_app.secrets().readPassword(e.secretKey, this, [this, e, server](Result<QString> pw) {
-        engine::BaseBackupOptions o;
-        o.repoDir = e.repoDir;
-        o.server = server;
-        o.conninfo = e.conninfo;
-        o.password = pw.valueOr(QString());
-        auto manifest = std::make_shared<repo::BackupManifest>();
-        m_app.jobs().start(
-            {QStringLiteral("backup"), tr("Back up %1").arg(e.name), e.id},
-            [o, manifest](app::JobContext &ctx) -> Status {
-                if (Status s = engine::ensureRepository(o.repoDir, ctx); !s)
-                    return s;
-                auto r = engine::BaseBackup(o).run(ctx, ctx.cancelToken());
-                if (!r)
-                    return r.error();
-                *manifest = *r;
-                return {};
-            },
-            this, [this, manifest](const app::JobInfo &info) {
-                m_backup->setEnabled(true);
-                const bool ok = info.state == app::JobInfo::State::Succeeded;
-                if (ok)
-                    setStatus(tr("Backup %1 done: %2 of data, %3 newly stored.")
-                                  .arg(manifest->id, dataSize(manifest->logicalBytes), dataSize(manifest->newBytes)));
-                else
-                    setStatus(info.state == app::JobInfo::State::Cancelled
-                                  ? tr("Backup cancelled; nothing of it is visible in the repository.")
-                                  : tr("Backup failed: %1").arg(info.error.toString()));
-                refresh();
-                emit actionFinished(QStringLiteral("backup"), ok);
-            });
+    m_app.backups().backUp(e, this, [this](const app::JobInfo &info, const repo::BackupManifest &manifest) {
+        m_backup->setEnabled(true);
+        const bool ok = info.state == app::JobInfo::State::Succeeded;
+        if (ok)
+            setStatus(tr("Backup %1 done: %2 of data, %3 newly stored.")
+                          .arg(manifest.id, dataSize(manifest.logicalBytes), dataSize(manifest.newBytes)));
+        else
+            setStatus(info.state == app::JobInfo::State::Cancelled ? tr("Backup cancelled; nothing of it is visible in the repository.")
+                                                                   : tr("Backup failed: %1").arg(info.error.toString()));
+        refresh();
+        emit actionFinished(QStringLiteral("backup"), ok);
     });
 }
 
@@ -224,42 +187,22 @@ void BackupsView::verify()
     app::ServerEntry e;
     if (!currentEntry(&e))
         return;
-    engine::VerifyOptions o;
-    o.repoDir = e.repoDir;
-    o.server = ArchiveStatusWidget::repoServerName(e);
-    o.backupId = selectedBackup();
-    showCommand(QStringLiteral("pgarchivist-cli verify --repo %1 --server %2%3")
-                    .arg(engine::shellQuote(o.repoDir), engine::shellQuote(o.server),
-                         o.backupId.isEmpty() ? QString() : QStringLiteral(" --backup ") + o.backupId));
-    auto checks = std::make_shared<QList<engine::BackupCheck>>();
-    m_app.jobs().start(
-        {QStringLiteral("verify"), o.backupId.isEmpty() ? tr("Verify backups of %1").arg(e.name)
-                                                        : tr("Verify backup %1").arg(o.backupId), e.id},
-        [o, checks](app::JobContext &ctx) -> Status {
-            auto r = engine::Verify(o).run(ctx, ctx.cancelToken());
-            if (!r)
-                return r.error();
-            *checks = *r;
-            for (const engine::BackupCheck &c : std::as_const(*checks))
-                for (const QString &p : c.problems)
-                    ctx.log(ProgressSink::Level::Error, c.id + QStringLiteral(": ") + p);
-            return {};
-        },
-        this, [this, checks](const app::JobInfo &info) {
-            QStringList bad;
-            for (const engine::BackupCheck &c : std::as_const(*checks))
-                if (!c.ok())
-                    bad << QStringLiteral("%1: %2").arg(c.id, c.problems.join(QStringLiteral("; ")));
-            const bool ok = info.state == app::JobInfo::State::Succeeded && bad.isEmpty();
-            if (info.state != app::JobInfo::State::Succeeded)
-                setStatus(tr("Verify did not finish: %1").arg(info.error.toString()));
-            else if (bad.isEmpty())
-                setStatus(tr("Verified %n backup(s): every chunk and the WAL they need are intact.", nullptr,
-                             int(checks->size())));
-            else
-                setStatus(tr("Problems found: %1").arg(bad.join(QLatin1Char('\n'))));
-            emit actionFinished(QStringLiteral("verify"), ok);
-        });
+    const QString backupId = selectedBackup();
+    showCommand(app::BackupService::verifyCommand(e, backupId));
+    m_app.backups().verify(e, backupId, this, [this](const app::JobInfo &info, const QList<engine::BackupCheck> &checks) {
+        QStringList bad;
+        for (const engine::BackupCheck &c : checks)
+            if (!c.ok())
+                bad << QStringLiteral("%1: %2").arg(c.id, c.problems.join(QStringLiteral("; ")));
+        const bool ok = info.state == app::JobInfo::State::Succeeded && bad.isEmpty();
+        if (info.state != app::JobInfo::State::Succeeded)
+            setStatus(tr("Verify did not finish: %1").arg(info.error.toString()));
+        else if (bad.isEmpty())
+            setStatus(tr("Verified %n backup(s): every chunk and the WAL they need are intact.", nullptr, int(checks.size())));
+        else
+            setStatus(tr("Problems found: %1").arg(bad.join(QLatin1Char('\n'))));
+        emit actionFinished(QStringLiteral("verify"), ok);
+    });
 }
 
 void BackupsView::expire()
@@ -267,76 +210,45 @@ void BackupsView::expire()
     app::ServerEntry e;
     if (!currentEntry(&e))
         return;
-    engine::ExpireOptions o;
-    o.repoDir = e.repoDir;
-    o.server = ArchiveStatusWidget::repoServerName(e);
-    o.retainFull = m_retainFull->value();
-    o.retainDays = m_retainDays->value() > 0 ? m_retainDays->value() : -1;
-    const QString command = QStringLiteral("pgarchivist-cli expire --repo %1 --server %2 --retain-full %3%4")
-                                .arg(engine::shellQuote(o.repoDir), engine::shellQuote(o.server))
-                                .arg(o.retainFull)
-                                .arg(o.retainDays > 0 ? QStringLiteral(" --retain-days %1").arg(o.retainDays) : QString());
-    showCommand(command + QStringLiteral(" --dry-run"));
     // First a dry run, as a job; then the DBA reads what would go and confirms; then the real run.
-    auto preview = std::make_shared<engine::ExpireResult>();
-    engine::ExpireOptions dry = o;
-    dry.dryRun = true;
-    m_app.jobs().start(
-        {QStringLiteral("expire-preview"), tr("Expire preview for %1").arg(e.name), e.id, false},
-        [dry, preview](app::JobContext &ctx) -> Status {
-            auto r = engine::Expire(dry).run(ctx, ctx.cancelToken());
-            if (!r)
-                return r.error();
-            *preview = *r;
-            return {};
-        },
-        this, [this, o, preview, command, name = e.name, id = e.id](const app::JobInfo &info) {
-            if (info.state != app::JobInfo::State::Succeeded) {
-                setStatus(tr("Expire preview failed: %1").arg(info.error.toString()));
+    const engine::ExpireOptions dry = app::BackupService::expireOptions(e, m_retainFull->value(), m_retainDays->value(), true);
+    showCommand(app::BackupService::expireCommand(dry));
+    m_app.backups().expire(e, dry, this, [this, e](const app::JobInfo &info, const engine::ExpireResult &preview) {
+        if (info.state != app::JobInfo::State::Succeeded) {
+            setStatus(tr("Expire preview failed: %1").arg(info.error.toString()));
+            emit actionFinished(QStringLiteral("expire"), false);
+            return;
+        }
+        if (preview.backups.isEmpty() && preview.walFiles.isEmpty() && preview.chunks == 0) {
+            setStatus(tr("Nothing to expire: every backup is within the retention."));
+            emit actionFinished(QStringLiteral("expire"), true);
+            return;
+        }
+        const QString text =
+            tr("Expire on %1 would remove:\n\nbackups: %2\nWAL files: %3 (%4)\nchunks no backup needs: %5 (%6)\n\n"
+               "It keeps: %7\n\nRemove them now?")
+                .arg(e.name, preview.backups.isEmpty() ? tr("none") : preview.backups.join(QStringLiteral(", ")))
+                .arg(preview.walFiles.size())
+                .arg(dataSize(preview.walBytes))
+                .arg(preview.chunks)
+                .arg(dataSize(preview.chunkBytes))
+                .arg(preview.keptBackups.join(QStringLiteral(", ")));
+        ask(this, tr("Expire Backups"), text, QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel, [this, e](QMessageBox::StandardButton b) {
+            if (b != QMessageBox::Yes) {
                 emit actionFinished(QStringLiteral("expire"), false);
                 return;
             }
-            if (preview->backups.isEmpty() && preview->walFiles.isEmpty() && preview->chunks == 0) {
-                setStatus(tr("Nothing to expire: every backup is within the retention."));
-                emit actionFinished(QStringLiteral("expire"), true);
-                return;
-            }
-            const QString text =
-                tr("Expire on %1 would remove:\n\nbackups: %2\nWAL files: %3 (%4)\nchunks no backup needs: %5 (%6)\n\n"
-                   "It keeps: %7\n\nRemove them now?")
-                    .arg(name, preview->backups.isEmpty() ? tr("none") : preview->backups.join(QStringLiteral(", ")))
-                    .arg(preview->walFiles.size())
-                    .arg(dataSize(preview->walBytes))
-                    .arg(preview->chunks)
-                    .arg(dataSize(preview->chunkBytes))
-                    .arg(preview->keptBackups.join(QStringLiteral(", ")));
-            ask(this, tr("Expire Backups"), text, QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel,
-                [this, o, command, name, id](QMessageBox::StandardButton b) {
-                    if (b != QMessageBox::Yes) {
-                        emit actionFinished(QStringLiteral("expire"), false);
-                        return;
-                    }
-                    showCommand(command);
-                    auto result = std::make_shared<engine::ExpireResult>();
-                    m_app.jobs().start(
-                        {QStringLiteral("expire"), tr("Expire backups of %1").arg(name), id},
-                        [o, result](app::JobContext &ctx) -> Status {
-                            auto r = engine::Expire(o).run(ctx, ctx.cancelToken());
-                            if (!r)
-                                return r.error();
-                            *result = *r;
-                            return {};
-                        },
-                        this, [this, result](const app::JobInfo &info) {
-                            const bool ok = info.state == app::JobInfo::State::Succeeded;
-                            setStatus(ok ? tr("Expired %n backup(s); %1 freed.", nullptr, int(result->backups.size()))
-                                               .arg(dataSize(result->walBytes + result->chunkBytes))
-                                         : tr("Expire failed: %1").arg(info.error.toString()));
-                            refresh();
-                            emit actionFinished(QStringLiteral("expire"), ok);
-                        });
-                });
+            const engine::ExpireOptions o = app::BackupService::expireOptions(e, m_retainFull->value(), m_retainDays->value(), false);
+            showCommand(app::BackupService::expireCommand(o));
+            m_app.backups().expire(e, o, this, [this](const app::JobInfo &info, const engine::ExpireResult &result) {
+                const bool ok = info.state == app::JobInfo::State::Succeeded;
+                setStatus(ok ? tr("Expired %n backup(s); %1 freed.", nullptr, int(result.backups.size())).arg(dataSize(result.walBytes + result.chunkBytes))
+                             : tr("Expire failed: %1").arg(info.error.toString()));
+                refresh();
+                emit actionFinished(QStringLiteral("expire"), ok);
+            });
         });
+    });
 }
 
 } // namespace pga::gui

@@ -3,18 +3,13 @@
 
 #include "Confirm.h"
 #include "app/AppContext.h"
-#include "engine/ArchivingSetup.h"
-#include "engine/Sandbox.h"
-#include "repo/Repository.h"
 
 #include <QFileInfo>
 #include <QFormLayout>
-#include <QFutureWatcher>
 #include <QLabel>
 #include <QPointer>
 #include <QPushButton>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 namespace pga::gui {
 
@@ -82,10 +77,7 @@ QString ArchiveStatusWidget::value(const QString &field) const
     return l ? l->text() : QString();
 }
 
-QString ArchiveStatusWidget::repoServerName(const app::ServerEntry &entry)
-{
-    return entry.repoServer.isEmpty() ? entry.name : entry.repoServer;
-}
+QString ArchiveStatusWidget::repoServerName(const app::ServerEntry &entry) { return app::BackupService::repoServerName(entry); }
 
 void ArchiveStatusWidget::setServer(qint64 id)
 {
@@ -112,15 +104,10 @@ void ArchiveStatusWidget::refresh()
     m_fields[QStringLiteral("repository")]->setText(
         QStringLiteral("%1 (%2)").arg(entry->repoDir, repoServerName(*entry)));
     m_fields[QStringLiteral("last")]->setText(tr("reading…"));
-    auto *watcher = new QFutureWatcher<Result<QList<engine::ServerArchiveSummary>>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, request] {
-        watcher->deleteLater();
+    m_app.backups().readCatalog(*entry, this, [this, request](const app::BackupService::Catalog &summary) {
         if (request == m_request)  // a newer read started meanwhile: drop this one
-            show(watcher->result());
+            show(summary);
     });
-    watcher->setFuture(QtConcurrent::run([dir = entry->repoDir, name = repoServerName(*entry)] {
-        return engine::archiveSummary(dir, name);
-    }));
 }
 
 void ArchiveStatusWidget::show(const Result<QList<engine::ServerArchiveSummary>> &summary)
@@ -180,65 +167,26 @@ void ArchiveStatusWidget::configureArchiving()
     auto entry = m_app.registry().server(m_serverId);
     if (!entry || entry->repoDir.isEmpty())
         return;
-    QString cli = engine::Sandbox::findCli();
-    if (cli.isEmpty())
-        cli = QStringLiteral("pgarchivist-cli");
-    const QString repoDir = entry->repoDir;
-    const QString name = repoServerName(*entry);
-    auto plan = std::make_shared<engine::ArchivingPlan>();
     // Step 1, a job: read the settings and work out the exact SQL. Step 2: ask. Step 3, a job: apply it.
-    m_app.secrets().readPassword(entry->secretKey, this, [=, this, e = *entry](Result<QString> pw) {
-        pg::ConnectOptions options{e.conninfo, pw.valueOr(QString())};
-        m_app.jobs().start(
-            {QStringLiteral("archiving-plan"), tr("Read archive settings of %1").arg(e.name), e.id, false},
-            [=](app::JobContext &ctx) -> Status {
-                if (Status s = engine::ensureRepository(repoDir, ctx); !s)
-                    return s;
-                auto conn = pg::Connection::connect(options, &ctx.cancelToken());
-                if (!conn)
-                    return conn.error();
-                auto p = engine::planArchiving(**conn, cli, repoDir, name, &ctx.cancelToken());
-                if (!p)
-                    return p.error();
-                *plan = *p;
-                return {};
-            },
-            this, [=, this](const app::JobInfo &info) {
-                if (info.state != app::JobInfo::State::Succeeded)
+    m_app.archiving().plan(*entry, this, [this, e = *entry](const app::JobInfo &info, const engine::ArchivingPlan &plan) {
+        if (info.state != app::JobInfo::State::Succeeded)
+            return;
+        if (plan.statements.isEmpty()) {
+            emit archivingConfigured(false);
+            return;
+        }
+        QString text = tr("Run this on %1?\n\n%2;\nSELECT pg_reload_conf();").arg(e.name, plan.statements.join(QStringLiteral(";\n")));
+        if (plan.needsRestart)
+            text += QStringLiteral("\n\n") + tr("wal_level and archive_mode take effect only after a restart of the server.");
+        ask(this, tr("Configure Archiving"), text, QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel,
+            [this, e, plan](QMessageBox::StandardButton b) {
+                if (b != QMessageBox::Yes)
                     return;
-                if (plan->statements.isEmpty()) {
-                    emit archivingConfigured(false);
-                    return;
-                }
-                QString text = tr("Run this on %1?\n\n%2;\nSELECT pg_reload_conf();")
-                                   .arg(e.name, plan->statements.join(QStringLiteral(";\n")));
-                if (plan->needsRestart)
-                    text += QStringLiteral("\n\n") + tr("wal_level and archive_mode take effect only after a restart of the server.");
-                ask(this, tr("Configure Archiving"), text, QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel,
-                    [=, this](QMessageBox::StandardButton b) {
-                        if (b != QMessageBox::Yes)
-                            return;
-                        auto outcome = std::make_shared<engine::ArchivingOutcome>();
-                        m_app.jobs().start(
-                            {QStringLiteral("archiving-apply"), tr("Configure archiving of %1").arg(e.name), e.id},
-                            [=](app::JobContext &ctx) -> Status {
-                                auto conn = pg::Connection::connect(options, &ctx.cancelToken());
-                                if (!conn)
-                                    return conn.error();
-                                auto o = engine::applyArchiving(**conn, *plan, &ctx.cancelToken());
-                                if (!o)
-                                    return o.error();
-                                *outcome = *o;
-                                ctx.info(o->restartNeeded ? tr("Applied; restart the server for it to take effect.")
-                                                          : tr("Applied and reloaded."));
-                                return {};
-                            },
-                            this, [=, this](const app::JobInfo &done) {
-                                if (done.state == app::JobInfo::State::Succeeded)
-                                    emit archivingConfigured(outcome->restartNeeded);
-                                refresh();
-                            });
-                    });
+                m_app.archiving().apply(e, plan, this, [this](const app::JobInfo &done, const engine::ArchivingOutcome &outcome) {
+                    if (done.state == app::JobInfo::State::Succeeded)
+                        emit archivingConfigured(outcome.restartNeeded);
+                    refresh();
+                });
             });
     });
 }
