@@ -165,6 +165,10 @@ Result<ArchivePushResult> ArchivePush::pushOne(repo::Repository &repo, const QSt
         meta.aborts = scan->aborts;
         meta.firstXactTimeUs = scan->firstXactTimeUs;
         meta.lastXactTimeUs = scan->lastXactTimeUs;
+        meta.landmarks = true;
+        meta.restorePoints = scan->restorePoints;
+        meta.minXid = scan->minXid;
+        meta.maxXid = scan->maxXid;
     };
     const repo::WalArchive::Encoded encoded =
         repo::WalArchive::encode(data->data(), data->size(), meta, level, isWal ? std::function<void()>(scanRecords) : std::function<void()>());
@@ -186,7 +190,7 @@ Result<ArchivePushResult> ArchivePush::run(ProgressSink &progress, const CancelT
 {
     if (Status s = repo::Repository::validateServerName(m_options.server); !s)
         return s.error();
-    auto repo = repo::Repository::open(m_options.repoDir);
+    auto repo = repo::Repository::open(m_options.repoDir, repo::Repository::Access::Write);
     if (!repo)
         return repo.error();
 

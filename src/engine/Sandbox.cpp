@@ -128,7 +128,8 @@ Result<SandboxInfo> Sandbox::create(ProgressSink &progress, const CancelToken &c
     for (const QString &d : {m_baseDir, info.socketDir})
         if (Status s = repo::makeDirectoryDurably(d); !s)
             return s.error();
-    if (auto r = repo::Repository::init(info.repoDir); !r && r.error().code != Error::Code::Conflict)
+    if (auto r = repo::Repository::init(info.repoDir, {pg::runningAsRoot() ? QStringLiteral("postgres") : QString(), {}});
+        !r && r.error().code != Error::Code::Conflict)
         return r.error();
     if (Status s = chownToServerUser(m_baseDir); !s)
         return s.error();

@@ -137,6 +137,10 @@ private slots:
                        QStringLiteral("users"));
         QCOMPARE(e.code, 1);
         QVERIFY2(e.err.contains("belongs to postgres"), e.err.constData());
+        auto push = cliAs(QStringLiteral("nobody"), QStringList{QStringLiteral("archive-push")} + rs() + QStringList{m_c->dataDir() + QStringLiteral("/pg_wal/000000010000000000000009")},
+                          QStringLiteral("users"));
+        QCOMPARE(push.code, 1);
+        QVERIFY2(push.err.contains("belongs to postgres") && push.err.contains("sudo -u postgres"), push.err.constData());
         QCOMPARE(fileCount(m_repo), before);
 
         // Without the group, nobody cannot read it at all: an error naming the path, owner, mode and user.
