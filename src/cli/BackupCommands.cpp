@@ -3,6 +3,7 @@
 #include "engine/BaseBackup.h"
 #include "engine/Expire.h"
 #include "engine/Restore.h"
+#include "engine/WalLandmarks.h"
 #include "engine/Verify.h"
 
 #include <QElapsedTimer>
@@ -268,10 +269,9 @@ int runRestore(const QStringList &args)
         ++targets;
         t.kind = engine::RecoveryTarget::Kind::Xid;
         t.text = p.value(QStringLiteral("target-xid"));
-        bool ok = false;
-        t.text.toULongLong(&ok);
-        if (!ok) {
-            printError(QStringLiteral("--target-xid must be a transaction ID (a number)."));
+        if (!engine::parseTargetXid(t.text)) {
+            printError(QStringLiteral("--target-xid must be a transaction ID: a number of 3 or more, or pg_current_xact_id()'s "
+                                      "form with the epoch (e.g. 4294967296 + xid)."));
             return ExitUsage;
         }
     }

@@ -1,5 +1,6 @@
 #include "Command.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QTextStream>
 
@@ -65,6 +66,12 @@ void printError(const QString &message)
 void printJson(const QJsonObject &obj)
 {
     out() << QJsonDocument(obj).toJson(QJsonDocument::Indented);
+    out().flush();
+}
+
+void printJsonArray(const QJsonArray &array)
+{
+    out() << QJsonDocument(array).toJson(QJsonDocument::Indented);
     out().flush();
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QCommandLineParser>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
@@ -37,6 +38,7 @@ public:
 void printError(const Error &e);
 void printError(const QString &message);
 void printJson(const QJsonObject &obj);
+void printJsonArray(const QJsonArray &array);
 QTextStream &out();
 
 } // namespace pga::cli

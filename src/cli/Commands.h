@@ -12,6 +12,7 @@ int runRepoInit(const QStringList &args);
 int runArchivePush(const QStringList &args);
 int runArchiveGet(const QStringList &args);
 int runInfo(const QStringList &args);
+int runRestorePoints(const QStringList &args);
 int runBackup(const QStringList &args);
 int runRestore(const QStringList &args);
 int runVerify(const QStringList &args);

@@ -4,6 +4,7 @@
 #include "core/WalParser.h"
 #include "engine/RepoInfo.h"
 #include "repo/Repository.h"
+#include "repo/WalArchive.h"
 
 #include <QJsonArray>
 
@@ -129,6 +130,55 @@ int runInfo(const QStringList &args)
         out() << "The repository holds no servers yet.\n";
     for (const auto &s : *r)
         printHuman(s);
+    out().flush();
+    return ExitOk;
+}
+
+// `pgarchivist-cli restore-points --repo DIR --server NAME [--json]`
+int runRestorePoints(const QStringList &args)
+{
+    CommandParser p(QStringLiteral("restore-points"),
+                    QStringLiteral("List the restore points in the archived WAL (pg_create_restore_point), for --target-name."));
+    p.addOption({QStringLiteral("repo"), QStringLiteral("Repository directory (default: $PGARCHIVIST_REPO)."), QStringLiteral("DIR")});
+    p.addOption({QStringLiteral("server"), QStringLiteral("Server name in the repository (default: $PGARCHIVIST_SERVER)."), QStringLiteral("NAME")});
+    p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON: [{\"name\", \"lsn\", \"time\", \"timeline\"}].")});
+    int code = 0;
+    if (!p.parseOrExit(args, &code))
+        return code;
+    const QString dir = optionOrEnv(p, QStringLiteral("repo"), "PGARCHIVIST_REPO");
+    const QString server = optionOrEnv(p, QStringLiteral("server"), "PGARCHIVIST_SERVER");
+    if (dir.isEmpty() || server.isEmpty()) {
+        printError(QStringLiteral("restore-points needs --repo DIR and --server NAME (or PGARCHIVIST_REPO and PGARCHIVIST_SERVER)."));
+        return ExitUsage;
+    }
+    auto repo = repo::Repository::open(dir);
+    if (!repo) {
+        printError(repo.error());
+        return ExitFailure;
+    }
+    if (auto rec = repo->server(server); !rec) {
+        printError(rec.error());
+        return ExitFailure;
+    }
+    const repo::WalArchive archive(*repo, server);
+    auto files = archive.list();
+    auto points = files ? engine::listRestorePoints(archive, *files) : Result<QList<engine::ArchivedRestorePoint>>(files.error());
+    if (!points) {
+        printError(points.error());
+        return ExitFailure;
+    }
+    if (p.isSet(QStringLiteral("json"))) {
+        QJsonArray a;
+        for (const engine::ArchivedRestorePoint &rp : *points)
+            a.append(engine::toJson(rp));
+        printJsonArray(a);
+        return ExitOk;
+    }
+    if (points->isEmpty())
+        out() << "No restore points in the archived WAL of " << server << ". Make one with SELECT pg_create_restore_point('name').\n";
+    for (const engine::ArchivedRestorePoint &rp : *points)
+        out() << rp.point.name << "  LSN " << rp.point.lsn.toString() << "  " << localTimestampText(rp.point.timeUs) << "  timeline "
+              << rp.timeline << '\n';
     out().flush();
     return ExitOk;
 }

@@ -22,6 +22,7 @@ const Command kCommands[] = {
     {"connect", "Connect to a server and print what it is", runConnect},
     {"expire", "Remove backups, WAL and chunks beyond retention", runExpire},
     {"info", "Show servers, archived WAL, gaps and the recoverable window", runInfo},
+    {"restore-points", "List the restore points in the archived WAL", runRestorePoints},
     {"repo-init", "Create an empty repository", runRepoInit},
     {"restore", "Restore a backup into a data directory for recovery to a target", runRestore},
     {"sandbox", "Create, start, stop or destroy a local sandbox server", runSandbox},

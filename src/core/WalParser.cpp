@@ -14,7 +14,8 @@ constexpr size_t kLongHeader = 40;    // MAXALIGN(sizeof(XLogLongPageHeaderData)
 constexpr size_t kRecordHeader = 24;  // SizeOfXLogRecord
 constexpr quint16 kLongHeaderFlag = 0x0002;  // XLP_LONG_HEADER
 constexpr quint8 kRmXlog = 0, kRmXact = 1;
-constexpr quint8 kXlogSwitch = 0x40;
+constexpr quint8 kXlogSwitch = 0x40, kXlogRestorePoint = 0x70;
+constexpr size_t kRestorePointName = 64;  // MAXFNAMELEN
 constexpr quint8 kXactOpMask = 0x70;
 constexpr quint8 kXactCommit = 0x00, kXactAbort = 0x20, kXactCommitPrepared = 0x30, kXactAbortPrepared = 0x40;
 
@@ -24,6 +25,42 @@ T rd(const char *p)
     T v;
     std::memcpy(&v, p, sizeof v);
     return v;
+}
+
+// The prepared transaction a COMMIT PREPARED or ROLLBACK PREPARED record ends (xl_xact_twophase), found by
+// walking the optional parts in front of it as ParseCommitRecord/ParseAbortRecord do (PostgreSQL 15 xact.h).
+std::optional<quint32> twoPhaseXid(const char *main, size_t len, quint8 info, bool commit)
+{
+    constexpr quint8 kHasInfo = 0x80;  // XLOG_XACT_HAS_INFO
+    constexpr quint32 kDbInfo = 1u << 0, kSubxacts = 1u << 1, kRelfilenodes = 1u << 2, kInvals = 1u << 3, kTwoPhase = 1u << 4,
+                      kDroppedStats = 1u << 8;
+    size_t off = 8;  // xact_time
+    if (!(info & kHasInfo) || off + 4 > len)
+        return std::nullopt;
+    const quint32 xinfo = rd<quint32>(main + off);
+    off += 4;
+    auto skipArray = [&](size_t itemSize) {
+        if (off + 4 > len)
+            return false;
+        const qint32 n = rd<qint32>(main + off);
+        if (n < 0 || size_t(n) > len)
+            return false;
+        off += 4 + size_t(n) * itemSize;
+        return off <= len;
+    };
+    if (xinfo & kDbInfo)
+        off += 8;
+    if ((xinfo & kSubxacts) && !skipArray(4))
+        return std::nullopt;
+    if ((xinfo & kRelfilenodes) && !skipArray(12))
+        return std::nullopt;
+    if ((xinfo & kDroppedStats) && !skipArray(12))
+        return std::nullopt;
+    if (commit && (xinfo & kInvals) && !skipArray(16))
+        return std::nullopt;
+    if (!(xinfo & kTwoPhase) || off + 4 > len)
+        return std::nullopt;
+    return rd<quint32>(main + off);
 }
 
 constexpr size_t align8(size_t v) { return (v + 7) & ~size_t(7); }
@@ -121,7 +158,7 @@ Result<SegmentHeader> readSegmentHeader(const char *data, size_t size)
     return h;
 }
 
-Result<SegmentScan> scanSegment(const char *data, size_t size)
+Result<SegmentScan> scanSegment(const char *data, size_t size, std::vector<XactOutcome> *xacts)
 {
     auto header = readSegmentHeader(data, size);
     if (!header)
@@ -175,7 +212,10 @@ Result<SegmentScan> scanSegment(const char *data, size_t size)
             break;  // continues in the next segment
         const quint8 info = quint8(hdr[16]);
         const quint8 rmid = quint8(hdr[17]);
+        const quint32 xid = rd<quint32>(hdr + 4);
+        const size_t recordStart = pos;
         ++s.records;
+        std::optional<RestorePoint> restorePoint;
         if (rmid == kRmXact) {
             const quint8 op = info & kXactOpMask;
             if (op == kXactCommit || op == kXactAbort || op == kXactCommitPrepared || op == kXactAbortPrepared) {
@@ -188,12 +228,39 @@ Result<SegmentScan> scanSegment(const char *data, size_t size)
                         s.firstXactTimeUs = us;
                     if (!s.lastXactTimeUs || us > *s.lastXactTimeUs)
                         s.lastXactTimeUs = us;
-                    (op == kXactCommit || op == kXactCommitPrepared) ? ++s.commits : ++s.aborts;
+                    const bool committed = op == kXactCommit || op == kXactCommitPrepared;
+                    committed ? ++s.commits : ++s.aborts;
+                    // A prepared transaction's xid is in the record's body; xl_xid is the session's that ended it.
+                    std::optional<quint32> ended = (op == kXactCommit || op == kXactAbort) ? std::optional<quint32>(xid)
+                                                                                              : twoPhaseXid(rec.data() + *off, len - *off, info, committed);
+                    if (ended && *ended != 0) {
+                        if (!s.minXid || *ended < *s.minXid)
+                            s.minXid = *ended;
+                        if (!s.maxXid || *ended > *s.maxXid)
+                            s.maxXid = *ended;
+                        if (xacts)
+                            xacts->push_back({*ended, committed, us, Lsn(segStart + phys(recordStart))});
+                    }
                 }
+            }
+        }
+        if (rmid == kRmXlog && (info & 0xF0) == kXlogRestorePoint) {
+            const size_t len = std::min<size_t>(totLen, 4096);
+            rec.resize(len);
+            copyOut(pos, len, rec.data());
+            if (auto off = mainDataOffset(rec.data(), len, header->pgVersionNum); off && *off + 8 + kRestorePointName <= len) {
+                const char *name = rec.data() + *off + 8;
+                restorePoint = RestorePoint{QString::fromUtf8(name, qsizetype(strnlen(name, kRestorePointName))), Lsn(),
+                                            rd<qint64>(rec.data() + *off) + kPgEpochOffsetUs};
             }
         }
         pos += totLen;
         s.endLsn = Lsn(segStart + (pos < n ? phys(pos) : pages * blck));
+        if (restorePoint) {
+            // As pg_create_restore_point() returns it: the MAXALIGNed end, a page boundary itself when it ends a page.
+            restorePoint->lsn = Lsn(segStart + phys(align8(pos) - 1) + 1);
+            s.restorePoints << *restorePoint;
+        }
         if (rmid == kRmXlog && (info & 0xF0) == kXlogSwitch) {
             s.walSwitch = true;
             s.endLsn = Lsn(segStart + header->segmentSize);

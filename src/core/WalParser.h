@@ -4,9 +4,12 @@
 #include "Result.h"
 
 #include <QDateTime>
+#include <QList>
+#include <QString>
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 namespace pga::wal {
 
@@ -21,6 +24,23 @@ struct SegmentHeader {
     quint32 blockSize = 0;
 };
 
+// pg_create_restore_point(): a name recovery_target_name can stop at. lsn is where the record ends, as the
+// function returns it.
+struct RestorePoint {
+    QString name;
+    Lsn lsn;
+    qint64 timeUs = 0;
+    bool operator==(const RestorePoint &) const = default;
+};
+
+// The end of one top-level transaction, as recovery_target_xid matches it (32-bit xid, no epoch).
+struct XactOutcome {
+    quint32 xid = 0;
+    bool committed = false;
+    qint64 timeUs = 0;
+    Lsn lsn;  // where the commit or abort record starts
+};
+
 // What one pass over a segment's records found. Timestamps are microseconds since the Unix epoch.
 struct SegmentScan {
     SegmentHeader header;
@@ -32,6 +52,8 @@ struct SegmentScan {
     int aborts = 0;
     std::optional<qint64> firstXactTimeUs;   // earliest commit/abort timestamp in the segment
     std::optional<qint64> lastXactTimeUs;    // latest
+    QList<RestorePoint> restorePoints;
+    std::optional<quint32> minXid, maxXid;   // of top-level commit/abort records (not prepared ones), unwrapped order
 };
 
 // major*10000 for a known XLOG_PAGE_MAGIC (PostgreSQL 12..18), 0 otherwise.
@@ -43,7 +65,8 @@ Result<SegmentHeader> readSegmentHeader(const char *data, size_t size);
 // Walks the records of a whole segment (or a .partial) and collects the LSN range and the first and
 // last transaction commit/abort timestamps. Stops at the end of valid WAL (zero length, a page that
 // belongs to another position, a WAL switch). Only the header must be valid; the rest is best effort.
-Result<SegmentScan> scanSegment(const char *data, size_t size);
+// With xacts, every top-level commit and abort is appended to it (for finding one transaction).
+Result<SegmentScan> scanSegment(const char *data, size_t size, std::vector<XactOutcome> *xacts = nullptr);
 
 // PostgreSQL timestamps count microseconds from 2000-01-01 UTC.
 constexpr qint64 kPgEpochOffsetUs = 946684800LL * 1000000LL;

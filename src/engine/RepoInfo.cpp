@@ -110,6 +110,11 @@ Result<QList<ServerArchiveSummary>> archiveSummary(const QString &repoDir, const
                 segs << repo::WalArchive::toSegment(m);
             if (m.segmentSize && !s.segmentSize)
                 s.segmentSize = m.segmentSize;
+            if (m.kind == QLatin1String("segment") || m.kind == QLatin1String("partial")) {
+                s.restorePointsComplete = s.restorePointsComplete && m.landmarks;
+                for (const wal::RestorePoint &p : m.restorePoints)
+                    s.restorePoints << ArchivedRestorePoint{p, m.timeline, m.name};
+            }
         }
         if (Status b = readBackups(*repo, n, *files, s); !b)
             return b.error();
@@ -154,11 +159,27 @@ QJsonObject toJson(const TimelineSummary &t)
             {QStringLiteral("window"), window}};
 }
 
+QJsonObject toJson(const ArchivedRestorePoint &p)
+{
+    return {{QStringLiteral("name"), p.point.name},
+            {QStringLiteral("lsn"), p.point.lsn.toString()},
+            {QStringLiteral("time"), isoUtcUs(p.point.timeUs)},
+            {QStringLiteral("timeline"), qint64(p.timeline)}};
+}
+
 QJsonObject toJson(const ServerArchiveSummary &s)
 {
     QJsonArray tls;
-    for (const TimelineSummary &t : s.timelines)
-        tls.append(toJson(t));
+    for (const TimelineSummary &t : s.timelines) {
+        QJsonObject o = toJson(t);
+        QJsonArray points;
+        for (const ArchivedRestorePoint &p : s.restorePoints)
+            if (p.timeline == t.timeline)
+                points.append(toJson(p));
+        o.insert(QStringLiteral("restore_points"), points);
+        o.insert(QStringLiteral("restore_points_complete"), s.restorePointsComplete);
+        tls.append(o);
+    }
     QJsonArray backups;
     for (const BackupListing &b : s.backupList) {
         QJsonObject o{{QStringLiteral("id"), b.id}, {QStringLiteral("status"), b.status}};

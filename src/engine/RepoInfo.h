@@ -1,5 +1,6 @@
 #pragma once
 
+#include "WalLandmarks.h"
 #include "core/ArchiveSummary.h"
 #include "core/Result.h"
 
@@ -38,12 +39,18 @@ struct ServerArchiveSummary {
     QList<BackupPoint> backups;      // usable base backups (servers/NAME/backups), for the window
     QList<BackupListing> backupList; // every published backup, oldest first
     QList<TimelineSummary> timelines;
+    // Restore points as archive-push recorded them (files archived before it recorded them are not read here:
+    // restorePointsComplete is then false, and 'restore-points' scans them).
+    QList<ArchivedRestorePoint> restorePoints;
+    bool restorePointsComplete = true;
 };
 
 // All servers (server empty) or one (NotFound when the repository has no such server).
 Result<QList<ServerArchiveSummary>> archiveSummary(const QString &repoDir, const QString &server = {});
 
 QJsonObject toJson(const ServerArchiveSummary &s);
+// {"name", "lsn", "time" (ISO 8601 UTC to the µs), "timeline"}
+QJsonObject toJson(const ArchivedRestorePoint &p);
 QJsonObject toJson(const TimelineSummary &t);
 
 } // namespace pga::engine

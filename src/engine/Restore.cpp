@@ -3,6 +3,7 @@
 #include "BackupWal.h"
 #include "RestoreFiles.h"
 #include "Sandbox.h"
+#include "WalLandmarks.h"
 #include "core/Buffer.h"
 #include "core/Sha256.h"
 #include "core/TimeText.h"
@@ -128,6 +129,29 @@ Result<RestoreResult> Restore::run(ProgressSink &progress, const CancelToken &ca
     if (!wal)
         return wal.error();
     const RecoveryTarget &t = m_o.target;
+    const repo::WalArchive archive(*repo, m_o.server);
+
+    // A restore point or a transaction is looked up in the WAL first: PostgreSQL, not finding it, would replay to
+    // the end of the WAL and stop with FATAL. The backup must then end before it.
+    std::optional<Lsn> landmark;
+    if (t.kind == RecoveryTarget::Kind::Name || t.kind == RecoveryTarget::Kind::Xid) {
+        std::optional<repo::BackupManifest> oldest;
+        for (const QString &id : ids)
+            if (auto om = catalog.read(id); om && walReach(*wal, om->timeline, om->startLsn, om->stopLsn).consistent) {
+                oldest = *om;
+                break;
+            }
+        if (oldest) {
+            QString warning;
+            auto at = locateTarget(archive, *wal, t.kind == RecoveryTarget::Kind::Name, t.text, oldest->timeline, oldest->stopLsn,
+                                   &warning, &cancel);
+            if (!at)
+                return at.error();
+            if (!warning.isEmpty())
+                progress.warning(warning);
+            landmark = *at;
+        }
+    }
 
     // Which backup, and is the target reachable from it?
     auto windowText = [&]() -> QString {
@@ -160,6 +184,8 @@ Result<RestoreResult> Restore::run(ProgressSink &progress, const CancelToken &ca
                 continue;
             if (t.kind == RecoveryTarget::Kind::Lsn && m->stopLsn > t.lsn)
                 continue;
+            if (landmark && m->stopLsn > *landmark)
+                continue;
             chosen = ids[i];
         }
         if (chosen.isEmpty())
@@ -176,6 +202,9 @@ Result<RestoreResult> Restore::run(ProgressSink &progress, const CancelToken &ca
     if (t.kind == RecoveryTarget::Kind::Time && t.timeUs() < m.stopTimeUtc.toMSecsSinceEpoch() * 1000)
         return Error(Error::Code::InvalidArgument, QStringLiteral("The target %1 is before the end of backup %2 (%3); %4.")
                                                        .arg(t.describe(), chosen, isoLocal(m.stopTimeUtc), windowText()));
+    if (landmark && *landmark < m.stopLsn)
+        return Error(Error::Code::InvalidArgument, QStringLiteral("The target %1 (LSN %2) is before the end of backup %3 (LSN %4); %5.")
+                                                       .arg(t.describe(), landmark->toString(), chosen, m.stopLsn.toString(), windowText()));
     if (t.kind == RecoveryTarget::Kind::Lsn && t.lsn < m.stopLsn)
         return Error(Error::Code::InvalidArgument, QStringLiteral("The target %1 is before the end of backup %2 (LSN %3); %4.")
                                                        .arg(t.describe(), chosen, m.stopLsn.toString(), windowText()));
@@ -216,7 +245,8 @@ Result<RestoreResult> Restore::run(ProgressSink &progress, const CancelToken &ca
         settings << QStringLiteral("recovery_target_lsn = %1").arg(quoteConf(t.lsn.toString()));
         break;
     case RecoveryTarget::Kind::Xid:
-        settings << QStringLiteral("recovery_target_xid = %1").arg(quoteConf(t.text));
+        // PostgreSQL reads the epoch form too, and keeps the low 32 bits: written as those.
+        settings << QStringLiteral("recovery_target_xid = %1").arg(quoteConf(QString::number(parseTargetXid(t.text).value_or(0))));
         break;
     case RecoveryTarget::Kind::Name:
         settings << QStringLiteral("recovery_target_name = %1").arg(quoteConf(t.text));

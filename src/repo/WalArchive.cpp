@@ -9,6 +9,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 
 #include <cerrno>
@@ -81,6 +82,18 @@ QJsonObject WalFileMeta::toJson() const
         o.insert(QStringLiteral("last_xact_time"), usToIso(*lastXactTimeUs));
         o.insert(QStringLiteral("last_xact_time_us"), QString::number(*lastXactTimeUs));
     }
+    if (landmarks) {
+        QJsonArray points;
+        for (const wal::RestorePoint &p : restorePoints)
+            points.append(QJsonObject{{QStringLiteral("name"), p.name},
+                                      {QStringLiteral("lsn"), p.lsn.toString()},
+                                      {QStringLiteral("time_us"), QString::number(p.timeUs)}});
+        o.insert(QStringLiteral("restore_points"), points);
+        if (minXid) {
+            o.insert(QStringLiteral("min_xid"), qint64(*minXid));
+            o.insert(QStringLiteral("max_xid"), qint64(*maxXid));
+        }
+    }
     return o;
 }
 
@@ -111,6 +124,19 @@ Result<WalFileMeta> WalFileMeta::fromJson(const QJsonObject &o)
         m.firstXactTimeUs = v;
     if (const qint64 v = o.value(QStringLiteral("last_xact_time_us")).toString().toLongLong(&ok); ok)
         m.lastXactTimeUs = v;
+    if (o.contains(QStringLiteral("restore_points"))) {
+        m.landmarks = true;
+        for (const QJsonValue &v : o.value(QStringLiteral("restore_points")).toArray()) {
+            const QJsonObject p = v.toObject();
+            m.restorePoints << wal::RestorePoint{p.value(QStringLiteral("name")).toString(),
+                                                 Lsn::parse(p.value(QStringLiteral("lsn")).toString()).value_or(Lsn()),
+                                                 p.value(QStringLiteral("time_us")).toString().toLongLong()};
+        }
+        if (o.contains(QStringLiteral("min_xid"))) {
+            m.minXid = quint32(o.value(QStringLiteral("min_xid")).toInteger());
+            m.maxXid = quint32(o.value(QStringLiteral("max_xid")).toInteger());
+        }
+    }
     m.arrivedUtc = QDateTime::fromString(o.value(QStringLiteral("arrived")).toString(), Qt::ISODateWithMs);
     if (m.name.isEmpty() || m.size < 0 || m.sha256.size() != 64)
         return Error(Error::Code::Corrupt, QStringLiteral("The archived WAL file's header lacks its name, size or checksum."));

@@ -6,6 +6,7 @@
 #include "core/Lsn.h"
 #include "core/Result.h"
 #include "core/WalName.h"
+#include "core/WalParser.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -36,6 +37,11 @@ struct WalFileMeta {
     int aborts = 0;
     std::optional<qint64> firstXactTimeUs;
     std::optional<qint64> lastXactTimeUs;
+    // Recovery landmarks found by the push's scan. landmarks is false in files archived before they were
+    // recorded: then only a scan of the WAL itself says (WalLandmarks does it).
+    bool landmarks = false;
+    QList<wal::RestorePoint> restorePoints;
+    std::optional<quint32> minXid, maxXid;
     QDateTime arrivedUtc;
     qint64 storedSize = 0;            // size of the archived file (filled in when listing)
 

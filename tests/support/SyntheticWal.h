@@ -19,7 +19,7 @@ public:
     }
 
     // A commit (or, with abort, an abort) record whose xact_time is `pgTimeUs` (PostgreSQL epoch).
-    void commit(qint64 pgTimeUs, bool abort = false, bool withBlockRef = false)
+    void commit(qint64 pgTimeUs, bool abort = false, bool withBlockRef = false, quint32 xid = 1234)
     {
         QByteArray body;
         if (withBlockRef) {  // one block reference with 10 bytes of block data before the main data
@@ -31,7 +31,18 @@ public:
         if (withBlockRef)
             body.append(QByteArray(10, 'd'));
         appendInt<qint64>(body, pgTimeUs);
-        record(1, abort ? 0x20 : 0x00, body);
+        record(1, abort ? 0x20 : 0x00, body, xid);
+    }
+    // pg_create_restore_point(name): xl_restore_point {rp_time, rp_name[64]}. Returns the record's end in the
+    // stream (bytes after the segment's first record position), for the expected LSN.
+    qsizetype restorePoint(const QByteArray &name, qint64 pgTimeUs)
+    {
+        QByteArray body(1, char(255));
+        body.append(char(8 + 64));
+        appendInt<qint64>(body, pgTimeUs);
+        body.append(name.left(63)).append(QByteArray(64 - qMin<qsizetype>(name.size(), 63), '\0'));
+        record(0, 0x70, body, 0);
+        return m_stream.size();
     }
     // An uninteresting record of n bytes of main data (heap insert), to fill pages.
     void filler(int n)
@@ -75,11 +86,11 @@ private:
     template <typename T> static QByteArray intBytes(T v) { return QByteArray(reinterpret_cast<const char *>(&v), sizeof v); }
     template <typename T> static void appendInt(QByteArray &b, T v) { b.append(intBytes(v)); }
 
-    void record(quint8 rmid, quint8 info, const QByteArray &body)
+    void record(quint8 rmid, quint8 info, const QByteArray &body, quint32 xid = 1234)
     {
         QByteArray r;
         appendInt<quint32>(r, quint32(24 + body.size()));
-        appendInt<quint32>(r, 1234);
+        appendInt<quint32>(r, xid);
         appendInt<quint64>(r, 0);
         r.append(char(info)).append(char(rmid)).append(2, '\0');
         appendInt<quint32>(r, 0);

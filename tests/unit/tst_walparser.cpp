@@ -104,6 +104,41 @@ private slots:
         QVERIFY(s->endLsn.value() < (quint64(8) << 20));
     }
 
+    void findsRestorePointsAndTransactions()
+    {
+        // Restore points (name, time, the LSN pg_create_restore_point returns) and every top-level commit and
+        // abort with its xid, across page boundaries, for --target-name and --target-xid.
+        SyntheticWal w(42, 1, 7, 1u << 20, 0xD110, 8192);
+        w.commit(kT0 + 1, false, false, 700);
+        w.filler(8100);  // the restore point's record crosses into the next page
+        const qsizetype end = w.restorePoint("before-deploy", kT0 + 2);
+        w.commit(kT0 + 3, true, false, 702);
+        w.commit(kT0 + 4, false, true, 701);
+        w.restorePoint(QByteArray(80, 'n'), kT0 + 5);  // longer than PostgreSQL keeps: cut to 63
+        const QByteArray seg = w.build();
+        std::vector<wal::XactOutcome> xacts;
+        auto s = wal::scanSegment(seg.constData(), size_t(seg.size()), &xacts);
+        QVERIFY(s);
+        QCOMPARE(s->restorePoints.size(), 2);
+        QCOMPARE(s->restorePoints[0].name, QStringLiteral("before-deploy"));
+        QCOMPARE(s->restorePoints[0].timeUs, kT0 + 2 + wal::kPgEpochOffsetUs);
+        // Stream offset `end` on pages of 8192 bytes with headers of 40 (first) and 24 bytes.
+        const quint64 p0 = 8192 - 40, pn = 8192 - 24;
+        const quint64 e = quint64(end);
+        const quint64 expected = e <= p0 ? 40 + e : (1 + (e - p0 - 1) / pn) * 8192 + 24 + (e - p0 - 1) % pn + 1;
+        QCOMPARE(s->restorePoints[0].lsn.value(), (quint64(7) << 20) + expected);
+        QCOMPARE(s->restorePoints[1].name, QString(63, QLatin1Char('n')));
+        QCOMPARE(int(xacts.size()), 3);
+        QCOMPARE(xacts[0].xid, 700u);
+        QVERIFY(xacts[0].committed);
+        QCOMPARE(xacts[1].xid, 702u);
+        QVERIFY(!xacts[1].committed);
+        QCOMPARE(xacts[2].xid, 701u);
+        QVERIFY(xacts[2].lsn > xacts[1].lsn);
+        QCOMPARE(*s->minXid, 700u);
+        QCOMPARE(*s->maxXid, 702u);
+    }
+
     void stopsAtWalSwitchAndAtStalePages()
     {
         SyntheticWal w(42, 1, 2);
