@@ -1,12 +1,15 @@
 #include "Command.h"
 #include "Commands.h"
+#include "core/TimeText.h"
 #include "engine/BaseBackup.h"
 #include "engine/Expire.h"
 #include "engine/Restore.h"
+#include "engine/RestoreStart.h"
 #include "engine/WalLandmarks.h"
 #include "engine/Verify.h"
 
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QLocale>
 #include <QTextStream>
@@ -232,6 +235,11 @@ int runRestore(const QStringList &args)
     p.addOption({QStringLiteral("tablespace-map"), QStringLiteral("Restore the tablespace at OLD into NEW (repeatable)."), QStringLiteral("OLD=NEW")});
     p.addOption({QStringLiteral("owner"), QStringLiteral("As root: owner of the restored files (default postgres)."), QStringLiteral("USER")});
     p.addOption({QStringLiteral("jobs"), QStringLiteral("Parallel writers (default 2)."), QStringLiteral("N"), QStringLiteral("2")});
+    p.addOption({QStringLiteral("start"), QStringLiteral("Then start the restored server (as --owner, on 127.0.0.1, archive_mode off) and follow "
+                                                         "replay until the target is reached.")});
+    p.addOption({QStringLiteral("port"), QStringLiteral("With --start: the port (default: a free one)."), QStringLiteral("N")});
+    p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON: backup, restored_bytes, restore_seconds; with --start also state, "
+                                                        "conninfo, replay_seconds, replayed_wal_bytes, reached_lsn, reached_time.")});
     int code = 0;
     if (!p.parseOrExit(args, &code))
         return code;
@@ -323,10 +331,62 @@ int runRestore(const QStringList &args)
     StderrProgress progress;
     QElapsedTimer timer;
     timer.start();
+    int port = 0;
+    if (p.isSet(QStringLiteral("port")) && (!p.isSet(QStringLiteral("start")) || !intOption(p, QStringLiteral("port"), 1, 65535, &port))) {
+        if (!p.isSet(QStringLiteral("start")))
+            printError(QStringLiteral("--port goes with --start."));
+        return ExitUsage;
+    }
     auto r = engine::Restore(o).run(progress, cancel);
     if (!r) {
         printError(r.error());
         return ExitFailure;
+    }
+    const double restoreSeconds = timer.elapsed() / 1000.0;
+    QJsonObject json{{QStringLiteral("backup"), r->backupId},
+                     {QStringLiteral("target_dir"), QFileInfo(o.targetDir).absoluteFilePath()},
+                     {QStringLiteral("restored_bytes"), r->bytesWritten + r->bytesReused},
+                     {QStringLiteral("written_bytes"), r->bytesWritten},
+                     {QStringLiteral("restore_seconds"), restoreSeconds}};
+    if (p.isSet(QStringLiteral("start"))) {
+        engine::StartOptions so;
+        so.dataDir = QFileInfo(o.targetDir).absoluteFilePath();
+        so.port = port;
+        so.osUser = o.owner;
+        so.action = t.action;
+        so.replayFrom = r->replayFrom;
+        so.replayTo = r->replayTo;
+        auto started = engine::startRestored(so, progress, cancel);
+        if (!started) {
+            printError(started.error());
+            return ExitFailure;
+        }
+        json.insert(QStringLiteral("state"), started->state);
+        json.insert(QStringLiteral("conninfo"), started->conninfo);
+        json.insert(QStringLiteral("replay_seconds"), started->replaySeconds);
+        json.insert(QStringLiteral("replayed_wal_bytes"), started->replayedWalBytes);
+        json.insert(QStringLiteral("reached_lsn"), started->reachedLsn.toString());
+        json.insert(QStringLiteral("reached_time"), started->reachedTimeUs ? QJsonValue(isoUtcUs(*started->reachedTimeUs)) : QJsonValue());
+        if (p.isSet(QStringLiteral("json"))) {
+            printJson(json);
+            return ExitOk;
+        }
+        out() << "Restored backup " << r->backupId << " into " << o.targetDir << " in " << QString::number(restoreSeconds, 'f', 1)
+              << " s; replayed " << mib(started->replayedWalBytes) << " of WAL in " << QString::number(started->replaySeconds, 'f', 1)
+              << " s to " << started->reachedLsn.toString()
+              << (started->reachedTimeUs ? QStringLiteral(" (last transaction %1)").arg(localTimestampText(*started->reachedTimeUs)) : QString())
+              << ".\nThe server is " << started->state;
+        if (started->state == QLatin1String("paused"))
+            out() << " (read-only; SELECT pg_wal_replay_resume() goes on replaying, or promotes at the target)";
+        if (!started->conninfo.isEmpty())
+            out() << ": " << started->conninfo;
+        out() << "\n";
+        out().flush();
+        return ExitOk;
+    }
+    if (p.isSet(QStringLiteral("json"))) {
+        printJson(json);
+        return ExitOk;
     }
     out() << "Restored backup " << r->backupId << " into " << o.targetDir << " (" << r->files << " files, " << mib(r->bytesWritten)
           << " written, " << mib(r->bytesReused) << " reused, " << QString::number(timer.elapsed() / 1000.0, 'f', 1) << " s).\n"

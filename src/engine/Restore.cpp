@@ -292,6 +292,11 @@ Result<RestoreResult> Restore::run(ProgressSink &progress, const CancelToken &ca
         return r.error();
     r->backupId = chosen;
     r->recoverySettings = settings;
+    r->replayFrom = m.startLsn;
+    r->replayTo = t.kind == RecoveryTarget::Kind::Lsn ? t.lsn
+                  : landmark                          ? *landmark
+                  : t.kind == RecoveryTarget::Kind::Immediate ? m.stopLsn
+                                                             : reach.endLsn;
     return r;
 }
 

@@ -53,6 +53,8 @@ struct RestoreResult {
     qint64 bytesReused = 0;
     int files = 0;
     QStringList recoverySettings;
+    pga::Lsn replayFrom;  // the backup's start: where replay begins
+    pga::Lsn replayTo;    // the target's position when known (LSN, restore point, transaction), else the end of the WAL
 };
 
 // Materializes a backup into a data directory (in parallel, every chunk verified), writes recovery.signal and

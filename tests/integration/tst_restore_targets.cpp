@@ -1,5 +1,6 @@
 #include "CliRunner.h"
 #include "TestCluster.h"
+#include "core/Lsn.h"
 #include "pg/ClientTools.h"
 
 #include <QtTest>
@@ -60,6 +61,14 @@ class TestRestoreTargets : public QObject {
             value += restored.logTail(20);
         (void)restored.stop(QStringLiteral("immediate"), 30000);
         return value;
+    }
+
+    void stopRestored(const QString &name)
+    {
+        pg::LocalCluster::Spec spec;
+        spec.dataDir = m_c->baseDir() + QLatin1Char('/') + name;
+        spec.socketDir = spec.dataDir;
+        (void)pg::LocalCluster(spec).stop(QStringLiteral("immediate"), 30000);
     }
 
 private slots:
@@ -170,6 +179,44 @@ private slots:
         QVERIFY(conf.open(QIODevice::ReadOnly));
         QVERIFY(conf.readAll().contains(QByteArray("recovery_target_xid = '" + m_committedXid.toLatin1() + "'")));
         QCOMPARE(rowsAfterRecovery(QStringLiteral("r-epoch")), QStringLiteral("a,b,c"));
+    }
+
+    void startFollowsReplayToTheTarget()
+    {
+        // --start: the restored server runs, replay is followed to the target, the JSON says where it got.
+        auto r = restore(QStringLiteral("r-start"), {QStringLiteral("--target-name"), QStringLiteral("rp-two"), QStringLiteral("--start"),
+                                                     QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o[QStringLiteral("state")].toString(), QStringLiteral("promoted"));
+        QCOMPARE(o[QStringLiteral("backup")].toString(), m_secondBackup);
+        QVERIFY(o[QStringLiteral("restored_bytes")].toInteger() > 10 << 20);
+        QVERIFY(o[QStringLiteral("replayed_wal_bytes")].toInteger() > 0);
+        QVERIFY(o[QStringLiteral("restore_seconds")].toDouble() > 0 && o[QStringLiteral("replay_seconds")].toDouble() > 0);
+        QVERIFY2(pga::Lsn::parse(o[QStringLiteral("reached_lsn")].toString()).value_or(pga::Lsn()) >= *pga::Lsn::parse(m_lsnTwo), r.out.constData());
+        QVERIFY2(QDateTime::fromString(o[QStringLiteral("reached_time")].toString(), Qt::ISODateWithMs).isValid(), r.out.constData());
+        auto conn = pg::Connection::connect({o[QStringLiteral("conninfo")].toString()});
+        QVERIFY2(conn, r.out.constData());
+        auto rows = (*conn)->exec(QStringLiteral("SELECT string_agg(v, ',' ORDER BY v), current_setting('archive_mode') FROM t"));
+        QVERIFY(rows);
+        QCOMPARE(rows->value(0, 0), QStringLiteral("a,b,c,d,p"));
+        QCOMPARE(rows->value(0, 1), QStringLiteral("off"));  // a restored copy never archives into the source's repository
+        conn->reset();
+        stopRestored(QStringLiteral("r-start"));
+
+        // PostgreSQL's default action: paused at the target, read-only until pg_wal_replay_resume().
+        auto paused = cli(QStringList{QStringLiteral("restore")} + rs()
+                          + QStringList{QStringLiteral("--target-dir"), m_c->baseDir() + QStringLiteral("/r-paused"), QStringLiteral("--target-name"),
+                                        QStringLiteral("rp-one"), QStringLiteral("--start")});
+        QVERIFY2(paused.code == 0, paused.err.constData());
+        QVERIFY2(paused.out.contains("The server is paused") && paused.out.contains("pg_wal_replay_resume"), paused.out.constData());
+        stopRestored(QStringLiteral("r-paused"));
+
+        // A server that cannot start (its port is taken) fails the command with the log's last lines.
+        auto taken = restore(QStringLiteral("r-taken"), {QStringLiteral("--target-name"), QStringLiteral("rp-two"), QStringLiteral("--start"),
+                                                         QStringLiteral("--port"), QString::number(m_c->port())});
+        QCOMPARE(taken.code, 1);
+        QVERIFY2(taken.err.contains("did not start") && taken.err.contains("Address already in use"), taken.err.constData());
     }
 
     void aPreparedTransaction()

@@ -1,0 +1,134 @@
+#include "RestoreStart.h"
+
+#include "pg/Connection.h"
+#include "pg/LocalCluster.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QThread>
+
+namespace pga::engine {
+
+namespace {
+
+struct Replay {
+    bool inRecovery = true;
+    QString pauseState;
+    Lsn lsn;
+    std::optional<qint64> xactTimeUs;
+};
+
+Result<Replay> poll(pg::Connection &c, const CancelToken &cancel)
+{
+    auto r = c.exec(QStringLiteral("SELECT pg_is_in_recovery(), coalesce(pg_last_wal_replay_lsn()::text, ''), "
+                                   "(extract(epoch FROM pg_last_xact_replay_timestamp()) * 1000000)::bigint, "
+                                   "CASE WHEN pg_is_in_recovery() THEN pg_get_wal_replay_pause_state() ELSE '' END"),
+                    {}, &cancel, 10000);
+    if (!r)
+        return r.error();
+    Replay p;
+    p.inRecovery = r->value(0, 0) == QLatin1String("t");
+    p.lsn = Lsn::parse(r->value(0, 1)).value_or(Lsn());
+    if (!r->isNull(0, 2))
+        p.xactTimeUs = r->value(0, 2).toLongLong();
+    p.pauseState = r->value(0, 3);
+    return p;
+}
+
+} // namespace
+
+Result<StartResult> startRestored(const StartOptions &o, ProgressSink &progress, const CancelToken &cancel)
+{
+    pg::LocalCluster::Spec spec;
+    spec.dataDir = o.dataDir;
+    spec.socketDir = o.dataDir;  // private to the server's user, like the data directory
+    spec.port = o.port > 0 ? o.port : pg::pickFreePort();
+    spec.osUser = o.osUser.isEmpty() ? QStringLiteral("postgres") : o.osUser;
+    spec.logFile = o.dataDir + QStringLiteral("/pgarchivist-start.log");
+    pg::LocalCluster cluster(spec);
+    if (Status s = cluster.appendConf({QStringLiteral("# added by pgarchivist-cli restore --start"),
+                                       QStringLiteral("port = %1").arg(spec.port), QStringLiteral("listen_addresses = '127.0.0.1'"),
+                                       QStringLiteral("unix_socket_directories = '%1'").arg(QString(o.dataDir).replace(QLatin1Char('\''), QLatin1String("''"))),
+                                       QStringLiteral("archive_mode = off")});
+        !s)
+        return s.error();
+    StartResult result;
+    result.logFile = cluster.logFile();
+    auto failed = [&](const QString &what) {
+        const QString tail = cluster.logTail(20);
+        if (cluster.isRunning())
+            (void)cluster.stop(QStringLiteral("immediate"), 30000);
+        return Error(Error::Code::Io, QStringLiteral("%1. The server log (%2) ends:\n%3").arg(what, result.logFile, tail));
+    };
+    progress.info(QStringLiteral("Starting the restored server on 127.0.0.1:%1 (log: %2)").arg(spec.port).arg(result.logFile));
+    QElapsedTimer timer;
+    timer.start();
+    // pg_ctl -w returns once the server accepts connections, which a standby in recovery does when consistent.
+    if (Status s = cluster.start(o.timeoutSec > 0 ? o.timeoutSec * 1000 : 24 * 3600 * 1000); !s)
+        return failed(QStringLiteral("The restored server did not start"));
+    result.conninfo = cluster.conninfo();
+    const QString action = o.action.isEmpty() ? QStringLiteral("pause") : o.action;
+    const qint64 span = std::max<qint64>(1, qint64(o.replayTo.value()) - qint64(o.replayFrom.value()));
+    std::unique_ptr<pg::Connection> conn;
+    Replay last;
+    qint64 lastReport = -1000;
+    for (;;) {
+        if (cancel.isCancelled()) {
+            (void)cluster.stop(QStringLiteral("fast"), 60000);
+            return Error(Error::Code::Cancelled, QStringLiteral("Cancelled; the restored server was stopped (start it again to go on "
+                                                                "recovering)."));
+        }
+        if (o.timeoutSec > 0 && timer.elapsed() > qint64(o.timeoutSec) * 1000)
+            return failed(QStringLiteral("Recovery did not reach its target within %1 s").arg(o.timeoutSec));
+        if (!cluster.isRunning()) {
+            QFile log(result.logFile);
+            const QByteArray text = log.open(QIODevice::ReadOnly) ? log.readAll() : QByteArray();
+            if (action == QLatin1String("shutdown") && text.contains("recovery stopping")) {
+                result.state = QStringLiteral("shut down");
+                result.conninfo.clear();
+                break;
+            }
+            return failed(QStringLiteral("The restored server stopped before recovery reached its target"));
+        }
+        if (!conn) {
+            auto c = pg::Connection::connect({result.conninfo, {}, false, 5}, &cancel);
+            if (c)
+                conn = std::move(*c);
+        }
+        if (conn) {
+            auto p = poll(*conn, cancel);
+            if (!p) {
+                conn.reset();  // shutting down, or restarting after a crash: look again
+            } else {
+                last = *p;
+                const qint64 done = std::clamp<qint64>(qint64(last.lsn.value()) - qint64(o.replayFrom.value()), 0, span);
+                if (timer.elapsed() - lastReport >= 1000) {
+                    lastReport = timer.elapsed();
+                    const double rate = double(done) / std::max(0.001, timer.elapsed() / 1000.0) / (1 << 20);
+                    progress.info(QStringLiteral("Replayed to %1 (%2%, %3 MiB/s)")
+                                      .arg(last.lsn.toString())
+                                      .arg(100 * done / span)
+                                      .arg(rate, 0, 'f', 1));
+                }
+                progress.progress(done, span);
+                if (!last.inRecovery) {
+                    result.state = QStringLiteral("promoted");
+                    break;
+                }
+                if (last.pauseState == QLatin1String("paused")) {
+                    result.state = QStringLiteral("paused");
+                    break;
+                }
+            }
+        }
+        QThread::msleep(200);
+    }
+    result.replaySeconds = timer.elapsed() / 1000.0;
+    result.reachedLsn = last.lsn;
+    result.reachedTimeUs = last.xactTimeUs;
+    result.replayedWalBytes = last.lsn.isValid() ? std::max<qint64>(0, qint64(last.lsn.value()) - qint64(o.replayFrom.value())) : 0;
+    progress.progress(span, span);
+    return result;
+}
+
+} // namespace pga::engine
