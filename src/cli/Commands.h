@@ -15,6 +15,7 @@ int runInfo(const QStringList &args);
 int runRestorePoints(const QStringList &args);
 int runBackup(const QStringList &args);
 int runRestore(const QStringList &args);
+int runEstimate(const QStringList &args);
 int runVerify(const QStringList &args);
 int runExpire(const QStringList &args);
 } // namespace pga::cli

@@ -25,6 +25,7 @@ const Command kCommands[] = {
     {"restore-points", "List the restore points in the archived WAL", runRestorePoints},
     {"repo-init", "Create an empty repository", runRepoInit},
     {"restore", "Restore a backup into a data directory for recovery to a target", runRestore},
+    {"estimate", "Estimate how long a restore to a target would take (RTO)", runEstimate},
     {"sandbox", "Create, start, stop or destroy a local sandbox server", runSandbox},
     {"verify", "Check a backup's chunks and WAL", runVerify},
     {"version", "Print the version", runVersion},

@@ -109,7 +109,7 @@ struct Owner {
 
 } // namespace
 
-Result<RestoreResult> Restore::run(ProgressSink &progress, const CancelToken &cancel)
+Result<RestorePlan> Restore::plan(ProgressSink &progress, const CancelToken &cancel) const
 {
     auto repo = repo::Repository::open(m_o.repoDir);
     if (!repo)
@@ -224,6 +224,29 @@ Result<RestoreResult> Restore::run(ProgressSink &progress, const CancelToken &ca
                              .arg(t.describe(), windowText()));
     }
 
+    RestorePlan plan;
+    plan.backupId = chosen;
+    plan.manifest = m;
+    plan.replayFrom = m.startLsn;
+    plan.replayTo = t.kind == RecoveryTarget::Kind::Lsn ? t.lsn
+                    : landmark                          ? *landmark
+                    : t.kind == RecoveryTarget::Kind::Immediate ? m.stopLsn
+                                                               : reach.endLsn;
+    return plan;
+}
+
+Result<RestoreResult> Restore::run(ProgressSink &progress, const CancelToken &cancel)
+{
+    auto planned = plan(progress, cancel);
+    if (!planned)
+        return planned.error();
+    auto repo = repo::Repository::open(m_o.repoDir);
+    if (!repo)
+        return repo.error();
+    repo::BackupCatalog catalog(*repo, m_o.server);
+    const QString chosen = planned->backupId;
+    const repo::BackupManifest &m = planned->manifest;
+    const RecoveryTarget &t = m_o.target;
     // The command PostgreSQL will run for WAL.
     QString cli = m_o.cliPath.isEmpty() ? Sandbox::findCli() : m_o.cliPath;
     if (cli.isEmpty())
@@ -292,11 +315,8 @@ Result<RestoreResult> Restore::run(ProgressSink &progress, const CancelToken &ca
         return r.error();
     r->backupId = chosen;
     r->recoverySettings = settings;
-    r->replayFrom = m.startLsn;
-    r->replayTo = t.kind == RecoveryTarget::Kind::Lsn ? t.lsn
-                  : landmark                          ? *landmark
-                  : t.kind == RecoveryTarget::Kind::Immediate ? m.stopLsn
-                                                             : reach.endLsn;
+    r->replayFrom = planned->replayFrom;
+    r->replayTo = planned->replayTo;
     return r;
 }
 

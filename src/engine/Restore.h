@@ -4,6 +4,7 @@
 #include "core/Lsn.h"
 #include "core/ProgressSink.h"
 #include "core/Result.h"
+#include "repo/BackupManifest.h"
 
 #include <QDateTime>
 #include <QList>
@@ -57,12 +58,22 @@ struct RestoreResult {
     pga::Lsn replayTo;    // the target's position when known (LSN, restore point, transaction), else the end of the WAL
 };
 
+// What a restore would do, decided before anything is written: the backup and where replay goes.
+struct RestorePlan {
+    QString backupId;
+    repo::BackupManifest manifest;
+    pga::Lsn replayFrom;  // the backup's start
+    pga::Lsn replayTo;    // the target's position when known, else the end of the archived WAL
+};
+
 // Materializes a backup into a data directory (in parallel, every chunk verified), writes recovery.signal and
 // the recovery settings (restore_command = our archive-get) into postgresql.auto.conf. Refuses a target
 // before the backup's end or beyond the archived WAL, naming the recoverable window.
 class Restore {
 public:
     explicit Restore(RestoreOptions o) : m_o(std::move(o)) {}
+    // Chooses the backup and checks the target against the archive (every refusal happens here).
+    Result<RestorePlan> plan(ProgressSink &progress, const CancelToken &cancel) const;
     Result<RestoreResult> run(ProgressSink &progress, const CancelToken &cancel);
 
 private:

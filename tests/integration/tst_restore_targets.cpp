@@ -138,6 +138,27 @@ private slots:
         QVERIFY2(human.out.contains(QByteArray("rp-one  LSN " + m_lsnOne.toLatin1())), human.out.constData());
     }
 
+    void estimateBeforeAnyRestoreCalibrates()
+    {
+        // Nothing measured on this host yet (the test's own state directory): restore speed is calibrated, replay
+        // speed assumed, and the basis says so. The backup and the amounts are what restore would use.
+        auto r = cli(QStringList{QStringLiteral("estimate"), QStringLiteral("--target-name"), QStringLiteral("rp-two"), QStringLiteral("--json")} + rs());
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonObject e = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(e[QStringLiteral("backup")].toString(), m_secondBackup);
+        QVERIFY(e[QStringLiteral("restore_bytes")].toInteger() > 10 << 20);
+        QVERIFY(e[QStringLiteral("replay_wal_bytes")].toInteger() > 0);
+        QVERIFY(e[QStringLiteral("restore_seconds")].toDouble() > 0 && e[QStringLiteral("replay_seconds")].toDouble() > 0);
+        QCOMPARE(e[QStringLiteral("total_seconds")].toDouble(), e[QStringLiteral("restore_seconds")].toDouble() + e[QStringLiteral("replay_seconds")].toDouble());
+        QVERIFY2(e[QStringLiteral("basis")].toString().contains(QStringLiteral("calibrated now"))
+                     && e[QStringLiteral("basis")].toString().contains(QStringLiteral("assumed")),
+                 r.out.constData());
+        // The same refusals as restore.
+        auto nope = cli(QStringList{QStringLiteral("estimate"), QStringLiteral("--target-name"), QStringLiteral("nope")} + rs());
+        QCOMPARE(nope.code, 1);
+        QVERIFY2(nope.err.contains("No restore point named 'nope'"), nope.err.constData());
+    }
+
     void unknownTargetsAreRefusedBeforeAnythingIsWritten()
     {
         auto name = restore(QStringLiteral("r-nope"), {QStringLiteral("--target-name"), QStringLiteral("nope")});
@@ -217,6 +238,16 @@ private slots:
                                                          QStringLiteral("--port"), QString::number(m_c->port())});
         QCOMPARE(taken.code, 1);
         QVERIFY2(taken.err.contains("did not start") && taken.err.contains("Address already in use"), taken.err.constData());
+    }
+
+    void estimateUsesWhatThisHostMeasured()
+    {
+        // After restores and a replay on this host, the estimate comes from them.
+        auto r = cli(QStringList{QStringLiteral("estimate"), QStringLiteral("--json")} + rs());
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QString basis = QJsonDocument::fromJson(r.out)[QStringLiteral("basis")].toString();
+        QVERIFY2(basis.contains(QStringLiteral("restore(s) measured on this host")) && basis.contains(QStringLiteral("replay(s) measured on this host")),
+                 qPrintable(basis));
     }
 
     void aPreparedTransaction()
