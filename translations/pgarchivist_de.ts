@@ -262,6 +262,25 @@
     </message>
 </context>
 <context>
+    <name>pga::app::RestoreService</name>
+    <message>
+        <source>Plan a restore of %1</source>
+        <translation>Wiederherstellung von %1 planen</translation>
+    </message>
+    <message>
+        <source>Restore %1 into %2</source>
+        <translation>%1 nach %2 wiederherstellen</translation>
+    </message>
+    <message>
+        <source>Removed the incomplete %1.</source>
+        <translation>Das unvollständige %1 wurde entfernt.</translation>
+    </message>
+    <message>
+        <source>The restored instance is not running, so there is nothing to connect to.</source>
+        <translation>Die wiederhergestellte Instanz läuft nicht; es gibt nichts, womit man sich verbinden könnte.</translation>
+    </message>
+</context>
+<context>
     <name>pga::app::SecretStore</name>
     <message>
         <source>the system keychain did not answer within %1 s</source>
@@ -490,6 +509,14 @@ SELECT pg_reload_conf();</translation>
         <source>Configure Archiving</source>
         <translation>Archivierung einrichten</translation>
     </message>
+    <message>
+        <source>&amp;Recover to a Moment…</source>
+        <translation>Zu einem &amp;Zeitpunkt wiederherstellen…</translation>
+    </message>
+    <message>
+        <source>Point-in-time recovery into a new directory or a scratch instance: pick the moment on the recovery timeline (a wizard)</source>
+        <translation>Point-in-Time-Recovery in ein neues Verzeichnis oder eine Wegwerf-Instanz: den Zeitpunkt auf der Wiederherstellungs-Zeitleiste wählen (ein Assistent)</translation>
+    </message>
 </context>
 <context>
     <name>pga::gui::BackupsModel</name>
@@ -701,6 +728,14 @@ Jetzt entfernen?</translation>
     <message>
         <source>Expire failed: %1</source>
         <translation>Ablaufen fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Restore…</source>
+        <translation>&amp;Wiederherstellen…</translation>
+    </message>
+    <message>
+        <source>Restore the selected backup, or recover to any moment, into a new directory (a wizard)</source>
+        <translation>Die gewählte Sicherung wiederherstellen oder zu einem beliebigen Zeitpunkt, in ein neues Verzeichnis (ein Assistent)</translation>
     </message>
 </context>
 <context>
@@ -945,6 +980,85 @@ Jetzt entfernen?</translation>
             <numerusform>; %n Archiveinstellung seit der vorigen Prüfung geändert</numerusform>
             <numerusform>; %n Archiveinstellungen seit der vorigen Prüfung geändert</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>pga::gui::DestinationPage</name>
+    <message>
+        <source>A new &amp;data directory:</source>
+        <translation>Ein neues &amp;Datenverzeichnis:</translation>
+    </message>
+    <message>
+        <source>&amp;Start it and follow replay to the target</source>
+        <translation>Server &amp;starten und das Einspielen bis zum Ziel verfolgen</translation>
+    </message>
+    <message>
+        <source>Restore into where?</source>
+        <translation>Wohin wiederherstellen?</translation>
+    </message>
+    <message>
+        <source>The source server is not touched: the restore goes into a new directory.</source>
+        <translation>Der Quellserver bleibt unberührt: die Wiederherstellung geht in ein neues Verzeichnis.</translation>
+    </message>
+    <message>
+        <source>promote</source>
+        <translation>hochstufen (promote)</translation>
+    </message>
+    <message>
+        <source>pause</source>
+        <translation>anhalten (pause)</translation>
+    </message>
+    <message>
+        <source>shut down</source>
+        <translation>herunterfahren (shutdown)</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>D&amp;urchsuchen…</translation>
+    </message>
+    <message>
+        <source>At the &amp;target:</source>
+        <translation>Am &amp;Ziel:</translation>
+    </message>
+    <message>
+        <source>&amp;Owner (runs the server):</source>
+        <translation>&amp;Eigentümer (betreibt den Server):</translation>
+    </message>
+    <message>
+        <source>Promote: at the target the server ends recovery and accepts writes, on a new timeline.</source>
+        <translation>Hochstufen: am Ziel beendet der Server die Wiederherstellung und nimmt Schreibzugriffe an, auf einer neuen Timeline.</translation>
+    </message>
+    <message>
+        <source>Pause: the server stays read-only at the target until SELECT pg_wal_replay_resume() (which then promotes it); you can look before you decide.</source>
+        <translation>Anhalten: der Server bleibt am Ziel schreibgeschützt bis SELECT pg_wal_replay_resume() (das ihn dann hochstuft); Sie können nachsehen, bevor Sie entscheiden.</translation>
+    </message>
+    <message>
+        <source>Shut down: the server stops at the target; start it again to recover further or to promote.</source>
+        <translation>Herunterfahren: der Server hält am Ziel an; starten Sie ihn erneut, um weiter wiederherzustellen oder hochzustufen.</translation>
+    </message>
+    <message>
+        <source>Restore into</source>
+        <translation>Wiederherstellen nach</translation>
+    </message>
+    <message>
+        <source>A scratch &amp;instance under the app&apos;s data folder (%1)</source>
+        <translation>Eine Wegwerf-&amp;Instanz im Datenordner der Anwendung (%1)</translation>
+    </message>
+    <message>
+        <source>Choose the directory to restore into.</source>
+        <translation>Wählen Sie das Verzeichnis, in das wiederhergestellt wird.</translation>
+    </message>
+    <message>
+        <source>Give the directory as an absolute path.</source>
+        <translation>Geben Sie das Verzeichnis als absoluten Pfad an.</translation>
+    </message>
+    <message>
+        <source>%1 is not empty: restore into an empty or new directory.</source>
+        <translation>%1 ist nicht leer: stellen Sie in ein leeres oder neues Verzeichnis wieder her.</translation>
+    </message>
+    <message>
+        <source>%1 has %2 free, and the restore needs %3.</source>
+        <translation>%1 hat %2 frei, und die Wiederherstellung braucht %3.</translation>
     </message>
 </context>
 <context>
@@ -1296,6 +1410,118 @@ Wählen Sie „Nein“, um stattdessen einen Ihrer Server einzutragen.</translat
     </message>
 </context>
 <context>
+    <name>pga::gui::ProgressPage</name>
+    <message>
+        <source>&amp;Cancel Restore</source>
+        <translation>Wiederherstellung a&amp;bbrechen</translation>
+    </message>
+    <message>
+        <source>&amp;Add to Servers</source>
+        <translation>Zu den Servern &amp;hinzufügen</translation>
+    </message>
+    <message>
+        <source>Restoring</source>
+        <translation>Wiederherstellung läuft</translation>
+    </message>
+    <message>
+        <source>Register the restored instance in the group &quot;Restored&quot;</source>
+        <translation>Die wiederhergestellte Instanz in der Gruppe &quot;Restored&quot; eintragen</translation>
+    </message>
+    <message>
+        <source>Added to the servers as &apos;%1&apos; (group Restored).</source>
+        <translation>Als &apos;%1&apos; zu den Servern hinzugefügt (Gruppe Restored).</translation>
+    </message>
+    <message>
+        <source>Restored</source>
+        <translation>Wiederhergestellt</translation>
+    </message>
+    <message>
+        <source>Not restored</source>
+        <translation>Nicht wiederhergestellt</translation>
+    </message>
+    <message>
+        <source>Cancelled: %1</source>
+        <translation>Abgebrochen: %1</translation>
+    </message>
+    <message>
+        <source>The restore failed: %1</source>
+        <translation>Die Wiederherstellung ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Restored %1 in %2 and replayed %3 of WAL in %4. The server is %5 at LSN %6%7.</source>
+        <translation>%1 in %2 wiederhergestellt und %3 WAL in %4 eingespielt. Der Server ist %5 bei LSN %6%7.</translation>
+    </message>
+    <message>
+        <source>, last transaction %1</source>
+        <translation>, letzte Transaktion %1</translation>
+    </message>
+    <message>
+        <source>Restored into %1 in %2. Start PostgreSQL on it to recover (pg_ctl -D %1 start).</source>
+        <translation>In %2 nach %1 wiederhergestellt. Starten Sie PostgreSQL darauf, um wiederherzustellen (pg_ctl -D %1 start).</translation>
+    </message>
+    <message>
+        <source>Restoring into %1…</source>
+        <translation>Wiederherstellung nach %1…</translation>
+    </message>
+</context>
+<context>
+    <name>pga::gui::RecoveryTimelineModel</name>
+    <message>
+        <source>Timeline %1: recoverable from %2 to %3 (from backup %4, WAL to %5)</source>
+        <translation>Timeline %1: wiederherstellbar von %2 bis %3 (ab Sicherung %4, WAL bis %5)</translation>
+    </message>
+    <message>
+        <source>Timeline %1: WAL from %2 to %3 that no backup reaches (missing segment %4)</source>
+        <translation>Timeline %1: WAL von %2 bis %3, das keine Sicherung erreicht (fehlendes Segment %4)</translation>
+    </message>
+    <message>
+        <source>Base backup %1, consistent at %2 (LSN %3)</source>
+        <translation>Basissicherung %1, konsistent um %2 (LSN %3)</translation>
+    </message>
+    <message>
+        <source>Restore point &apos;%1&apos; at %2 (LSN %3, timeline %4)</source>
+        <translation>Wiederherstellungspunkt &apos;%1&apos; um %2 (LSN %3, Timeline %4)</translation>
+    </message>
+    <message>
+        <source>Timeline %1 branches from timeline %2 at %3</source>
+        <translation>Timeline %1 zweigt um %3 von Timeline %2 ab</translation>
+    </message>
+</context>
+<context>
+    <name>pga::gui::RecoveryTimelineWidget</name>
+    <message>
+        <source>Recovery timeline</source>
+        <translation>Wiederherstellungs-Zeitleiste</translation>
+    </message>
+    <message>
+        <source>Recoverable window per timeline (green), WAL no backup reaches (red), backups (marks), restore points (flags). Wheel or +/- to zoom, F to fit, click or Enter to pick a moment.</source>
+        <translation>Wiederherstellbares Fenster je Timeline (grün), WAL, das keine Sicherung erreicht (rot), Sicherungen (Marken), Wiederherstellungspunkte (Fähnchen). Mausrad oder +/- zoomt, F passt ein, Klick oder Eingabe wählt einen Zeitpunkt.</translation>
+    </message>
+    <message>
+        <source>TL %1</source>
+        <translation>TL %1</translation>
+    </message>
+    <message>
+        <source>%1 (timeline %2)</source>
+        <translation>%1 (Timeline %2)</translation>
+    </message>
+</context>
+<context>
+    <name>pga::gui::RestoreWizard</name>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <source>Restore</source>
+        <translation>Wiederherstellen</translation>
+    </message>
+</context>
+<context>
     <name>pga::gui::ServerDialog</name>
     <message>
         <source>Edit Server — %1</source>
@@ -1583,6 +1809,168 @@ Wählen Sie „Nein“, um stattdessen einen Ihrer Server einzutragen.</translat
     <message>
         <source>Pending</source>
         <translation>Ausstehend</translation>
+    </message>
+</context>
+<context>
+    <name>pga::gui::SummaryPage</name>
+    <message>
+        <source>Summary</source>
+        <translation>Zusammenfassung</translation>
+    </message>
+    <message>
+        <source>Nothing has been written yet.</source>
+        <translation>Noch wurde nichts geschrieben.</translation>
+    </message>
+    <message>
+        <source>The same restore from a shell or a script</source>
+        <translation>Dieselbe Wiederherstellung aus einer Shell oder einem Skript</translation>
+    </message>
+    <message>
+        <source>Command line:</source>
+        <translation>Befehlszeile:</translation>
+    </message>
+    <message>
+        <source>&amp;Restore</source>
+        <translation>&amp;Wiederherstellen</translation>
+    </message>
+    <message>
+        <source>Target: %1.</source>
+        <translation>Ziel: %1.</translation>
+    </message>
+    <message>
+        <source>Backup: %1, the newest that ends before the target.</source>
+        <translation>Sicherung: %1, die neueste, die vor dem Ziel endet.</translation>
+    </message>
+    <message>
+        <source>Backup: %1, as chosen.</source>
+        <translation>Sicherung: %1, wie gewählt.</translation>
+    </message>
+    <message>
+        <source>To restore: %1 (about %2). WAL to replay: %3 (about %4).</source>
+        <translation>Wiederherzustellen: %1 (etwa %2). Einzuspielendes WAL: %3 (etwa %4).</translation>
+    </message>
+    <message>
+        <source>Recovery time objective: about %1. Basis: %2.</source>
+        <translation>Wiederherstellungszeit (RTO): etwa %1. Grundlage: %2.</translation>
+    </message>
+    <message>
+        <source>Into: %1%2.</source>
+        <translation>Nach: %1%2.</translation>
+    </message>
+    <message>
+        <source>, then started (archive_mode off) and followed to the target</source>
+        <translation>, dann gestartet (archive_mode off) und bis zum Ziel verfolgt</translation>
+    </message>
+</context>
+<context>
+    <name>pga::gui::TargetPage</name>
+    <message>
+        <source>Stop just &amp;before the target (exclusive)</source>
+        <translation>Kurz &amp;vor dem Ziel anhalten (exklusiv)</translation>
+    </message>
+    <message>
+        <source>Recover to which moment?</source>
+        <translation>Zu welchem Zeitpunkt wiederherstellen?</translation>
+    </message>
+    <message>
+        <source>Pick a moment on the timeline, or name the target exactly. The archive is checked as you choose.</source>
+        <translation>Wählen Sie einen Zeitpunkt auf der Zeitleiste oder nennen Sie das Ziel genau. Das Archiv wird geprüft, während Sie wählen.</translation>
+    </message>
+    <message>
+        <source>The end of the archived WAL</source>
+        <translation>Das Ende des archivierten WAL</translation>
+    </message>
+    <message>
+        <source>A moment in time</source>
+        <translation>Ein Zeitpunkt</translation>
+    </message>
+    <message>
+        <source>A restore point</source>
+        <translation>Ein Wiederherstellungspunkt</translation>
+    </message>
+    <message>
+        <source>A transaction (xid)</source>
+        <translation>Eine Transaktion (xid)</translation>
+    </message>
+    <message>
+        <source>A WAL position (LSN)</source>
+        <translation>Eine WAL-Position (LSN)</translation>
+    </message>
+    <message>
+        <source>The earliest consistent moment (end of the backup)</source>
+        <translation>Der früheste konsistente Zeitpunkt (Ende der Sicherung)</translation>
+    </message>
+    <message>
+        <source>With its zone, as psql prints it; microseconds are kept. Without a zone: %1.</source>
+        <translation>Mit Zeitzone, wie psql sie ausgibt; Mikrosekunden bleiben erhalten. Ohne Zone: %1.</translation>
+    </message>
+    <message>
+        <source>e.g. 4711, or pg_current_xact_id() with its epoch</source>
+        <translation>z. B. 4711, oder pg_current_xact_id() mit Epoche</translation>
+    </message>
+    <message>
+        <source>latest (follow timeline switches)</source>
+        <translation>latest (Timeline-Wechseln folgen)</translation>
+    </message>
+    <message>
+        <source>current (the backup&apos;s timeline)</source>
+        <translation>current (die Timeline der Sicherung)</translation>
+    </message>
+    <message>
+        <source>Recover &amp;to:</source>
+        <translation>Wiederherstellen &amp;bis:</translation>
+    </message>
+    <message>
+        <source>T&amp;ime:</source>
+        <translation>&amp;Zeit:</translation>
+    </message>
+    <message>
+        <source>&amp;Restore point:</source>
+        <translation>&amp;Wiederherstellungspunkt:</translation>
+    </message>
+    <message>
+        <source>Tr&amp;ansaction:</source>
+        <translation>Tr&amp;ansaktion:</translation>
+    </message>
+    <message>
+        <source>&amp;LSN:</source>
+        <translation>&amp;LSN:</translation>
+    </message>
+    <message>
+        <source>Time&amp;line:</source>
+        <translation>Time&amp;line:</translation>
+    </message>
+    <message>
+        <source>timeline %1</source>
+        <translation>Timeline %1</translation>
+    </message>
+    <message>
+        <source>Checking the archive…</source>
+        <translation>Das Archiv wird geprüft…</translation>
+    </message>
+    <message>
+        <source>Type a time with its zone, like %1.</source>
+        <translation>Geben Sie eine Zeit mit Zeitzone ein, etwa %1.</translation>
+    </message>
+    <message>
+        <source>The archive has no restore point; make one with SELECT pg_create_restore_point(&apos;name&apos;).</source>
+        <translation>Das Archiv hat keinen Wiederherstellungspunkt; legen Sie einen mit SELECT pg_create_restore_point(&apos;name&apos;) an.</translation>
+    </message>
+    <message>
+        <source>Type a transaction ID (a number of 3 or more).</source>
+        <translation>Geben Sie eine Transaktions-ID ein (eine Zahl ab 3).</translation>
+    </message>
+    <message>
+        <source>Type an LSN like 0/3000060.</source>
+        <translation>Geben Sie eine LSN wie 0/3000060 ein.</translation>
+    </message>
+    <message>
+        <source>Reachable: from backup %1, %2 to restore and %3 of WAL to replay, about %4.</source>
+        <translation>Erreichbar: ab Sicherung %1, %2 wiederherzustellen und %3 WAL einzuspielen, etwa %4.</translation>
+    </message>
+    <message>
+        <source>Cannot recover to this target: %1</source>
+        <translation>Zu diesem Ziel kann nicht wiederhergestellt werden: %1</translation>
     </message>
 </context>
 </TS>

@@ -3,6 +3,7 @@
 #include "ArchivingService.h"
 #include "AuditService.h"
 #include "BackupService.h"
+#include "RestoreService.h"
 #include "JobRunner.h"
 #include "SecretStore.h"
 #include "ServerRegistry.h"
@@ -20,7 +21,7 @@ public:
     explicit AppContext(QObject *parent = nullptr)
         : QObject(parent), m_registry(this), m_secrets(this), m_jobs(&m_registry, this),
           m_status(&m_registry, &m_secrets, this), m_audits(&m_registry, &m_secrets, &m_jobs, this),
-          m_backups(&m_secrets, &m_jobs, this), m_archiving(&m_secrets, &m_jobs, this)
+          m_backups(&m_secrets, &m_jobs, this), m_archiving(&m_secrets, &m_jobs, this), m_restores(&m_registry, &m_jobs, this)
     {
     }
 
@@ -34,6 +35,7 @@ public:
     AuditService &audits() { return m_audits; }
     BackupService &backups() { return m_backups; }
     ArchivingService &archiving() { return m_archiving; }
+    RestoreService &restores() { return m_restores; }
 
 private:
     ServerRegistry m_registry;
@@ -44,6 +46,7 @@ private:
     AuditService m_audits;
     BackupService m_backups;
     ArchivingService m_archiving;
+    RestoreService m_restores;
 };
 
 } // namespace pga::app

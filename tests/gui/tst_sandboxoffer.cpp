@@ -21,6 +21,8 @@ private slots:
     {
         if (!pg::ClientTools::binDir())
             QSKIP("PostgreSQL is not installed");
+        // As installed: pgarchivist-cli on PATH, so the sandbox's archive_command names it.
+        qputenv("PATH", (qEnvironmentVariable("PGA_BINARY_DIR") + QStringLiteral("/src/cli:")).toLocal8Bit() + qgetenv("PATH"));
         const QString base = m_tmp.filePath(QStringLiteral("sb"));
         app::AppContext app;
         QVERIFY(app.open(m_tmp.filePath(QStringLiteral("r.sqlite"))));

@@ -4,6 +4,7 @@
 #include "Confirm.h"
 #include "Icons.h"
 #include "app/AppContext.h"
+#include "restore/RestoreWizard.h"
 
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -77,6 +78,10 @@ BackupsView::BackupsView(app::AppContext &app, QWidget *parent)
     tools->addWidget(m_backup);
     tools->addWidget(m_verify);
     tools->addWidget(m_expire);
+    m_restore = toolButton(tr("&Restore…"), QStringLiteral("restore"),
+                           tr("Restore the selected backup, or recover to any moment, into a new directory (a wizard)"), this);
+    m_restore->setObjectName(QStringLiteral("restoreButton"));
+    tools->addWidget(m_restore);
     tools->addSpacing(12);
     tools->addWidget(new QLabel(tr("Keep:")));
     tools->addWidget(m_retainFull);
@@ -94,6 +99,8 @@ BackupsView::BackupsView(app::AppContext &app, QWidget *parent)
     connect(m_backup, &QToolButton::clicked, this, &BackupsView::backUpNow);
     connect(m_verify, &QToolButton::clicked, this, &BackupsView::verify);
     connect(m_expire, &QToolButton::clicked, this, &BackupsView::expire);
+    connect(m_restore, &QToolButton::clicked, this, [this] { openRestoreWizard(); });
+    connect(m_table, &QTableView::doubleClicked, this, [this] { openRestoreWizard(); });
     setServer(0);
 }
 
@@ -118,7 +125,8 @@ void BackupsView::setServer(qint64 id)
     m_status->clear();
     app::ServerEntry e;
     const bool have = currentEntry(&e);
-    for (QWidget *w : {static_cast<QWidget *>(m_backup), static_cast<QWidget *>(m_verify), static_cast<QWidget *>(m_expire)})
+    for (QWidget *w : {static_cast<QWidget *>(m_backup), static_cast<QWidget *>(m_verify), static_cast<QWidget *>(m_expire),
+                       static_cast<QWidget *>(m_restore)})
         w->setEnabled(have);
     if (have)
         refresh();
@@ -180,6 +188,18 @@ void BackupsView::backUpNow()
         refresh();
         emit actionFinished(QStringLiteral("backup"), ok);
     });
+}
+
+RestoreWizard *BackupsView::openRestoreWizard()
+{
+    app::ServerEntry e;
+    if (!currentEntry(&e))
+        return nullptr;
+    auto *wizard = new RestoreWizard(m_app, e.id, selectedBackup(), this);
+    wizard->setAttribute(Qt::WA_DeleteOnClose);
+    wizard->setWindowModality(Qt::NonModal);
+    wizard->show();
+    return wizard;
 }
 
 void BackupsView::verify()

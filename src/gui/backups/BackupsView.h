@@ -16,6 +16,7 @@ struct ServerEntry;
 namespace pga::gui {
 
 class BackupsModel;
+class RestoreWizard;
 
 // The server's Backups view: the catalog, "Back Up Now" (a job with progress and cancel), verify,
 // expire with a preview first, and the equivalent command line for scripting each action.
@@ -29,6 +30,8 @@ public:
     void backUpNow();
     void verify();
     void expire();
+    // Opens the restore wizard (for the selected backup when one is); it deletes itself when closed.
+    RestoreWizard *openRestoreWizard();
 
     BackupsModel *model() const { return m_model; }
     QTableView *table() const { return m_table; }
@@ -58,6 +61,7 @@ private:
     QToolButton *m_backup;
     QToolButton *m_verify;
     QToolButton *m_expire;
+    QToolButton *m_restore = nullptr;
 };
 
 } // namespace pga::gui

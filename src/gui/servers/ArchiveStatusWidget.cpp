@@ -3,6 +3,9 @@
 
 #include "Confirm.h"
 #include "app/AppContext.h"
+#include "restore/RestoreWizard.h"
+
+#include <QHBoxLayout>
 
 #include <QFileInfo>
 #include <QFormLayout>
@@ -41,7 +44,7 @@ QString bytes(qint64 b)
 
 ArchiveStatusWidget::ArchiveStatusWidget(app::AppContext &app, QWidget *parent)
     : QGroupBox(tr("WAL archive"), parent), m_app(app), m_form(new QFormLayout),
-      m_configure(new QPushButton(tr("Configure &Archiving…")))
+      m_configure(new QPushButton(tr("Configure &Archiving…"))), m_recover(new QPushButton(tr("&Recover to a Moment…")))
 {
     setObjectName(QStringLiteral("archiveStatus"));
     addField(QStringLiteral("repository"), tr("Repository:"));
@@ -53,8 +56,20 @@ ArchiveStatusWidget::ArchiveStatusWidget(app::AppContext &app, QWidget *parent)
                                "(ALTER SYSTEM and a reload; shows the exact SQL and asks first)"));
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(m_form);
-    layout->addWidget(m_configure, 0, Qt::AlignLeft);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_configure);
+    buttons->addWidget(m_recover);
+    buttons->addStretch();
+    layout->addLayout(buttons);
+    m_recover->setObjectName(QStringLiteral("recoverButton"));
+    m_recover->setToolTip(tr("Point-in-time recovery into a new directory or a scratch instance: pick the moment on the recovery "
+                             "timeline (a wizard)"));
     connect(m_configure, &QPushButton::clicked, this, &ArchiveStatusWidget::configureArchiving);
+    connect(m_recover, &QPushButton::clicked, this, [this] {
+        auto *wizard = new RestoreWizard(m_app, m_serverId, {}, this);
+        wizard->setAttribute(Qt::WA_DeleteOnClose);
+        wizard->show();
+    });
     connect(&m_app.status(), &app::ServerStatusService::statusChanged, this, [this](qint64 id) {
         if (id == m_serverId)
             refresh();
@@ -93,9 +108,11 @@ void ArchiveStatusWidget::refresh()
     auto entry = m_serverId ? m_app.registry().server(m_serverId) : Result<app::ServerEntry>(Error());
     if (!m_serverId || !entry) {
         m_configure->setEnabled(false);
+        m_recover->setEnabled(false);
         return;
     }
     m_configure->setEnabled(!entry->repoDir.isEmpty());
+    m_recover->setEnabled(!entry->repoDir.isEmpty());
     if (entry->repoDir.isEmpty()) {
         m_fields[QStringLiteral("repository")]->setText(
             tr("none — set a repository in the server's settings (Server → Edit Server) to archive into it"));

@@ -47,6 +47,7 @@ private:
     QFormLayout *m_form;
     QHash<QString, QLabel *> m_fields;
     QPushButton *m_configure;
+    QPushButton *m_recover;
 };
 
 } // namespace pga::gui
