@@ -279,6 +279,14 @@
         <source>The restored instance is not running, so there is nothing to connect to.</source>
         <translation>Die wiederhergestellte Instanz läuft nicht; es gibt nichts, womit man sich verbinden könnte.</translation>
     </message>
+    <message>
+        <source>speeds measured on this host</source>
+        <translation>auf diesem Rechner gemessene Geschwindigkeiten</translation>
+    </message>
+    <message>
+        <source>restore speed measured on this host, replay assumed</source>
+        <translation>Wiederherstellung auf diesem Rechner gemessen, Einspielen angenommen</translation>
+    </message>
 </context>
 <context>
     <name>pga::app::SecretStore</name>
@@ -517,6 +525,46 @@ SELECT pg_reload_conf();</translation>
         <source>Point-in-time recovery into a new directory or a scratch instance: pick the moment on the recovery timeline (a wizard)</source>
         <translation>Point-in-Time-Recovery in ein neues Verzeichnis oder eine Wegwerf-Instanz: den Zeitpunkt auf der Wiederherstellungs-Zeitleiste wählen (ein Assistent)</translation>
     </message>
+    <message>
+        <source>RPO:</source>
+        <translation>RPO:</translation>
+    </message>
+    <message>
+        <source>What a loss of the server now would lose: the age of the newest archived WAL</source>
+        <translation>Was ein Verlust des Servers jetzt kosten würde: das Alter des neuesten archivierten WAL</translation>
+    </message>
+    <message>
+        <source>RTO to the end of WAL:</source>
+        <translation>RTO bis zum WAL-Ende:</translation>
+    </message>
+    <message>
+        <source>How long a restore from the newest backup to the end of the archived WAL takes, at this host&apos;s measured speeds</source>
+        <translation>Wie lange eine Wiederherstellung von der neuesten Sicherung bis zum Ende des archivierten WAL dauert, bei den auf diesem Rechner gemessenen Geschwindigkeiten</translation>
+    </message>
+    <message>
+        <source>Timeline:</source>
+        <translation>Zeitleiste:</translation>
+    </message>
+    <message>
+        <source>about %1 (%2 to restore from backup %3, %4 of WAL to replay; %5)</source>
+        <translation>etwa %1 (%2 aus Sicherung %3 wiederherzustellen, %4 WAL einzuspielen; %5)</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <source>%1: the newest archived WAL arrived %2</source>
+        <translation>%1: das neueste archivierte WAL kam %2 an</translation>
+    </message>
+    <message>
+        <source>not measured yet: a restore on this host (the restore wizard, or restore --start) measures it</source>
+        <translation>noch nicht gemessen: eine Wiederherstellung auf diesem Rechner (der Assistent oder restore --start) misst sie</translation>
+    </message>
 </context>
 <context>
     <name>pga::gui::BackupsModel</name>
@@ -736,6 +784,14 @@ Jetzt entfernen?</translation>
     <message>
         <source>Restore the selected backup, or recover to any moment, into a new directory (a wizard)</source>
         <translation>Die gewählte Sicherung wiederherstellen oder zu einem beliebigen Zeitpunkt, in ein neues Verzeichnis (ein Assistent)</translation>
+    </message>
+    <message>
+        <source>Restore This Backup…</source>
+        <translation>Diese Sicherung wiederherstellen…</translation>
+    </message>
+    <message>
+        <source>Verify This Backup</source>
+        <translation>Diese Sicherung prüfen</translation>
     </message>
 </context>
 <context>

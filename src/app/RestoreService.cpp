@@ -176,6 +176,42 @@ void RestoreService::readRestorePoints(const ServerEntry &source, QObject *conte
     }));
 }
 
+void RestoreService::readHostRates(QObject *context, std::function<void(const engine::HostRates &)> done)
+{
+    auto *watcher = new QFutureWatcher<engine::HostRates>(context);
+    connect(watcher, &QFutureWatcherBase::finished, context, [watcher, done = std::move(done)] {
+        watcher->deleteLater();
+        done(watcher->result());
+    });
+    watcher->setFuture(QtConcurrent::run([] { return engine::HostRates::load(engine::HostRates::defaultPath()); }));
+}
+
+std::optional<engine::RtoEstimate> RestoreService::rtoToEndOfWal(const engine::ServerArchiveSummary &s, const engine::HostRates &rates)
+{
+    const auto restoreRate = rates.restoreRate();
+    if (!restoreRate)
+        return std::nullopt;
+    const double replayRate = rates.replayRate().value_or(engine::kAssumedReplayBytesPerSec);
+    const engine::BackupListing *newest = nullptr;
+    for (const engine::BackupListing &b : s.backupList)
+        if (b.status == QLatin1String("ok"))
+            newest = &b;
+    if (!newest)
+        return std::nullopt;
+    Lsn end = newest->stopLsn;
+    for (const TimelineSummary &t : s.timelines)
+        if (t.window && t.window->toLsn > end)
+            end = t.window->toLsn;
+    engine::RtoEstimate e;
+    e.backup = newest->id;
+    e.restoreBytes = newest->logicalBytes;
+    e.replayWalBytes = std::max<qint64>(0, qint64(end.value()) - qint64(newest->startLsn.value()));
+    e.restoreSeconds = double(e.restoreBytes) / *restoreRate;
+    e.replaySeconds = double(e.replayWalBytes) / replayRate;
+    e.basis = rates.replayRate() ? tr("speeds measured on this host") : tr("restore speed measured on this host, replay assumed");
+    return e;
+}
+
 Result<ServerEntry> RestoreService::addRestoredServer(const RestoreRequest &r, const RestoreOutcome &outcome)
 {
     if (!outcome.started || outcome.started->conninfo.isEmpty())

@@ -2,6 +2,7 @@
 
 #include "JobRunner.h"
 #include "ServerEntry.h"
+#include "engine/RepoInfo.h"
 #include "engine/RestoreStart.h"
 #include "engine/RtoEstimate.h"
 #include "engine/WalLandmarks.h"
@@ -56,6 +57,11 @@ public:
     // The archive's restore points, read on a worker thread.
     void readRestorePoints(const ServerEntry &source, QObject *context,
                            std::function<void(const Result<QList<engine::ArchivedRestorePoint>> &)> done);
+    // This host's measured speeds, read on a worker thread.
+    void readHostRates(QObject *context, std::function<void(const engine::HostRates &)> done);
+    // The RTO of a restore to the end of the archived WAL from the newest usable backup, at measured speeds only
+    // (no calibration: the Overview shows it on every refresh). nullopt without a usable backup or measurements.
+    static std::optional<engine::RtoEstimate> rtoToEndOfWal(const engine::ServerArchiveSummary &s, const engine::HostRates &rates);
     // Registers a started restore in the group "Restored" (named after the source and the moment).
     Result<ServerEntry> addRestoredServer(const RestoreRequest &r, const RestoreOutcome &outcome);
 

@@ -66,6 +66,10 @@ private slots:
         QVERIFY(archive->value(QStringLiteral("last")).contains(QStringLiteral("ago")));
         QCOMPARE(archive->value(QStringLiteral("gaps")), QStringLiteral("none"));
         QVERIFY(archive->value(QStringLiteral("window")).startsWith(QStringLiteral("none yet")));
+        // RPO: the age of the newest archived WAL; RTO: nothing measured on this host yet, and it says how to.
+        QVERIFY2(archive->value(QStringLiteral("rpo")).contains(QStringLiteral("the newest archived WAL arrived")),
+                 qPrintable(archive->value(QStringLiteral("rpo"))));
+        QTRY_VERIFY(archive->value(QStringLiteral("rto")).startsWith(QStringLiteral("not measured yet")));
 
         // Configuring again finds nothing to change and asks nothing.
         configured.clear();

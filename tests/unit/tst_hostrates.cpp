@@ -1,3 +1,4 @@
+#include "app/RestoreService.h"
 #include "engine/RtoEstimate.h"
 
 #include <QtTest>
@@ -23,6 +24,40 @@ private slots:
         QCOMPARE(r.replayBytesPerSec.size(), 8);
         QCOMPARE(r.replayBytesPerSec.first(), 3000.0);  // the oldest two went
         QCOMPARE(*r.replayRate(), 6500.0);
+    }
+
+    void rtoToTheEndOfWalFromTheNewestBackup()
+    {
+        // The Overview's RTO: the newest usable backup's bytes at the restore rate, its WAL to the window's end at
+        // the replay rate (assumed until one was measured); nothing without a measured restore.
+        pga::engine::ServerArchiveSummary s;
+        pga::engine::BackupListing old, newest, broken;
+        old.id = QStringLiteral("b1");
+        old.status = QStringLiteral("ok");
+        old.logicalBytes = 1 << 30;
+        newest.id = QStringLiteral("b2");
+        newest.status = QStringLiteral("ok");
+        newest.logicalBytes = 100 << 20;
+        newest.startLsn = pga::Lsn(quint64(10) << 24);
+        newest.stopLsn = pga::Lsn((quint64(10) << 24) + 100);
+        broken.id = QStringLiteral("b3");
+        broken.status = QStringLiteral("wal-missing");
+        s.backupList = {old, newest, broken};
+        pga::TimelineSummary t;
+        t.window = pga::RecoverableWindow{};
+        t.window->toLsn = pga::Lsn(quint64(14) << 24);  // 64 MiB after the backup's start
+        s.timelines = {t};
+        HostRates r;
+        QVERIFY(!pga::app::RestoreService::rtoToEndOfWal(s, r));
+        r.addRestore(50 << 20, 1.0);
+        auto e = pga::app::RestoreService::rtoToEndOfWal(s, r);
+        QVERIFY(e);
+        QCOMPARE(e->backup, QStringLiteral("b2"));
+        QCOMPARE(e->restoreSeconds, 2.0);
+        QCOMPARE(e->replayWalBytes, qint64(64) << 20);
+        QCOMPARE(e->replaySeconds, double(64 << 20) / pga::engine::kAssumedReplayBytesPerSec);
+        r.addReplay(32 << 20, 1.0);
+        QCOMPARE(pga::app::RestoreService::rtoToEndOfWal(s, r)->replaySeconds, 2.0);
     }
 
     void survivesARoundTripAndIgnoresDamage()

@@ -6,6 +6,7 @@
 #include "app/AppContext.h"
 #include "restore/RestoreWizard.h"
 
+#include <QAction>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -101,6 +102,14 @@ BackupsView::BackupsView(app::AppContext &app, QWidget *parent)
     connect(m_expire, &QToolButton::clicked, this, &BackupsView::expire);
     connect(m_restore, &QToolButton::clicked, this, [this] { openRestoreWizard(); });
     connect(m_table, &QTableView::doubleClicked, this, [this] { openRestoreWizard(); });
+    // The same from the table's context menu.
+    m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto *restoreAction = new QAction(icon(QStringLiteral("restore")), tr("Restore This Backup…"), m_table);
+    auto *verifyAction = new QAction(icon(QStringLiteral("test-connection")), tr("Verify This Backup"), m_table);
+    m_table->addAction(restoreAction);
+    m_table->addAction(verifyAction);
+    connect(restoreAction, &QAction::triggered, this, [this] { openRestoreWizard(); });
+    connect(verifyAction, &QAction::triggered, this, &BackupsView::verify);
     setServer(0);
 }
 

@@ -3,6 +3,8 @@
 
 #include "Confirm.h"
 #include "app/AppContext.h"
+#include "restore/RecoveryTimelineModel.h"
+#include "restore/RecoveryTimelineWidget.h"
 #include "restore/RestoreWizard.h"
 
 #include <QHBoxLayout>
@@ -44,7 +46,8 @@ QString bytes(qint64 b)
 
 ArchiveStatusWidget::ArchiveStatusWidget(app::AppContext &app, QWidget *parent)
     : QGroupBox(tr("WAL archive"), parent), m_app(app), m_form(new QFormLayout),
-      m_configure(new QPushButton(tr("Configure &Archiving…"))), m_recover(new QPushButton(tr("&Recover to a Moment…")))
+      m_configure(new QPushButton(tr("Configure &Archiving…"))), m_recover(new QPushButton(tr("&Recover to a Moment…"))),
+      m_timelineModel(new RecoveryTimelineModel(this))
 {
     setObjectName(QStringLiteral("archiveStatus"));
     addField(QStringLiteral("repository"), tr("Repository:"));
@@ -52,6 +55,12 @@ ArchiveStatusWidget::ArchiveStatusWidget(app::AppContext &app, QWidget *parent)
     addField(QStringLiteral("lag"), tr("Archive lag:"));
     addField(QStringLiteral("gaps"), tr("Gaps:"));
     addField(QStringLiteral("window"), tr("Recoverable window:"));
+    addField(QStringLiteral("rpo"), tr("RPO:"))->setToolTip(tr("What a loss of the server now would lose: the age of the newest archived WAL"));
+    addField(QStringLiteral("rto"), tr("RTO to the end of WAL:"))
+        ->setToolTip(tr("How long a restore from the newest backup to the end of the archived WAL takes, at this host's measured speeds"));
+    m_timeline = new RecoveryTimelineWidget(m_timelineModel, this);
+    m_timeline->setMinimumHeight(64);
+    m_form->addRow(tr("Timeline:"), m_timeline);
     m_configure->setToolTip(tr("Set archive_command so this server archives its WAL into its repository "
                                "(ALTER SYSTEM and a reload; shows the exact SQL and asks first)"));
     auto *layout = new QVBoxLayout(this);
@@ -137,6 +146,17 @@ void ArchiveStatusWidget::show(const Result<QList<engine::ServerArchiveSummary>>
         return;
     }
     const engine::ServerArchiveSummary &s = summary->first();
+    m_timelineModel->setArchive(s, s.restorePoints);
+    m_app.restores().readHostRates(this, [this, s, request = m_request](const engine::HostRates &rates) {
+        if (request != m_request)
+            return;
+        const auto rto = app::RestoreService::rtoToEndOfWal(s, rates);
+        m_fields[QStringLiteral("rto")]->setText(
+            rto ? tr("about %1 (%2 to restore from backup %3, %4 of WAL to replay; %5)")
+                      .arg(rto->totalSeconds() < 90 ? tr("%1 s").arg(rto->totalSeconds(), 0, 'f', 0) : tr("%1 min").arg(rto->totalSeconds() / 60, 0, 'f', 1),
+                           bytes(rto->restoreBytes), rto->backup, bytes(rto->replayWalBytes), rto->basis)
+                : tr("not measured yet: a restore on this host (the restore wizard, or restore --start) measures it"));
+    });
     const TimelineSummary *latest = nullptr;
     int gaps = 0;
     QStringList gapNames;
@@ -155,6 +175,7 @@ void ArchiveStatusWidget::show(const Result<QList<engine::ServerArchiveSummary>>
     }
     m_fields[QStringLiteral("last")]->setText(QStringLiteral("%1, %2 (%3)").arg(
         latest->lastArrivedSegment, localTime(latest->lastArrivalUtc), ago(latest->lastArrivalUtc)));
+    m_fields[QStringLiteral("rpo")]->setText(tr("%1: the newest archived WAL arrived %2").arg(ago(latest->lastArrivalUtc), localTime(latest->lastArrivalUtc)));
     const app::ServerStatus st = m_app.status().status(m_serverId);
     if (st.state == app::ServerStatus::State::Online && st.facts.currentLsn.isValid() && latest->lastLsn.isValid()) {
         const qint64 behind = qint64(st.facts.currentLsn.value()) - qint64(latest->lastLsn.value());

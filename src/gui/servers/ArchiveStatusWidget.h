@@ -16,6 +16,9 @@ struct ServerEntry;
 
 namespace pga::gui {
 
+class RecoveryTimelineModel;
+class RecoveryTimelineWidget;
+
 // The Overview's archive section: where the server's WAL goes, the last archived segment and when it
 // arrived, how far the archive lags, gaps, and the recoverable window. Offers to point archive_command
 // at the server's repository. The repository is read on a worker thread; the GUI never waits on disk.
@@ -48,6 +51,8 @@ private:
     QHash<QString, QLabel *> m_fields;
     QPushButton *m_configure;
     QPushButton *m_recover;
+    RecoveryTimelineModel *m_timelineModel;
+    RecoveryTimelineWidget *m_timeline = nullptr;
 };
 
 } // namespace pga::gui
