@@ -1116,6 +1116,22 @@ Jetzt entfernen?</translation>
         <source>%1 has %2 free, and the restore needs %3.</source>
         <translation>%1 hat %2 frei, und die Wiederherstellung braucht %3.</translation>
     </message>
+    <message>
+        <source>none: tablespaces go to their original locations</source>
+        <translation>keine: Tablespaces kommen an ihre ursprünglichen Orte</translation>
+    </message>
+    <message>
+        <source>OLD=NEW, separated by &apos;;&apos;: restore the tablespace that was at OLD into NEW. On the source&apos;s own host the original location is the live tablespace, so map it.</source>
+        <translation>ALT=NEU, getrennt durch &apos;;&apos;: den Tablespace, der unter ALT lag, nach NEU wiederherstellen. Auf dem Rechner der Quelle ist der ursprüngliche Ort der laufende Tablespace; bilden Sie ihn also ab.</translation>
+    </message>
+    <message>
+        <source>Tablespace &amp;mapping:</source>
+        <translation>Tablespace-&amp;Abbildung:</translation>
+    </message>
+    <message>
+        <source>Write each tablespace mapping as OLD=NEW with absolute paths, separated by &apos;;&apos; (got &apos;%1&apos;).</source>
+        <translation>Schreiben Sie jede Tablespace-Abbildung als ALT=NEU mit absoluten Pfaden, getrennt durch &apos;;&apos; (erhalten: &apos;%1&apos;).</translation>
+    </message>
 </context>
 <context>
     <name>pga::gui::FindingsModel</name>

@@ -43,6 +43,7 @@ engine::RestoreOptions RestoreService::restoreOptions(const RestoreRequest &r)
     o.backupId = r.backupId;
     o.target = r.target;
     o.owner = r.owner;
+    o.tablespaceMap = r.tablespaceMap;
     return o;
 }
 
@@ -79,6 +80,8 @@ QString RestoreService::restoreCommand(const RestoreRequest &r)
         w << QStringLiteral("--target-exclusive");
     if (!t.action.isEmpty())
         w << QStringLiteral("--target-action") << t.action;
+    for (const auto &[from, to] : r.tablespaceMap)
+        w << QStringLiteral("--tablespace-map") << shellQuote(from + QLatin1Char('=') + to);
     if (!r.owner.isEmpty())
         w << QStringLiteral("--owner") << shellQuote(r.owner);
     if (r.start)
@@ -168,11 +171,7 @@ void RestoreService::readRestorePoints(const ServerEntry &source, QObject *conte
         auto repo = repo::Repository::open(dir);
         if (!repo)
             return repo.error();
-        const repo::WalArchive archive(*repo, name);
-        auto files = archive.list();
-        if (!files)
-            return files.error();
-        return engine::listRestorePoints(archive, *files);
+        return engine::listRestorePoints(repo::WalArchive(*repo, name));
     }));
 }
 

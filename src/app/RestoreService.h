@@ -24,6 +24,7 @@ struct RestoreRequest {
     QString targetDir;      // empty: a scratch instance under the app's data directory
     bool start = true;      // start it and follow replay
     QString owner;          // as root: who owns and runs it (default postgres)
+    QList<QPair<QString, QString>> tablespaceMap;  // OLD location -> NEW (restore --tablespace-map)
 };
 
 struct RestoreOutcome {

@@ -161,8 +161,7 @@ int runRestorePoints(const QStringList &args)
         return ExitFailure;
     }
     const repo::WalArchive archive(*repo, server);
-    auto files = archive.list();
-    auto points = files ? engine::listRestorePoints(archive, *files) : Result<QList<engine::ArchivedRestorePoint>>(files.error());
+    auto points = engine::listRestorePoints(archive);
     if (!points) {
         printError(points.error());
         return ExitFailure;

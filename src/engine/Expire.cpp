@@ -130,6 +130,9 @@ Result<ExpireResult> Expire::run(ProgressSink &progress, const CancelToken &canc
             if (!m_o.dryRun && !r.walFiles.isEmpty())
                 (void)repo::syncDirectory(tlDir.path());
         }
+        // The restore-point index is rebuilt from the WAL headers on the next listing.
+        if (!m_o.dryRun && !r.walFiles.isEmpty())
+            QDir(repo->landmarksDir(m_o.server)).removeRecursively();
     }
 
     // Chunks are shared by every server's backups: keep all that any remaining backup references. That set is kept

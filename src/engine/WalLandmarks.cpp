@@ -1,6 +1,14 @@
 #include "WalLandmarks.h"
 
+#include "core/Sha256.h"
 #include "core/TimeText.h"
+#include "repo/DurableFile.h"
+#include "repo/FileAccess.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMap>
 
 #include <algorithm>
 
@@ -35,6 +43,112 @@ Result<wal::SegmentScan> scanArchived(const repo::WalArchive &archive, const rep
 }
 
 } // namespace
+
+namespace {
+
+constexpr quint64 kBlock = 1024;  // segments per landmark block
+
+// The restore points of one archived file: from its header, or from its WAL when the header predates them.
+Status pointsOf(const repo::WalArchive &archive, const repo::WalFileMeta &m, QList<ArchivedRestorePoint> &out)
+{
+    QList<wal::RestorePoint> points = m.restorePoints;
+    if (!m.landmarks) {
+        auto scan = scanArchived(archive, m, nullptr);
+        if (!scan)
+            return scan.error();
+        points = scan->restorePoints;
+    }
+    for (const wal::RestorePoint &p : points)
+        out << ArchivedRestorePoint{p, m.timeline, m.name};
+    return {};
+}
+
+QString blockPath(const repo::WalArchive &archive, const QString &timelineDir, quint64 block)
+{
+    return archive.repository().landmarksDir(archive.server()) + QStringLiteral("/%1-%2.json").arg(timelineDir).arg(block, 8, 16, QLatin1Char('0'));
+}
+
+// A block's cache holds the SHA-256 of its file names: expire removing one, or a late push adding one, is seen.
+QString namesKey(const QStringList &names)
+{
+    Sha256 sha;
+    for (const QString &n : names) {
+        const QByteArray b = n.toLatin1() + '\n';
+        sha.add(b.constData(), size_t(b.size()));
+    }
+    return sha.finishHex();
+}
+
+} // namespace
+
+Result<QList<ArchivedRestorePoint>> listRestorePoints(const repo::WalArchive &archive, const CancelToken *cancel)
+{
+    // Every block of 1024 segments but a timeline's last is complete and unchanging: its restore points are kept in
+    // servers/NAME/landmarks/, so a listing reads one small file per block and the headers of the last block only.
+    const repo::Repository &repo = archive.repository();
+    const QString walDir = repo.walDir(archive.server());
+    auto timelines = repo::listDirectory(walDir, repo::EntryType::Directories);
+    if (!timelines)
+        return timelines.error();
+    QList<ArchivedRestorePoint> out;
+    for (const QString &tl : *timelines) {
+        auto files = repo::listDirectory(walDir + QLatin1Char('/') + tl, repo::EntryType::Files);
+        if (!files)
+            return files.error();
+        QMap<quint64, QStringList> blocks;  // block -> archived file names (segments, partials)
+        for (const QString &f : *files) {
+            const auto name = f.endsWith(QLatin1String(".zst")) ? WalName::parse(f.chopped(4)) : std::nullopt;
+            if (name && (name->kind == WalName::Kind::Segment || name->kind == WalName::Kind::Partial))
+                blocks[name->segNo(16u << 20) / kBlock] << name->name;  // any fixed size: blocks only need to be stable
+        }
+        for (auto it = blocks.cbegin(); it != blocks.cend(); ++it) {
+            if (cancel && cancel->isCancelled())
+                return Error(Error::Code::Cancelled, QStringLiteral("Cancelled."));
+            const bool last = std::next(it) == blocks.cend();
+            const QString cache = blockPath(archive, tl, it.key());
+            const QString key = namesKey(it.value());
+            if (!last) {
+                auto data = repo::readWholeFile(cache, 16 << 20);
+                const QJsonObject o = data ? QJsonDocument::fromJson(*data).object() : QJsonObject();
+                if (o.value(QStringLiteral("format")).toInt() == 1 && o.value(QStringLiteral("names_sha256")).toString() == key) {
+                    for (const QJsonValue &v : o.value(QStringLiteral("restore_points")).toArray()) {
+                        const QJsonObject p = v.toObject();
+                        out << ArchivedRestorePoint{{p.value(QStringLiteral("name")).toString(),
+                                                     Lsn::parse(p.value(QStringLiteral("lsn")).toString()).value_or(Lsn()),
+                                                     p.value(QStringLiteral("time_us")).toString().toLongLong()},
+                                                    quint32(tl.toUInt(nullptr, 16)), p.value(QStringLiteral("segment")).toString()};
+                    }
+                    continue;
+                }
+            }
+            QList<ArchivedRestorePoint> found;
+            for (const QString &n : it.value()) {
+                auto m = archive.meta(*WalName::parse(n));
+                if (!m) {
+                    if (m.error().code == Error::Code::Corrupt || m.error().code == Error::Code::Unsupported)
+                        continue;  // damaged: info names it; it holds nothing we could list
+                    return m.error();
+                }
+                if (Status s = pointsOf(archive, *m, found); !s)
+                    return s.error();
+            }
+            if (!last && repo.mayWrite()) {  // a reader without write access just reads headers again next time
+                QJsonArray points;
+                for (const ArchivedRestorePoint &p : found)
+                    points.append(QJsonObject{{QStringLiteral("name"), p.point.name}, {QStringLiteral("lsn"), p.point.lsn.toString()},
+                                              {QStringLiteral("time_us"), QString::number(p.point.timeUs)}, {QStringLiteral("segment"), p.segment}});
+                const QByteArray json = QJsonDocument(QJsonObject{{QStringLiteral("format"), 1}, {QStringLiteral("names_sha256"), key},
+                                                                  {QStringLiteral("files"), qint64(it.value().size())},
+                                                                  {QStringLiteral("restore_points"), points}})
+                                            .toJson(QJsonDocument::Compact);
+                if (repo::makeDirectoryDurably(repo.landmarksDir(archive.server()), repo.cacheOwner()))
+                    (void)repo::writeFileDurably(cache, json, repo::Publish::Replace, repo.cacheOwner());
+            }
+            out << found;
+        }
+    }
+    return out;
+}
 
 Result<QList<ArchivedRestorePoint>> listRestorePoints(const repo::WalArchive &archive, const QList<repo::WalFileMeta> &files,
                                                       const CancelToken *cancel)

@@ -21,7 +21,10 @@ struct ArchivedRestorePoint {
     QString segment;  // the archived file it is in
 };
 
-// Every restore point, in WAL order per timeline (timelines ascending).
+// Every restore point, in WAL order per timeline (timelines ascending), reading the archive one header at a
+// time (memory does not grow with the archive).
+Result<QList<ArchivedRestorePoint>> listRestorePoints(const repo::WalArchive &archive, const CancelToken *cancel = nullptr);
+// The same from headers already read.
 Result<QList<ArchivedRestorePoint>> listRestorePoints(const repo::WalArchive &archive, const QList<repo::WalFileMeta> &files,
                                                       const CancelToken *cancel = nullptr);
 

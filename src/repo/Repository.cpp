@@ -145,6 +145,9 @@ Result<Repository> Repository::open(const QString &dir, Access access)
     repo.m_ownerName = userName(st.st_uid);
     repo.m_groupName = pga::repo::groupName(st.st_gid);
     repo.m_shared = marker->contains(QStringLiteral("group"));
+    repo.m_mayWrite = st.st_uid == ::geteuid() || ::geteuid() == 0;
+    if (::geteuid() == 0 && st.st_uid != 0)
+        repo.m_cacheOwner = FileOwner{int(st.st_uid), int(st.st_gid)};
     if (access == Access::Write && st.st_uid != ::geteuid()) {
         if (::geteuid() != 0)
             return Error(Error::Code::Permission,
@@ -166,6 +169,7 @@ QString Repository::timelineDir(const QString &server, quint32 tli) const
     return walDir(server) + QStringLiteral("/%1").arg(tli, 8, 16, QLatin1Char('0')).toUpper();
 }
 QString Repository::backupsDir(const QString &server) const { return serverDir(server) + QStringLiteral("/backups"); }
+QString Repository::landmarksDir(const QString &server) const { return serverDir(server) + QStringLiteral("/landmarks"); }
 QString Repository::chunksDir() const { return m_root + QStringLiteral("/chunks"); }
 QString Repository::expireScratchDir() const { return m_root + QStringLiteral("/.expire-referenced"); }
 

@@ -59,6 +59,11 @@ public:
     bool sharedWithGroup() const { return m_shared; }   // made with --group
     // Set when root writes another owner's repository: what every new file and directory is given to.
     const FileOwner &writeAs() const { return m_writeAs; }
+    // Whether this process may write the repository (its owner, or root), whatever access it was opened for:
+    // readers that can also keep a cache (the landmark index) ask this, and write as cacheOwner().
+    bool mayWrite() const { return m_mayWrite; }
+    const FileOwner &cacheOwner() const { return m_cacheOwner; }
+    QString landmarksDir(const QString &server) const;  // servers/NAME/landmarks: caches rebuilt from WAL headers
 
     QString root() const { return m_root; }
     QString serverDir(const QString &server) const;
@@ -87,7 +92,9 @@ private:
     QString m_ownerName;
     QString m_groupName;
     bool m_shared = false;
+    bool m_mayWrite = false;
     FileOwner m_writeAs;
+    FileOwner m_cacheOwner;
 };
 
 } // namespace pga::repo

@@ -307,6 +307,17 @@ Result<Buffer> WalArchive::fetch(const WalName &name, WalFileMeta *metaOut) cons
 Result<QList<WalFileMeta>> WalArchive::list(QStringList *damaged) const
 {
     QList<WalFileMeta> out;
+    Status s = forEachMeta([&](const WalFileMeta &m) {
+        out << m;
+        return Status();
+    }, damaged);
+    if (!s)
+        return s.error();
+    return out;
+}
+
+Status WalArchive::forEachMeta(const std::function<Status(const WalFileMeta &)> &fn, QStringList *damaged) const
+{
     const QString wal = m_repo.walDir(m_server);
     auto timelines = listDirectory(wal, EntryType::Directories);
     if (!timelines)
@@ -323,7 +334,8 @@ Result<QList<WalFileMeta>> WalArchive::list(QStringList *damaged) const
                 continue;
             auto m = meta(*name);
             if (m) {
-                out << *m;
+                if (Status s = fn(*m); !s)
+                    return s;
             } else if (m.error().code == Error::Code::Corrupt || m.error().code == Error::Code::Unsupported) {
                 if (damaged)
                     *damaged << name->name;
@@ -332,7 +344,7 @@ Result<QList<WalFileMeta>> WalArchive::list(QStringList *damaged) const
             }
         }
     }
-    return out;
+    return {};
 }
 
 ArchivedSegment WalArchive::toSegment(const WalFileMeta &m)

@@ -85,6 +85,8 @@ public:
     // Every archived file's header, all timelines. Files whose header cannot be read are left out and
     // named in *damaged (when given), so one bad file does not hide the rest of the catalog.
     Result<QList<WalFileMeta>> list(QStringList *damaged = nullptr) const;
+    // The same, one header at a time in WAL order (timelines ascending), without holding them all.
+    Status forEachMeta(const std::function<Status(const WalFileMeta &)> &fn, QStringList *damaged = nullptr) const;
     // For summaries: segments and partials as core values.
     static ArchivedSegment toSegment(const WalFileMeta &m);
 

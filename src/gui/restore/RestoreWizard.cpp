@@ -60,6 +60,7 @@ app::RestoreRequest RestoreWizard::request() const
     r.targetDir = targetDir;
     r.start = start;
     r.owner = owner;
+    r.tablespaceMap = tablespaceMap;
     return r;
 }
 
@@ -239,7 +240,8 @@ QString TargetPage::verdict() const { return m_verdict->text(); }
 DestinationPage::DestinationPage(RestoreWizard *wizard)
     : QWizardPage(wizard), m_wizard(wizard), m_scratch(new QRadioButton(this)), m_directory(new QRadioButton(tr("A new &data directory:"), this)),
       m_dir(new QLineEdit(this)), m_start(new QCheckBox(tr("&Start it and follow replay to the target"), this)), m_action(new QComboBox(this)),
-      m_actionHelp(new QLabel(this)), m_owner(new QLineEdit(QStringLiteral("postgres"), this)), m_problem(new QLabel(this))
+      m_actionHelp(new QLabel(this)), m_owner(new QLineEdit(QStringLiteral("postgres"), this)), m_tablespaces(new QLineEdit(this)),
+      m_problem(new QLabel(this))
 {
     setTitle(tr("Restore into where?"));
     setSubTitle(tr("The source server is not touched: the restore goes into a new directory."));
@@ -263,6 +265,11 @@ DestinationPage::DestinationPage(RestoreWizard *wizard)
     auto *form = new QFormLayout;
     form->addRow(tr("At the &target:"), m_action);
     form->addRow(QString(), m_actionHelp);
+    m_tablespaces->setObjectName(QStringLiteral("tablespaceMap"));
+    m_tablespaces->setPlaceholderText(tr("none: tablespaces go to their original locations"));
+    m_tablespaces->setToolTip(tr("OLD=NEW, separated by ';': restore the tablespace that was at OLD into NEW. On the source's own "
+                                 "host the original location is the live tablespace, so map it."));
+    form->addRow(tr("Tablespace &mapping:"), m_tablespaces);
     if (::geteuid() == 0)
         form->addRow(tr("&Owner (runs the server):"), m_owner);
     else
@@ -292,6 +299,7 @@ DestinationPage::DestinationPage(RestoreWizard *wizard)
     connect(m_start, &QCheckBox::toggled, this, update);
     connect(m_action, &QComboBox::currentIndexChanged, this, update);
     connect(m_dir, &QLineEdit::textChanged, this, update);
+    connect(m_tablespaces, &QLineEdit::textChanged, this, update);
     connect(browse, &QPushButton::clicked, this, [this] {
         const QString d = QFileDialog::getExistingDirectory(this, tr("Restore into"));
         if (!d.isEmpty()) {
@@ -317,6 +325,11 @@ QString DestinationPage::problem() const
         return tr("Choose the directory to restore into.");
     if (!QDir::isAbsolutePath(dir))
         return tr("Give the directory as an absolute path.");
+    for (const QString &pair : m_tablespaces->text().split(QLatin1Char(';'), Qt::SkipEmptyParts)) {
+        const qsizetype eq = pair.indexOf(QLatin1Char('='));
+        if (eq <= 0 || eq == pair.trimmed().size() - 1 || !QDir::isAbsolutePath(pair.mid(eq + 1).trimmed()))
+            return tr("Write each tablespace mapping as OLD=NEW with absolute paths, separated by ';' (got '%1').").arg(pair.trimmed());
+    }
     const QDir d(dir);
     if (d.exists() && !d.isEmpty(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System))
         return tr("%1 is not empty: restore into an empty or new directory.").arg(dir);
@@ -338,6 +351,11 @@ bool DestinationPage::validatePage()
     m_wizard->start = m_start->isChecked();
     m_wizard->target.action = m_start->isChecked() ? m_action->currentData().toString() : QString();
     m_wizard->owner = ::geteuid() == 0 ? m_owner->text().trimmed() : QString();
+    m_wizard->tablespaceMap.clear();
+    for (const QString &pair : m_tablespaces->text().split(QLatin1Char(';'), Qt::SkipEmptyParts)) {
+        const qsizetype eq = pair.indexOf(QLatin1Char('='));
+        m_wizard->tablespaceMap << qMakePair(pair.left(eq).trimmed(), pair.mid(eq + 1).trimmed());
+    }
     return true;
 }
 

@@ -48,6 +48,7 @@ public:
     QString targetDir;          // empty: scratch
     bool start = true;
     QString owner;
+    QList<QPair<QString, QString>> tablespaceMap;
     std::optional<engine::RtoEstimate> estimate;
 
 private:
@@ -113,6 +114,7 @@ private:
     QComboBox *m_action;
     QLabel *m_actionHelp;
     QLineEdit *m_owner;
+    QLineEdit *m_tablespaces;
     QLabel *m_problem;
     QString m_scratchPath;  // fixed when the page opens: what is shown is what is used
 };
