@@ -232,6 +232,12 @@ Result<RestorePlan> Restore::plan(ProgressSink &progress, const CancelToken &can
                     : landmark                          ? *landmark
                     : t.kind == RecoveryTarget::Kind::Immediate ? m.stopLsn
                                                                : reach.endLsn;
+    if (t.kind == RecoveryTarget::Kind::Time) {
+        // Replay ends in the first segment after the backup whose last commit is at or after the target.
+        for (const repo::WalFileMeta &f : *wal)
+            if (f.timeline >= m.timeline && f.endLsn > m.stopLsn && f.lastXactTimeUs && *f.lastXactTimeUs >= t.timeUs())
+                plan.replayTo = std::min(plan.replayTo, f.endLsn);
+    }
     return plan;
 }
 

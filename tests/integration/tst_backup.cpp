@@ -59,37 +59,9 @@ class TestBackup : public QObject {
         QVERIFY(m_c->waitForArchived(last, 60000));
     }
 
-    // Starts a restored directory on its own port, waits until it accepts writes (promoted) or reached
-    // the target (paused), runs sql and stops it. Returns the first value or "ERROR: ..." text.
     QString startAndQuery(const QString &dir, const QString &sql, bool expectPromote = true)
     {
-        pg::LocalCluster::Spec spec;
-        spec.dataDir = dir;
-        spec.socketDir = m_c->cluster().spec().socketDir;
-        spec.port = pg::pickFreePort();
-        spec.logFile = dir + QStringLiteral(".log");
-        pg::LocalCluster restored(spec);
-        if (!restored.appendConf({QStringLiteral("port = %1").arg(spec.port), QStringLiteral("archive_mode = off")}))
-            return QStringLiteral("appendConf failed");
-        if (!restored.start(60000))
-            return QStringLiteral("start failed: ") + restored.logTail();
-        QString value = QStringLiteral("timeout: ");
-        for (int i = 0; i < 300; ++i) {
-            auto conn = pg::Connection::connect({restored.conninfo()});
-            if (conn) {
-                auto rec = (*conn)->exec(QStringLiteral("SELECT pg_is_in_recovery()"));
-                if (rec && (!expectPromote || rec->value(0, 0) == QLatin1String("f"))) {
-                    auto r = (*conn)->exec(sql);
-                    value = r ? r->value(0, 0) : QStringLiteral("ERROR: ") + r.error().message;
-                    break;
-                }
-            }
-            QThread::msleep(100);
-        }
-        if (value.startsWith(QLatin1String("timeout")))
-            value += restored.logTail(20);
-        (void)restored.stop(QStringLiteral("immediate"), 30000);
-        return value;
+        return test::queryRestored(dir, m_c->cluster().spec().socketDir, sql, expectPromote);
     }
 
 private slots:

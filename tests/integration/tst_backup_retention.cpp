@@ -114,6 +114,7 @@ class TestBackupRetention : public QObject {
     {
         const QString last = m_c->switchWal();
         QVERIFY(m_c->waitForArchived(last, 60000));
+        QVERIFY(m_c->waitForArchiverIdle(60000));  // the test compares the archive's files before and after
     }
 
 private slots:

@@ -36,31 +36,8 @@ class TestRestoreTargets : public QObject {
     // Starts a restored directory, waits until it is promoted, returns the rows of t in order.
     QString rowsAfterRecovery(const QString &name)
     {
-        const QString dir = m_c->baseDir() + QLatin1Char('/') + name;
-        pg::LocalCluster::Spec spec;
-        spec.dataDir = dir;
-        spec.socketDir = m_c->cluster().spec().socketDir;
-        spec.port = pg::pickFreePort();
-        spec.logFile = dir + QStringLiteral(".log");
-        pg::LocalCluster restored(spec);
-        if (!restored.appendConf({QStringLiteral("port = %1").arg(spec.port), QStringLiteral("archive_mode = off")}) || !restored.start(60000))
-            return QStringLiteral("start failed: ") + restored.logTail();
-        QString value = QStringLiteral("timeout: ");
-        for (int i = 0; i < 300; ++i) {
-            if (auto conn = pg::Connection::connect({restored.conninfo()})) {
-                auto rec = (*conn)->exec(QStringLiteral("SELECT pg_is_in_recovery()"));
-                if (rec && rec->value(0, 0) == QLatin1String("f")) {
-                    auto r = (*conn)->exec(QStringLiteral("SELECT string_agg(v, ',' ORDER BY v) FROM t"));
-                    value = r ? r->value(0, 0) : r.error().message;
-                    break;
-                }
-            }
-            QThread::msleep(100);
-        }
-        if (value.startsWith(QLatin1String("timeout")))
-            value += restored.logTail(20);
-        (void)restored.stop(QStringLiteral("immediate"), 30000);
-        return value;
+        return test::queryRestored(m_c->baseDir() + QLatin1Char('/') + name, m_c->cluster().spec().socketDir,
+                                   QStringLiteral("SELECT string_agg(v, ',' ORDER BY v) FROM t"));
     }
 
     void stopRestored(const QString &name)

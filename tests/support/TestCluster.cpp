@@ -23,6 +23,36 @@ bool chownTo(const QString &path, const char *user)
 
 } // namespace
 
+QString queryRestored(const QString &dataDir, const QString &socketDir, const QString &sql, bool expectPromote)
+{
+    pg::LocalCluster::Spec spec;
+    spec.dataDir = dataDir;
+    spec.socketDir = socketDir;
+    spec.port = pg::pickFreePort();
+    spec.logFile = dataDir + QStringLiteral(".log");
+    pg::LocalCluster restored(spec);
+    if (!restored.appendConf({QStringLiteral("port = %1").arg(spec.port), QStringLiteral("archive_mode = off")}))
+        return QStringLiteral("appendConf failed");
+    if (!restored.start(60000))
+        return QStringLiteral("start failed: ") + restored.logTail();
+    QString value = QStringLiteral("timeout: ");
+    for (int i = 0; i < 300; ++i) {
+        if (auto conn = pg::Connection::connect({restored.conninfo()})) {
+            auto rec = (*conn)->exec(QStringLiteral("SELECT pg_is_in_recovery()"));
+            if (rec && (!expectPromote || rec->value(0, 0) == QLatin1String("f"))) {
+                auto r = (*conn)->exec(sql);
+                value = r ? r->value(0, 0) : QStringLiteral("ERROR: ") + r.error().message;
+                break;
+            }
+        }
+        QThread::msleep(100);
+    }
+    if (value.startsWith(QLatin1String("timeout")))
+        value += restored.logTail(20);
+    (void)restored.stop(QStringLiteral("immediate"), 30000);
+    return value;
+}
+
 void giveToServerUser(const QString &path)
 {
     if (!pg::runningAsRoot())
@@ -159,14 +189,24 @@ bool TestCluster::waitForArchived(const QString &walName, int timeoutMs)
 {
     QElapsedTimer t;
     t.start();
+    QString last;
     while (t.elapsed() < timeoutMs) {
-        const QString last = scalar(QStringLiteral("SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver"));
-        // Segment names of one timeline sort by position. A backup history file (SEGMENT.00000028.backup) is
-        // archived before its segment is complete: it says only that the segments before it are archived, so
-        // counting it as the segment itself returned early (tst_backup_retention saw the segment arrive later,
-        // once in 38 rounds of ./dev test --repeat).
-        const QString seg = walName.left(24);
-        if (!last.isEmpty() && (last.size() == 24 ? last >= seg : last.left(24) > seg))
+        last = scalar(QStringLiteral("SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver"));
+        // Segment names of one timeline sort by position; compare the 24-char name only.
+        if (!last.isEmpty() && last.left(24) >= walName.left(24))
+            return true;
+        QThread::msleep(100);
+    }
+    qWarning("waitForArchived(%s): pg_stat_archiver still says %s", qPrintable(walName), qPrintable(last));
+    return false;
+}
+
+bool TestCluster::waitForArchiverIdle(int timeoutMs)
+{
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < timeoutMs) {
+        if (scalar(QStringLiteral("SELECT count(*) FROM pg_ls_archive_statusdir() WHERE name LIKE '%.ready'")) == QLatin1String("0"))
             return true;
         QThread::msleep(100);
     }

@@ -64,6 +64,9 @@ public:
     QString switchWal();
     // Waits until pg_stat_archiver shows walName (or later) archived; false on timeout.
     bool waitForArchived(const QString &walName, int timeoutMs = 30000);
+    // Waits until nothing waits to be archived (no .ready file): what a test that compares the archive before and
+    // after an operation needs, since a backup history file or a segment may still be on its way.
+    bool waitForArchiverIdle(int timeoutMs = 30000);
     // A directory the server's OS user can write (for archives, backups, restores).
     QString makeServerWritableDir(const QString &name);
 
@@ -74,6 +77,11 @@ private:
     std::unique_ptr<pg::LocalCluster> m_cluster;
     std::unique_ptr<pg::Connection> m_conn;
 };
+
+// Starts a restored data directory on its own port (sockets in socketDir, archive_mode off), waits until it
+// accepts writes (promoted) or, without expectPromote, until it answers, runs sql and stops it. Returns the first
+// value, "ERROR: ..." for a failed query, or what went wrong with the server's log.
+QString queryRestored(const QString &dataDir, const QString &socketDir, const QString &sql, bool expectPromote = true);
 
 // Makes `path` and its contents owned by the postgres user when we are root (no-op otherwise).
 void giveToServerUser(const QString &path);
