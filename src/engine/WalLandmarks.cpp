@@ -10,6 +10,9 @@
 #include <QJsonObject>
 #include <QMap>
 
+#include <array>
+#include <map>
+
 #include <algorithm>
 
 namespace pga::engine {
@@ -68,81 +71,115 @@ QString blockPath(const repo::WalArchive &archive, const QString &timelineDir, q
     return archive.repository().landmarksDir(archive.server()) + QStringLiteral("/%1-%2.json").arg(timelineDir).arg(block, 8, 16, QLatin1Char('0'));
 }
 
-// A block's cache holds the SHA-256 of its file names: expire removing one, or a late push adding one, is seen.
-QString namesKey(const QStringList &names)
-{
-    Sha256 sha;
-    for (const QString &n : names) {
-        const QByteArray b = n.toLatin1() + '\n';
-        sha.add(b.constData(), size_t(b.size()));
+// A block's cache is keyed by its set of file names (the XOR of their SHA-256s, and their count), so a late push or
+// expire changing the block is seen, and the key is computed while the directory is read, holding no names.
+struct NamesKey {
+    std::array<uint8_t, 32> x{};
+    int count = 0;
+    void add(const QString &name)
+    {
+        const QByteArray b = name.toLatin1();
+        const QByteArray h = Sha256::of(b.constData(), size_t(b.size()));
+        for (size_t i = 0; i < x.size(); ++i)
+            x[i] ^= uint8_t(h[qsizetype(i)]);
+        ++count;
     }
-    return sha.finishHex();
-}
+    QString text() const { return QString::fromLatin1(QByteArray(reinterpret_cast<const char *>(x.data()), 32).toHex()) + QStringLiteral("-%1").arg(count); }
+};
 
 } // namespace
 
 Result<QList<ArchivedRestorePoint>> listRestorePoints(const repo::WalArchive &archive, const CancelToken *cancel)
 {
     // Every block of 1024 segments but a timeline's last is complete and unchanging: its restore points are kept in
-    // servers/NAME/landmarks/, so a listing reads one small file per block and the headers of the last block only.
+    // servers/NAME/landmarks/. A listing reads the directory once for the blocks' keys, one small file per cached
+    // block, and the headers of the other blocks only (whose names it then holds): memory stays flat once cached.
     const repo::Repository &repo = archive.repository();
     const QString walDir = repo.walDir(archive.server());
     auto timelines = repo::listDirectory(walDir, repo::EntryType::Directories);
     if (!timelines)
         return timelines.error();
+    auto segmentOf = [](const QString &file) -> std::optional<WalName> {
+        const auto name = file.endsWith(QLatin1String(".zst")) ? WalName::parse(file.chopped(4)) : std::nullopt;
+        if (name && (name->kind == WalName::Kind::Segment || name->kind == WalName::Kind::Partial))
+            return name;
+        return std::nullopt;
+    };
+    auto blockOf = [](const WalName &n) { return n.segNo(16u << 20) / kBlock; };  // any fixed size: blocks only need to be stable
     QList<ArchivedRestorePoint> out;
     for (const QString &tl : *timelines) {
-        auto files = repo::listDirectory(walDir + QLatin1Char('/') + tl, repo::EntryType::Files);
-        if (!files)
-            return files.error();
-        QMap<quint64, QStringList> blocks;  // block -> archived file names (segments, partials)
-        for (const QString &f : *files) {
-            const auto name = f.endsWith(QLatin1String(".zst")) ? WalName::parse(f.chopped(4)) : std::nullopt;
-            if (name && (name->kind == WalName::Kind::Segment || name->kind == WalName::Kind::Partial))
-                blocks[name->segNo(16u << 20) / kBlock] << name->name;  // any fixed size: blocks only need to be stable
-        }
-        for (auto it = blocks.cbegin(); it != blocks.cend(); ++it) {
-            if (cancel && cancel->isCancelled())
-                return Error(Error::Code::Cancelled, QStringLiteral("Cancelled."));
-            const bool last = std::next(it) == blocks.cend();
-            const QString cache = blockPath(archive, tl, it.key());
-            const QString key = namesKey(it.value());
-            if (!last) {
-                auto data = repo::readWholeFile(cache, 16 << 20);
+        const QString tlDir = walDir + QLatin1Char('/') + tl;
+        std::map<quint64, NamesKey> keys;
+        Status listed = repo::forEachEntry(tlDir, repo::EntryType::Files, false, [&](const QString &f) {
+            if (const auto n = segmentOf(f))
+                keys[blockOf(*n)].add(n->name);
+            return Status();
+        });
+        if (!listed)
+            return listed.error();
+        if (keys.empty())
+            continue;
+        const quint64 lastBlock = keys.rbegin()->first;
+        std::map<quint64, QList<ArchivedRestorePoint>> cached;
+        std::map<quint64, QStringList> toRead;
+        for (const auto &[block, key] : keys) {
+            if (block != lastBlock) {
+                auto data = repo::readWholeFile(blockPath(archive, tl, block), 16 << 20);
                 const QJsonObject o = data ? QJsonDocument::fromJson(*data).object() : QJsonObject();
-                if (o.value(QStringLiteral("format")).toInt() == 1 && o.value(QStringLiteral("names_sha256")).toString() == key) {
+                if (o.value(QStringLiteral("format")).toInt() == 2 && o.value(QStringLiteral("names_key")).toString() == key.text()) {
+                    QList<ArchivedRestorePoint> &points = cached[block];
                     for (const QJsonValue &v : o.value(QStringLiteral("restore_points")).toArray()) {
                         const QJsonObject p = v.toObject();
-                        out << ArchivedRestorePoint{{p.value(QStringLiteral("name")).toString(),
-                                                     Lsn::parse(p.value(QStringLiteral("lsn")).toString()).value_or(Lsn()),
-                                                     p.value(QStringLiteral("time_us")).toString().toLongLong()},
-                                                    quint32(tl.toUInt(nullptr, 16)), p.value(QStringLiteral("segment")).toString()};
+                        points << ArchivedRestorePoint{{p.value(QStringLiteral("name")).toString(),
+                                                        Lsn::parse(p.value(QStringLiteral("lsn")).toString()).value_or(Lsn()),
+                                                        p.value(QStringLiteral("time_us")).toString().toLongLong()},
+                                                       quint32(tl.toUInt(nullptr, 16)), p.value(QStringLiteral("segment")).toString()};
                     }
                     continue;
                 }
             }
+            toRead[block];
+        }
+        if (!toRead.empty()) {
+            Status again = repo::forEachEntry(tlDir, repo::EntryType::Files, false, [&](const QString &f) {
+                if (const auto n = segmentOf(f))
+                    if (auto it = toRead.find(blockOf(*n)); it != toRead.end())
+                        it->second << n->name;
+                return Status();
+            });
+            if (!again)
+                return again.error();
+        }
+        for (const auto &[block, key] : keys) {
+            if (cancel && cancel->isCancelled())
+                return Error(Error::Code::Cancelled, QStringLiteral("Cancelled."));
+            if (auto c = cached.find(block); c != cached.end()) {
+                out << c->second;
+                continue;
+            }
+            QStringList names = toRead[block];
+            names.sort();
             QList<ArchivedRestorePoint> found;
-            for (const QString &n : it.value()) {
+            for (const QString &n : names) {
                 auto m = archive.meta(*WalName::parse(n));
                 if (!m) {
                     if (m.error().code == Error::Code::Corrupt || m.error().code == Error::Code::Unsupported)
                         continue;  // damaged: info names it; it holds nothing we could list
                     return m.error();
                 }
-                if (Status s = pointsOf(archive, *m, found); !s)
-                    return s.error();
+                if (Status st = pointsOf(archive, *m, found); !st)
+                    return st.error();
             }
-            if (!last && repo.mayWrite()) {  // a reader without write access just reads headers again next time
+            if (block != lastBlock && repo.mayWrite()) {  // a reader without write access reads the headers again next time
                 QJsonArray points;
                 for (const ArchivedRestorePoint &p : found)
                     points.append(QJsonObject{{QStringLiteral("name"), p.point.name}, {QStringLiteral("lsn"), p.point.lsn.toString()},
                                               {QStringLiteral("time_us"), QString::number(p.point.timeUs)}, {QStringLiteral("segment"), p.segment}});
-                const QByteArray json = QJsonDocument(QJsonObject{{QStringLiteral("format"), 1}, {QStringLiteral("names_sha256"), key},
-                                                                  {QStringLiteral("files"), qint64(it.value().size())},
-                                                                  {QStringLiteral("restore_points"), points}})
+                const QByteArray json = QJsonDocument(QJsonObject{{QStringLiteral("format"), 2}, {QStringLiteral("names_key"), key.text()},
+                                                                  {QStringLiteral("files"), key.count}, {QStringLiteral("restore_points"), points}})
                                             .toJson(QJsonDocument::Compact);
                 if (repo::makeDirectoryDurably(repo.landmarksDir(archive.server()), repo.cacheOwner()))
-                    (void)repo::writeFileDurably(cache, json, repo::Publish::Replace, repo.cacheOwner());
+                    (void)repo::writeFileDurably(blockPath(archive, tl, block), json, repo::Publish::Replace, repo.cacheOwner());
             }
             out << found;
         }
