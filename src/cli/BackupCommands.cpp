@@ -1,16 +1,11 @@
 #include "Command.h"
 #include "CommandSupport.h"
 #include "Commands.h"
-#include "core/TimeText.h"
 #include "engine/BaseBackup.h"
 #include "engine/Expire.h"
-#include "engine/Restore.h"
-#include "engine/RestoreStart.h"
-#include "engine/WalLandmarks.h"
 #include "engine/Verify.h"
 
 #include <QElapsedTimer>
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QLocale>
 #include <QTextStream>
