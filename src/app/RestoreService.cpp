@@ -95,9 +95,12 @@ void RestoreService::estimate(const RestoreRequest &r, QObject *context, std::fu
     m_jobs->start(
         {QStringLiteral("restore-estimate"), tr("Plan a restore of %1").arg(r.source.name), r.source.id, false},
         [o = restoreOptions(r), result](JobContext &ctx) -> Status {
-            auto e = engine::estimateRecovery(o, engine::HostRates::load(engine::HostRates::defaultPath()), ctx, ctx.cancelToken());
+            engine::HostRates rates = engine::HostRates::load(engine::HostRates::defaultPath());
+            auto e = engine::estimateRecovery(o, rates, ctx, ctx.cancelToken());
             if (!e)
                 return e.error();
+            if (e->calibratedNow)
+                (void)rates.save(engine::HostRates::defaultPath());
             *result = *e;
             return {};
         },

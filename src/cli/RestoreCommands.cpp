@@ -240,11 +240,14 @@ int runEstimate(const QStringList &args)
     CancelToken cancel;
     SignalCancel onSignal(cancel);
     StderrProgress progress;
-    auto e = engine::estimateRecovery(o, engine::HostRates::load(engine::HostRates::defaultPath()), progress, cancel);
+    engine::HostRates rates = engine::HostRates::load(engine::HostRates::defaultPath());
+    auto e = engine::estimateRecovery(o, rates, progress, cancel);
     if (!e) {
         printError(e.error());
         return ExitFailure;
     }
+    if (e->calibratedNow)
+        (void)rates.save(engine::HostRates::defaultPath());
     if (p.isSet(QStringLiteral("json"))) {
         printJson({{QStringLiteral("backup"), e->backup},
                    {QStringLiteral("restore_bytes"), e->restoreBytes},

@@ -104,6 +104,7 @@ HostRates HostRates::load(const QString &path)
     for (const QJsonValue &v : o.value(QStringLiteral("replay_bytes_per_sec")).toArray())
         if (v.toDouble() > 0)
             r.replayBytesPerSec << v.toDouble();
+    r.calibratedRestoreBytesPerSec = std::max(0.0, o.value(QStringLiteral("calibrated_restore_bytes_per_sec")).toDouble());
     return r;
 }
 
@@ -117,7 +118,8 @@ Status HostRates::save(const QString &path) const
     if (Status s = repo::makeDirectoryDurably(QFileInfo(path).absolutePath()); !s)
         return s;
     return repo::writeFileDurably(path, QJsonDocument(QJsonObject{{QStringLiteral("restore_bytes_per_sec"), restore},
-                                                                  {QStringLiteral("replay_bytes_per_sec"), replay}})
+                                                                  {QStringLiteral("replay_bytes_per_sec"), replay},
+                                                                  {QStringLiteral("calibrated_restore_bytes_per_sec"), calibratedRestoreBytesPerSec}})
                                             .toJson());
 }
 
@@ -126,8 +128,7 @@ void HostRates::addReplay(qint64 bytes, double seconds) { addSample(replayBytesP
 std::optional<double> HostRates::restoreRate() const { return median(restoreBytesPerSec); }
 std::optional<double> HostRates::replayRate() const { return median(replayBytesPerSec); }
 
-Result<RtoEstimate> estimateRecovery(const RestoreOptions &options, const HostRates &rates, ProgressSink &progress,
-                                     const CancelToken &cancel)
+Result<RtoEstimate> estimateRecovery(const RestoreOptions &options, HostRates &rates, ProgressSink &progress, const CancelToken &cancel)
 {
     auto plan = Restore(options).plan(progress, cancel);
     if (!plan)
@@ -141,6 +142,9 @@ Result<RtoEstimate> estimateRecovery(const RestoreOptions &options, const HostRa
     if (auto r = rates.restoreRate()) {
         restoreRate = *r;
         basis << QStringLiteral("restore at %1, the median of %2 restore(s) measured on this host").arg(mibPerSec(*r)).arg(rates.restoreBytesPerSec.size());
+    } else if (rates.calibratedRestoreBytesPerSec > 0) {
+        restoreRate = rates.calibratedRestoreBytesPerSec;
+        basis << QStringLiteral("restore at %1, calibrated earlier on this host (no restore measured yet)").arg(mibPerSec(restoreRate));
     } else {
         auto repo = repo::Repository::open(options.repoDir);
         if (!repo)
@@ -150,6 +154,8 @@ Result<RtoEstimate> estimateRecovery(const RestoreOptions &options, const HostRa
         if (!c)
             return c.error();
         restoreRate = *c;
+        rates.calibratedRestoreBytesPerSec = *c;
+        e.calibratedNow = true;
         basis << QStringLiteral("restore at %1, calibrated now (64 MiB of this backup's chunks read, checked and written)").arg(mibPerSec(*c));
     }
     double replayRate = kAssumedReplayBytesPerSec;

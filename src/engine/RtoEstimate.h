@@ -14,6 +14,7 @@ namespace pga::engine {
 struct HostRates {
     QList<double> restoreBytesPerSec;  // newest last
     QList<double> replayBytesPerSec;
+    double calibratedRestoreBytesPerSec = 0;  // a calibration, used until a restore is measured
 
     static QString defaultPath();      // $XDG_DATA_HOME/pgarchivist/host-rates.json
     static HostRates load(const QString &path);  // empty when absent or unreadable
@@ -36,10 +37,12 @@ struct RtoEstimate {
     double replaySeconds = 0;
     double totalSeconds() const { return restoreSeconds + replaySeconds; }
     QString basis;
+    bool calibratedNow = false;  // rates gained a calibration: the caller saves them, so the next estimate needs none
 };
 
-Result<RtoEstimate> estimateRecovery(const RestoreOptions &options, const HostRates &rates, ProgressSink &progress,
-                                     const CancelToken &cancel);
+// With no restore measured, the first call calibrates and keeps the result in rates (calibratedNow), so the
+// wizard's estimate on every change of target does not read and write 64 MiB each time.
+Result<RtoEstimate> estimateRecovery(const RestoreOptions &options, HostRates &rates, ProgressSink &progress, const CancelToken &cancel);
 
 // Replay rate assumed until this host measured one (PostgreSQL's redo of ordinary WAL on one core).
 constexpr double kAssumedReplayBytesPerSec = 64.0 * (1 << 20);

@@ -130,6 +130,11 @@ private slots:
         QVERIFY2(e[QStringLiteral("basis")].toString().contains(QStringLiteral("calibrated now"))
                      && e[QStringLiteral("basis")].toString().contains(QStringLiteral("assumed")),
                  r.out.constData());
+        // A second estimate reuses that calibration instead of reading 64 MiB again (the wizard asks on every change).
+        auto again = cli(QStringList{QStringLiteral("estimate"), QStringLiteral("--json")} + rs());
+        QVERIFY2(again.code == 0, again.err.constData());
+        QVERIFY2(QJsonDocument::fromJson(again.out)[QStringLiteral("basis")].toString().contains(QStringLiteral("calibrated earlier")),
+                 again.out.constData());
         // The same refusals as restore.
         auto nope = cli(QStringList{QStringLiteral("estimate"), QStringLiteral("--target-name"), QStringLiteral("nope")} + rs());
         QCOMPARE(nope.code, 1);
