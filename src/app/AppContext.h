@@ -4,6 +4,7 @@
 #include "AuditService.h"
 #include "BackupService.h"
 #include "RestoreService.h"
+#include "Scheduler.h"
 #include "JobRunner.h"
 #include "SecretStore.h"
 #include "ServerRegistry.h"
@@ -21,7 +22,8 @@ public:
     explicit AppContext(QObject *parent = nullptr)
         : QObject(parent), m_registry(this), m_secrets(this), m_jobs(&m_registry, this),
           m_status(&m_registry, &m_secrets, this), m_audits(&m_registry, &m_secrets, &m_jobs, this),
-          m_backups(&m_secrets, &m_jobs, this), m_archiving(&m_secrets, &m_jobs, this), m_restores(&m_registry, &m_jobs, this)
+          m_backups(&m_secrets, &m_jobs, this), m_archiving(&m_secrets, &m_jobs, this), m_restores(&m_registry, &m_jobs, this),
+          m_scheduler(&m_registry, &m_backups, this)
     {
     }
 
@@ -36,6 +38,7 @@ public:
     BackupService &backups() { return m_backups; }
     ArchivingService &archiving() { return m_archiving; }
     RestoreService &restores() { return m_restores; }
+    Scheduler &scheduler() { return m_scheduler; }
 
 private:
     ServerRegistry m_registry;
@@ -47,6 +50,7 @@ private:
     BackupService m_backups;
     ArchivingService m_archiving;
     RestoreService m_restores;
+    Scheduler m_scheduler;
 };
 
 } // namespace pga::app

@@ -2,6 +2,7 @@
 
 #include "JobRunner.h"
 #include "ServerEntry.h"
+#include "engine/Drill.h"
 #include "engine/Expire.h"
 #include "engine/RepoInfo.h"
 #include "engine/Verify.h"
@@ -36,13 +37,21 @@ public:
     void readCatalog(const ServerEntry &e, QObject *context, std::function<void(const Catalog &)> done);
     // Creates the repository on first use (for postgres when run as root), then takes a base backup with the
     // password from the keychain.
-    void backUp(const ServerEntry &e, QObject *context, std::function<void(const JobInfo &, const repo::BackupManifest &)> done);
-    // Every backup when backupId is empty; problems found are logged as errors of the job.
+    // scheduleId: the scheduled task that starts it (kept in the job history), 0 for a person.
+    void backUp(const ServerEntry &e, QObject *context, std::function<void(const JobInfo &, const repo::BackupManifest &)> done,
+                qint64 scheduleId = 0);
+    // Every backup when backupId is empty; problems found are logged as errors of the job, and fail it.
     void verify(const ServerEntry &e, const QString &backupId, QObject *context,
-                std::function<void(const JobInfo &, const QList<engine::BackupCheck> &)> done);
+                std::function<void(const JobInfo &, const QList<engine::BackupCheck> &)> done, qint64 scheduleId = 0);
     // A dry run (the preview a person confirms) is not kept in the job history.
     void expire(const ServerEntry &e, const engine::ExpireOptions &o, QObject *context,
-                std::function<void(const JobInfo &, const engine::ExpireResult &)> done);
+                std::function<void(const JobInfo &, const engine::ExpireResult &)> done, qint64 scheduleId = 0);
+    // A restore drill of the backup (empty: the newest) into a scratch directory, compared with the server where it
+    // answers; a failed drill fails the job with what failed (the copy's server log is kept).
+    void drill(const ServerEntry &e, const QString &backupId, QObject *context,
+               std::function<void(const JobInfo &, const engine::DrillResult &)> done, qint64 scheduleId = 0);
+    static QString drillCommand(const ServerEntry &e, const QString &backupId);
+    static engine::DrillOptions drillOptions(const ServerEntry &e, const QString &backupId, const QDateTime &nowUtc);
 
 private:
     SecretStore *m_secrets;

@@ -16,6 +16,7 @@ struct JobRecord {
     QDateTime finishedAt;
     QString message;        // the error for a person, or a one-line summary
     QString log;            // the full log, one line per entry
+    qint64 scheduleId = 0;  // the scheduled task that ran it; 0 when a person started it
 };
 
 } // namespace pga::app

@@ -100,6 +100,7 @@ int JobRunner::start(const JobSpec &spec, JobWork work, QObject *context, JobDon
     shared->info.kind = spec.kind;
     shared->info.title = spec.title;
     shared->info.serverId = spec.serverId;
+    shared->info.scheduleId = spec.scheduleId;
     shared->info.startedAt = QDateTime::currentDateTime();
     shared->done = std::move(done);
     shared->context = context;
@@ -216,6 +217,7 @@ void JobRunner::finish(int id)
         r.kind = info.kind;
         r.title = info.title;
         r.serverId = info.serverId;
+        r.scheduleId = info.scheduleId;
         r.state = JobInfo::stateName(info.state);
         r.startedAt = info.startedAt;
         r.finishedAt = info.finishedAt;

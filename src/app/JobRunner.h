@@ -26,6 +26,7 @@ struct JobInfo {
     QString kind;
     QString title;
     qint64 serverId = 0;
+    qint64 scheduleId = 0;
     State state = State::Queued;
     qint64 done = 0;
     qint64 total = 0;          // <= 0: unknown (busy indicator)
@@ -54,6 +55,7 @@ struct JobSpec {
     QString title;
     qint64 serverId = 0;
     bool recordInHistory = true;
+    qint64 scheduleId = 0;     // set when the scheduler started it
 };
 
 // Runs engine work on a thread pool. The GUI thread only ever sees snapshots: changes are

@@ -28,10 +28,7 @@ QString RestoreService::scratchDir(const ServerEntry &source, const QDateTime &n
 {
     QString name = source.name;
     name.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]")), QStringLiteral("_"));
-    // As root the server runs as postgres, who must traverse every parent: not root's private data directory.
-    const QString base = ::geteuid() == 0 ? QStringLiteral("/var/lib/pgarchivist")
-                                          : QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/pgarchivist");
-    return base + QStringLiteral("/scratch/%1-%2").arg(name, nowUtc.toString(QStringLiteral("yyyyMMddTHHmmss")));
+    return engine::scratchRoot() + QStringLiteral("/%1-%2").arg(name, nowUtc.toString(QStringLiteral("yyyyMMddTHHmmss")));
 }
 
 engine::RestoreOptions RestoreService::restoreOptions(const RestoreRequest &r)
@@ -119,14 +116,9 @@ int RestoreService::restore(const RestoreRequest &r, QObject *context, std::func
             const engine::RestoreOptions o = restoreOptions(req);
             outcome->targetDir = o.targetDir;
             const bool existed = QFileInfo::exists(o.targetDir);
-            if (!existed) {
-                const QString parent = QFileInfo(o.targetDir).absolutePath();
-                if (Status s = repo::makeDirectoryDurably(parent); !s)
+            if (!existed)
+                if (Status s = engine::prepareTargetParent(o.targetDir); !s)
                     return s;
-                if (::geteuid() == 0)  // the server's user (postgres) must reach its data directory
-                    for (QString p = parent; p != QStringLiteral("/var/lib") && p.startsWith(QStringLiteral("/var/lib/pgarchivist")); p = QFileInfo(p).absolutePath())
-                        (void)::chmod(QFile::encodeName(p).constData(), 0755);
-            }
             QElapsedTimer timer;
             timer.start();
             engine::HostRates rates = engine::HostRates::load(engine::HostRates::defaultPath());

@@ -55,6 +55,25 @@ const char *const kMigrations[] = {
     " taken_at TEXT NOT NULL,"
     " json TEXT NOT NULL);"
     "CREATE INDEX audits_server ON audits (server_id, id)",
+    // 3 -> 4: scheduled tasks (app/ScheduleStore), which run each job came from, and sampled metrics (app/MetricStore)
+    "CREATE TABLE schedules ("
+    " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " server_id INTEGER NOT NULL REFERENCES servers(id) ON DELETE CASCADE,"
+    " kind TEXT NOT NULL,"
+    " calendar TEXT NOT NULL,"
+    " options TEXT NOT NULL DEFAULT '{}',"
+    " enabled INTEGER NOT NULL DEFAULT 1,"
+    " created_at TEXT NOT NULL,"
+    " last_run_at TEXT NOT NULL DEFAULT '');"
+    "ALTER TABLE job_history ADD COLUMN schedule_id INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE metric_samples ("
+    " server_id INTEGER NOT NULL REFERENCES servers(id) ON DELETE CASCADE,"
+    " taken_at TEXT NOT NULL,"
+    " span_seconds INTEGER NOT NULL DEFAULT 0,"
+    " wal_lsn INTEGER, wal_records INTEGER, wal_fpi INTEGER, wal_bytes INTEGER,"
+    " archived_count INTEGER, failed_count INTEGER, ready_count INTEGER,"
+    " archive_lag_seconds REAL, repo_bytes INTEGER);"
+    "CREATE INDEX metric_samples_server ON metric_samples (server_id, taken_at)",
 };
 static_assert(std::size(kMigrations) == ServerRegistry::kSchemaVersion);
 
@@ -168,6 +187,8 @@ Status ServerRegistry::openAt(const QString &path)
     {
         QSqlDatabase d = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
         d.setDatabaseName(path);
+        // The app and `pgarchivist-cli schedule run-due` (a timer) write it at the same time: wait, do not fail.
+        d.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=15000"));
         if (!d.open())
             return sqlError(QStringLiteral("open the database"), d.lastError(), path);
         QSqlQuery q(d);
@@ -340,10 +361,10 @@ Status ServerRegistry::addJobRecord(const JobRecord &r)
         return Error(Error::Code::Internal, tr("The server registry is not open."));
     QSqlQuery q(db());
     q.prepare(QStringLiteral("INSERT INTO job_history (kind, title, server_id, state, started_at, finished_at, "
-                             "message, log) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+                             "message, log, schedule_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     for (const QVariant &v : {text(r.kind), text(r.title), QVariant(r.serverId), text(r.state),
                               QVariant(isoUtc(r.startedAt)), QVariant(isoUtc(r.finishedAt)), text(r.message),
-                              text(r.log)})
+                              text(r.log), QVariant(r.scheduleId)})
         q.addBindValue(v);
     if (!q.exec())
         return sqlError(tr("record job '%1'").arg(r.title), q.lastError(), m_path);
@@ -356,7 +377,7 @@ QList<JobRecord> ServerRegistry::jobHistory(int limit) const
     if (!isOpen())
         return out;
     QSqlQuery q(db());
-    q.prepare(QStringLiteral("SELECT id, kind, title, server_id, state, started_at, finished_at, message, log "
+    q.prepare(QStringLiteral("SELECT id, kind, title, server_id, state, started_at, finished_at, message, log, schedule_id "
                              "FROM job_history ORDER BY id DESC LIMIT ?"));
     q.addBindValue(limit);
     if (!q.exec())
@@ -372,6 +393,7 @@ QList<JobRecord> ServerRegistry::jobHistory(int limit) const
         r.finishedAt = fromIso(q.value(6).toString());
         r.message = q.value(7).toString();
         r.log = q.value(8).toString();
+        r.scheduleId = q.value(9).toLongLong();
         out.append(r);
     }
     return out;

@@ -26,7 +26,7 @@ struct StoredAuditRow {
 class ServerRegistry : public QObject {
     Q_OBJECT
 public:
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
 
     explicit ServerRegistry(QObject *parent = nullptr);
     ~ServerRegistry() override;
@@ -53,6 +53,9 @@ public:
     // Configuration audits, newest first; removing a server removes its audits.
     Result<qint64> addAudit(qint64 serverId, const QDateTime &takenAt, const QByteArray &json);
     QList<StoredAuditRow> audits(qint64 serverId, int limit = 50) const;
+
+    // For the stores that keep their rows here (ScheduleStore, MetricStore): this thread's connection.
+    QSqlDatabase database() const { return db(); }
 
     // Checks a server before saving: a name, a conninfo libpq accepts, no duplicate name.
     Status validate(const ServerEntry &entry) const;

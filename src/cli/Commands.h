@@ -18,4 +18,6 @@ int runRestore(const QStringList &args);
 int runEstimate(const QStringList &args);
 int runVerify(const QStringList &args);
 int runExpire(const QStringList &args);
+int runDrill(const QStringList &args);
+int runSchedule(const QStringList &args);
 } // namespace pga::cli

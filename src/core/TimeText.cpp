@@ -1,5 +1,7 @@
 #include "TimeText.h"
 
+#include <QLocale>
+
 #include <cstdlib>
 
 namespace pga {
@@ -42,6 +44,12 @@ QString isoUtcUs(qint64 usSinceEpoch)
     int micros = 0;
     const QDateTime t = splitUs(usSinceEpoch, QTimeZone::utc(), &micros);
     return t.toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz")) + QStringLiteral("%1Z").arg(micros, 3, 10, QLatin1Char('0'));
+}
+
+QString runTimeText(const QDateTime &t, const QTimeZone &zone)
+{
+    const QDateTime z = t.toTimeZone(zone);
+    return QLocale::c().toString(z, QStringLiteral("ddd yyyy-MM-dd HH:mm:ss ")) + zone.abbreviation(t);
 }
 
 } // namespace pga

@@ -2,9 +2,15 @@
 
 #include "pg/Connection.h"
 #include "pg/LocalCluster.h"
+#include "repo/DurableFile.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
+#include <QStandardPaths>
 #include <QThread>
 
 namespace pga::engine {
@@ -129,6 +135,24 @@ Result<StartResult> startRestored(const StartOptions &o, ProgressSink &progress,
     result.replayedWalBytes = last.lsn.isValid() ? std::max<qint64>(0, qint64(last.lsn.value()) - qint64(o.replayFrom.value())) : 0;
     progress.progress(span, span);
     return result;
+}
+
+QString scratchRoot()
+{
+    return (::geteuid() == 0 ? QStringLiteral("/var/lib/pgarchivist")
+                             : QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/pgarchivist"))
+        + QStringLiteral("/scratch");
+}
+
+Status prepareTargetParent(const QString &targetDir)
+{
+    const QString parent = QFileInfo(targetDir).absolutePath();
+    if (Status s = repo::makeDirectoryDurably(parent); !s)
+        return s;
+    if (::geteuid() == 0)  // the server's user (postgres) must reach its data directory
+        for (QString p = parent; p != QStringLiteral("/var/lib") && p.startsWith(QStringLiteral("/var/lib/pgarchivist")); p = QFileInfo(p).absolutePath())
+            (void)::chmod(QFile::encodeName(p).constData(), 0755);
+    return {};
 }
 
 } // namespace pga::engine

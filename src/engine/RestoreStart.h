@@ -39,4 +39,10 @@ struct StartResult {
 // unless it shut down. On a failed start or recovery: the log's last lines, and the server is stopped.
 Result<StartResult> startRestored(const StartOptions &options, ProgressSink &progress, const CancelToken &cancel);
 
+// Where scratch copies (the wizard's default, drills) go: /var/lib/pgarchivist/scratch as root, since the server's
+// user must traverse every parent, else $XDG_DATA_HOME/pgarchivist/scratch.
+QString scratchRoot();
+// Creates targetDir's parent; as root, opens the /var/lib/pgarchivist chain to the server's user.
+Status prepareTargetParent(const QString &targetDir);
+
 } // namespace pga::engine

@@ -224,12 +224,12 @@ void BackupsView::verify()
             if (!c.ok())
                 bad << QStringLiteral("%1: %2").arg(c.id, c.problems.join(QStringLiteral("; ")));
         const bool ok = info.state == app::JobInfo::State::Succeeded && bad.isEmpty();
-        if (info.state != app::JobInfo::State::Succeeded)
-            setStatus(tr("Verify did not finish: %1").arg(info.error.toString()));
-        else if (bad.isEmpty())
-            setStatus(tr("Verified %n backup(s): every chunk and the WAL they need are intact.", nullptr, int(checks.size())));
-        else
+        if (!bad.isEmpty())  // the job fails too, so a scheduled verify that finds damage is a failed run
             setStatus(tr("Problems found: %1").arg(bad.join(QLatin1Char('\n'))));
+        else if (info.state != app::JobInfo::State::Succeeded)
+            setStatus(tr("Verify did not finish: %1").arg(info.error.toString()));
+        else
+            setStatus(tr("Verified %n backup(s): every chunk and the WAL they need are intact.", nullptr, int(checks.size())));
         emit actionFinished(QStringLiteral("verify"), ok);
     });
 }
