@@ -170,7 +170,8 @@ void BackupService::drill(const ServerEntry &e, const QString &backupId, QObject
                 if (!r)
                     return r.error();
                 *result = *r;
-                ctx.info(engine::drillSummary(*r));
+                if (r->passed())
+                    ctx.info(engine::drillSummary(*r));
                 if (r->outcome == QLatin1String("cancelled"))
                     return Error(Error::Code::Cancelled, tr("The drill was cancelled; its copy was removed."));
                 if (!r->passed())
