@@ -284,7 +284,7 @@ QJsonObject drillJson(const DrillResult &r)
 
 QString drillSummary(const DrillResult &r)
 {
-    const auto mib = [](qint64 b) { return QString::number(double(b) / (1 << 20), 'f', 1) + QStringLiteral(" MiB"); };
+    const auto mib = [](qint64 b) -> QString { return QString::number(double(b) / (1 << 20), 'f', 1) + QStringLiteral(" MiB"); };
     if (!r.passed())
         return QStringLiteral("Drill %1 at step %2: %3").arg(r.outcome, r.failedStep, r.failure);
     return QStringLiteral("Drill passed: backup %1 restored (%2) in %3 s, replayed %4 of WAL in %5 s; pg_amcheck found no corruption; "
