@@ -126,6 +126,19 @@ void Scheduler::finished(qint64 taskId, const JobInfo &info)
         emit idle();
 }
 
+QHash<qint64, QString> Scheduler::failedByServer() const
+{
+    QHash<qint64, QString> out;
+    ScheduleStore store(*m_registry);
+    const auto last = store.lastRuns();
+    for (const ScheduledTask &t : store.tasks()) {
+        const auto r = last.constFind(t.id);
+        if (r != last.constEnd() && r->state == QLatin1String("failed"))
+            out[t.serverId] += (out.contains(t.serverId) ? QStringLiteral("\n") : QString()) + t.kind + QStringLiteral(": ") + r->message;
+    }
+    return out;
+}
+
 void Scheduler::startAutoRun(int intervalMs)
 {
     m_timer.start(intervalMs);

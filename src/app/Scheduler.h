@@ -40,6 +40,8 @@ public:
     void stopAutoRun() { m_timer.stop(); }
 
     QString lockPath(qint64 taskId) const;
+    // Servers whose tasks' last runs failed, with what failed ("backup: could not connect ..."): the tree's badge.
+    QHash<qint64, QString> failedByServer() const;
 
 signals:
     void taskStarted(qint64 taskId);

@@ -1,5 +1,7 @@
 #include "MainWindow.h"
 
+#include "schedule/ScheduleNotifier.h"
+
 #include "Confirm.h"
 #include "Icons.h"
 #include "app/AppContext.h"
@@ -102,6 +104,12 @@ MainWindow::MainWindow(app::AppContext &app, Options options, QWidget *parent)
     });
     if (!m_app.registry().notice().isEmpty())
         showNotice(m_app.registry().notice());
+    // Scheduled tasks run here while the window is open (and by the systemd timer when it is not).
+    m_serverModel->setScheduler(&m_app.scheduler());
+    m_notifier = new ScheduleNotifier(m_app.scheduler(), this);
+    connect(m_notifier, &ScheduleNotifier::notified, this, [this](const QString &, const QString &text) { showNotice(text); });
+    if (m_options.runSchedules)
+        m_app.scheduler().startAutoRun();
     updateActions();
     updateStatusBar();
     m_app.status().refreshAll();

@@ -18,6 +18,7 @@ namespace pga::gui {
 class JobsPanel;
 class ServerTreeModel;
 class ServerView;
+class ScheduleNotifier;
 
 // Composes the feature widgets: server tree, the selected server's views, the jobs panel.
 class MainWindow : public QMainWindow {
@@ -26,6 +27,7 @@ public:
     struct Options {
         bool offerSandbox = true;      // when no server is registered
         QString sandboxBaseDir;        // empty: engine::Sandbox::defaultBaseDir()
+        bool runSchedules = true;      // run due scheduled tasks while open
     };
 
     MainWindow(app::AppContext &app, Options options, QWidget *parent = nullptr);
@@ -35,6 +37,7 @@ public:
     QTreeView *serverTree() const { return m_tree; }
     ServerView *serverView() const { return m_view; }
     JobsPanel *jobsPanel() const { return m_jobs; }
+    ScheduleNotifier *scheduleNotifier() const { return m_notifier; }
     QString noticeText() const;
     qint64 currentServer() const;
     void selectServer(qint64 id);
@@ -71,6 +74,7 @@ private:
     QDockWidget *m_jobsDock;
     QWidget *m_noticeBar;
     QLabel *m_notice;
+    ScheduleNotifier *m_notifier = nullptr;
     qint64 m_selectedBeforeReset = 0;
     QAction *m_editAction = nullptr;
     QAction *m_removeAction = nullptr;

@@ -1,6 +1,7 @@
 #include "BackupsView.h"
 
 #include "BackupsModel.h"
+#include "schedule/SchedulesDialog.h"
 #include "Confirm.h"
 #include "Icons.h"
 #include "app/AppContext.h"
@@ -83,6 +84,10 @@ BackupsView::BackupsView(app::AppContext &app, QWidget *parent)
                            tr("Restore the selected backup, or recover to any moment, into a new directory (a wizard)"), this);
     m_restore->setObjectName(QStringLiteral("restoreButton"));
     tools->addWidget(m_restore);
+    m_schedules = toolButton(tr("&Schedules…"), QStringLiteral("schedule"),
+                             tr("Back up, verify, expire and test-restore this server on a schedule"), this);
+    m_schedules->setObjectName(QStringLiteral("schedulesButton"));
+    tools->addWidget(m_schedules);
     tools->addSpacing(12);
     tools->addWidget(new QLabel(tr("Keep:")));
     tools->addWidget(m_retainFull);
@@ -101,6 +106,7 @@ BackupsView::BackupsView(app::AppContext &app, QWidget *parent)
     connect(m_verify, &QToolButton::clicked, this, &BackupsView::verify);
     connect(m_expire, &QToolButton::clicked, this, &BackupsView::expire);
     connect(m_restore, &QToolButton::clicked, this, [this] { openRestoreWizard(); });
+    connect(m_schedules, &QToolButton::clicked, this, [this] { openSchedules(); });
     connect(m_table, &QTableView::doubleClicked, this, [this] { openRestoreWizard(); });
     // The same from the table's context menu.
     m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
@@ -209,6 +215,17 @@ RestoreWizard *BackupsView::openRestoreWizard()
     wizard->setWindowModality(Qt::NonModal);
     wizard->show();
     return wizard;
+}
+
+SchedulesDialog *BackupsView::openSchedules()
+{
+    app::ServerEntry e;
+    if (!currentEntry(&e))
+        return nullptr;
+    auto *d = new SchedulesDialog(m_app, e, this);
+    d->setAttribute(Qt::WA_DeleteOnClose);
+    d->open();
+    return d;
 }
 
 void BackupsView::verify()

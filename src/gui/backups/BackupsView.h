@@ -17,6 +17,7 @@ namespace pga::gui {
 
 class BackupsModel;
 class RestoreWizard;
+class SchedulesDialog;
 
 // The server's Backups view: the catalog, "Back Up Now" (a job with progress and cancel), verify,
 // expire with a preview first, and the equivalent command line for scripting each action.
@@ -32,6 +33,7 @@ public:
     void expire();
     // Opens the restore wizard (for the selected backup when one is); it deletes itself when closed.
     RestoreWizard *openRestoreWizard();
+    SchedulesDialog *openSchedules();
 
     BackupsModel *model() const { return m_model; }
     QTableView *table() const { return m_table; }
@@ -62,6 +64,7 @@ private:
     QToolButton *m_verify;
     QToolButton *m_expire;
     QToolButton *m_restore = nullptr;
+    QToolButton *m_schedules = nullptr;
 };
 
 } // namespace pga::gui

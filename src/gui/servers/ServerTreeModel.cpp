@@ -2,6 +2,7 @@
 
 #include "Icons.h"
 #include "app/AuditService.h"
+#include "app/Scheduler.h"
 #include "app/ServerRegistry.h"
 #include "config/AuditModels.h"
 #include "app/ServerStatusService.h"
@@ -146,6 +147,7 @@ QVariant ServerTreeModel::serverData(const ServerEntry &e, int column, int role)
     case IsGroupRole: return false;
     case StatusStateRole: return int(st.state);
     case WorstSeverityRole: return hasWorst ? int(worst) : -1;
+    case FailedTaskRole: return m_failedTasks.value(e.id);
     case Qt::DisplayRole:
         if (column == NameColumn)
             return e.name;
@@ -160,7 +162,7 @@ QVariant ServerTreeModel::serverData(const ServerEntry &e, int column, int role)
         return {};
     case Qt::DecorationRole:
         if (column == NameColumn)
-            return statusIcon(st.state);
+            return m_failedTasks.contains(e.id) ? icon(QStringLiteral("severity-critical")) : statusIcon(st.state);
         if (column == AuditColumn && hasWorst)
             return severityIcon(worst);
         return {};
@@ -174,6 +176,8 @@ QVariant ServerTreeModel::serverData(const ServerEntry &e, int column, int role)
             tip += QStringLiteral("<br>") + tr("Checked %1").arg(st.checkedAt.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss t")));
         if (hasWorst)
             tip += QStringLiteral("<br>") + tr("Configuration audit: worst finding is %1").arg(severityText(worst));
+        if (m_failedTasks.contains(e.id))
+            tip += QStringLiteral("<br><b>") + tr("A scheduled task failed:") + QStringLiteral("</b> ") + m_failedTasks.value(e.id).toHtmlEscaped();
         return tip;
     }
     case Qt::AccessibleTextRole:
@@ -214,6 +218,28 @@ QVariant ServerTreeModel::headerData(int section, Qt::Orientation orientation, i
     case AuditColumn: return tr("Audit");
     default: return {};
     }
+}
+
+void ServerTreeModel::setScheduler(app::Scheduler *scheduler)
+{
+    m_scheduler = scheduler;
+    connect(scheduler, &app::Scheduler::taskFinished, this, &ServerTreeModel::updateFailedTasks);
+    updateFailedTasks();
+}
+
+void ServerTreeModel::updateFailedTasks()
+{
+    const QHash<qint64, QString> before = m_failedTasks;
+    m_failedTasks = m_scheduler ? m_scheduler->failedByServer() : QHash<qint64, QString>();
+    QSet<qint64> changed;
+    for (auto it = before.begin(); it != before.end(); ++it)
+        if (m_failedTasks.value(it.key()) != it.value())
+            changed.insert(it.key());
+    for (auto it = m_failedTasks.begin(); it != m_failedTasks.end(); ++it)
+        if (before.value(it.key()) != it.value())
+            changed.insert(it.key());
+    for (qint64 id : std::as_const(changed))
+        statusChanged(id);
 }
 
 void ServerTreeModel::statusChanged(qint64 id)

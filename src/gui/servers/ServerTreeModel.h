@@ -3,9 +3,11 @@
 #include "app/ServerEntry.h"
 
 #include <QAbstractItemModel>
+#include <QHash>
 
 namespace pga::app {
 class AuditService;
+class Scheduler;
 class ServerRegistry;
 class ServerStatusService;
 }
@@ -19,7 +21,7 @@ class ServerTreeModel : public QAbstractItemModel {
     Q_OBJECT
 public:
     enum Column { NameColumn, StatusColumn, VersionColumn, AuditColumn, ColumnCount };
-    enum Role { ServerIdRole = Qt::UserRole + 1, IsGroupRole, StatusStateRole, WorstSeverityRole };
+    enum Role { ServerIdRole = Qt::UserRole + 1, IsGroupRole, StatusStateRole, WorstSeverityRole, FailedTaskRole };
 
     ServerTreeModel(app::ServerRegistry *registry, app::ServerStatusService *status, QObject *parent = nullptr)
         : ServerTreeModel(registry, status, nullptr, parent)
@@ -38,6 +40,8 @@ public:
     qint64 serverId(const QModelIndex &index) const;
     QModelIndex indexOfServer(qint64 id, int column = NameColumn) const;
     QStringList groups() const;
+    // A server whose scheduled task failed gets a red badge and says what failed (FailedTaskRole, tooltip).
+    void setScheduler(app::Scheduler *scheduler);
 
 public slots:
     void reload();
@@ -51,12 +55,15 @@ private:
     QVariant serverData(const app::ServerEntry &e, int column, int role) const;
     QVariant groupData(const Group &g, int column, int role) const;
     void statusChanged(qint64 id);
+    void updateFailedTasks();
 
     app::ServerRegistry *m_registry;
     app::ServerStatusService *m_status;
     app::AuditService *m_audits;
     QList<Group> m_groups;
     QList<app::ServerEntry> m_ungrouped;
+    app::Scheduler *m_scheduler = nullptr;
+    QHash<qint64, QString> m_failedTasks;
 };
 
 } // namespace pga::gui
