@@ -1,4 +1,6 @@
 #include "Expire.h"
+
+#include "Retention.h"
 #include "repo/FileAccess.h"
 
 #include "core/WalName.h"
@@ -52,20 +54,10 @@ Result<ExpireResult> Expire::run(ProgressSink &progress, const CancelToken &canc
         manifests << *m;
     }
     ExpireResult r;
-    QSet<QString> keep;
-    const int n = int(manifests.size());
-    if (m_o.retainFull >= 1)
-        for (int i = std::max(0, n - m_o.retainFull); i < n; ++i)
-            keep << manifests[i].id;
-    if (m_o.retainDays >= 0) {
-        const QDateTime horizon = QDateTime::currentDateTimeUtc().addDays(-m_o.retainDays);
-        // Everything that ended inside the horizon, and the newest one before it (recovery to the horizon starts there).
-        for (int i = n - 1; i >= 0; --i) {
-            keep << manifests[i].id;
-            if (manifests[i].stopTimeUtc <= horizon)
-                break;
-        }
-    }
+    QList<BackupAge> ages;
+    for (const repo::BackupManifest &m : manifests)
+        ages << BackupAge{m.id, m.stopTimeUtc};
+    const QSet<QString> keep = keptBackups(ages, RetentionPolicy{m_o.retainFull, m_o.retainDays}, QDateTime::currentDateTimeUtc());
     for (const repo::BackupManifest &m : manifests)
         (keep.contains(m.id) ? r.keptBackups : r.backups) << m.id;
     for (const QString &id : r.backups) {
