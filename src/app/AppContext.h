@@ -6,6 +6,7 @@
 #include "RestoreService.h"
 #include "Scheduler.h"
 #include "JobRunner.h"
+#include "MetricSampler.h"
 #include "SecretStore.h"
 #include "ServerRegistry.h"
 #include "ServerStatusService.h"
@@ -23,7 +24,7 @@ public:
         : QObject(parent), m_registry(this), m_secrets(this), m_jobs(&m_registry, this),
           m_status(&m_registry, &m_secrets, this), m_audits(&m_registry, &m_secrets, &m_jobs, this),
           m_backups(&m_secrets, &m_jobs, this), m_archiving(&m_secrets, &m_jobs, this), m_restores(&m_registry, &m_jobs, this),
-          m_scheduler(&m_registry, &m_backups, this)
+          m_scheduler(&m_registry, &m_backups, this), m_metrics(&m_registry, &m_secrets, this)
     {
     }
 
@@ -39,6 +40,7 @@ public:
     ArchivingService &archiving() { return m_archiving; }
     RestoreService &restores() { return m_restores; }
     Scheduler &scheduler() { return m_scheduler; }
+    MetricSampler &metrics() { return m_metrics; }
 
 private:
     ServerRegistry m_registry;
@@ -51,6 +53,7 @@ private:
     ArchivingService m_archiving;
     RestoreService m_restores;
     Scheduler m_scheduler;
+    MetricSampler m_metrics;
 };
 
 } // namespace pga::app
