@@ -79,6 +79,12 @@ Result<int> MetricStore::compact(const QDateTime &nowUtc)
     QSqlDatabase d = m_registry.database();
     if (!d.transaction())
         return sqlError(tr("compact metric samples"), d.lastError());
+    // Beyond the kept span first, so nothing is downsampled only to be deleted.
+    QSqlQuery old(d);
+    old.prepare(QStringLiteral("DELETE FROM metric_samples WHERE taken_at < ?"));
+    old.addBindValue(isoUtc(nowUtc.addDays(-kKeepDays).toUTC()));
+    bool ok = old.exec();
+    const int ancient = old.numRowsAffected();
     QSqlQuery q(d);
     // On an hour boundary, so an hour is never split between two downsampled rows.
     const QDateTime horizon = nowUtc.addDays(-kRawDays).toUTC();
@@ -91,16 +97,12 @@ Result<int> MetricStore::compact(const QDateTime &nowUtc)
         "max(archived_count), max(failed_count), max(ready_count), max(archive_lag_seconds), max(repo_bytes) "
         "FROM metric_samples WHERE span_seconds = 0 AND taken_at < ? GROUP BY server_id, substr(taken_at, 1, 13)"));
     q.addBindValue(rawBefore);
-    bool ok = q.exec();
+    ok = ok && q.exec();
     QSqlQuery del(d);
     del.prepare(QStringLiteral("DELETE FROM metric_samples WHERE span_seconds = 0 AND taken_at < ?"));
     del.addBindValue(rawBefore);
     ok = ok && del.exec();
     const int raw = del.numRowsAffected();
-    QSqlQuery old(d);
-    old.prepare(QStringLiteral("DELETE FROM metric_samples WHERE taken_at < ?"));
-    old.addBindValue(isoUtc(nowUtc.addDays(-kKeepDays).toUTC()));
-    ok = ok && old.exec();
     if (!ok) {
         const QSqlError e = q.lastError().isValid() ? q.lastError() : del.lastError().isValid() ? del.lastError() : old.lastError();
         d.rollback();
@@ -108,7 +110,7 @@ Result<int> MetricStore::compact(const QDateTime &nowUtc)
     }
     if (!d.commit())
         return sqlError(tr("compact metric samples"), d.lastError());
-    return raw + old.numRowsAffected();
+    return raw + ancient;
 }
 
 } // namespace pga::app

@@ -49,6 +49,7 @@ public:
     // Job history (finished jobs only), newest first.
     Status addJobRecord(const JobRecord &record);
     QList<JobRecord> jobHistory(int limit = 200) const;
+    Result<JobRecord> jobRecord(qint64 id) const;
 
     // Configuration audits, newest first; removing a server removes its audits.
     Result<qint64> addAudit(qint64 serverId, const QDateTime &takenAt, const QByteArray &json);

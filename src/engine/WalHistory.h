@@ -21,7 +21,28 @@ struct WalHour {
     int files = 0;
 };
 
-// Oldest first; hours in which nothing arrived are left out.
-Result<QList<WalHour>> walPerHour(const repo::WalArchive &archive, const CancelToken &cancel);
+// One archived segment as the history needs it.
+struct WalSegmentArrival {
+    quint32 timeline = 0;
+    quint64 segNo = 0;
+    QDateTime arrivedUtc;
+    qint64 walBytes = 0;
+    qint64 storedBytes = 0;
+};
+
+struct WalHistory {
+    QList<WalHour> hours;        // oldest first; hours in which nothing arrived are left out
+    QList<QDateTime> gapTimes;   // per missing stretch of a timeline: when the segment after it arrived
+};
+
+WalHistory walHistoryOf(QList<WalSegmentArrival> segments);
+Result<WalHistory> readWalHistory(const repo::WalArchive &archive, const CancelToken &cancel);
+inline Result<QList<WalHour>> walPerHour(const repo::WalArchive &archive, const CancelToken &cancel)
+{
+    auto h = readWalHistory(archive, cancel);
+    if (!h)
+        return h.error();
+    return h->hours;
+}
 
 } // namespace pga::engine

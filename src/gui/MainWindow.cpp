@@ -110,6 +110,8 @@ MainWindow::MainWindow(app::AppContext &app, Options options, QWidget *parent)
     connect(m_notifier, &ScheduleNotifier::notified, this, [this](const QString &, const QString &text) { showNotice(text); });
     if (m_options.runSchedules)
         m_app.scheduler().startAutoRun();
+    if (m_options.sampleMetrics)
+        m_app.metrics().start();
     updateActions();
     updateStatusBar();
     m_app.status().refreshAll();

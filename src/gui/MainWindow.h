@@ -28,6 +28,7 @@ public:
         bool offerSandbox = true;      // when no server is registered
         QString sandboxBaseDir;        // empty: engine::Sandbox::defaultBaseDir()
         bool runSchedules = true;      // run due scheduled tasks while open
+        bool sampleMetrics = true;     // sample every server's WAL and archiver every few minutes
     };
 
     MainWindow(app::AppContext &app, Options options, QWidget *parent = nullptr);

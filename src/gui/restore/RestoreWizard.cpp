@@ -119,13 +119,22 @@ TargetPage::TargetPage(RestoreWizard *wizard)
     for (QLineEdit *e : {m_time, m_xid, m_lsn})
         connect(e, &QLineEdit::textEdited, this, &TargetPage::changed);
     connect(m_debounce, &QTimer::timeout, this, &TargetPage::check);
-    connect(m_timeline, &RecoveryTimelineWidget::momentPicked, this, [this](qint64 us, quint32) {
-        m_kind->setCurrentIndex(m_kind->findData(int(Kind::Time)));
-        m_time->setText(localTimestampText(us));
-        changed();
-    });
+    connect(m_timeline, &RecoveryTimelineWidget::momentPicked, this, [this](qint64 us, quint32) { presetTime(us); });
     load();
     changed();
+}
+
+void TargetPage::presetTime(qint64 us)
+{
+    m_kind->setCurrentIndex(m_kind->findData(int(Kind::Time)));
+    m_time->setText(localTimestampText(us));
+    changed();
+}
+
+void RestoreWizard::presetTime(qint64 us)
+{
+    if (auto *p = qobject_cast<TargetPage *>(page(TargetPageId)))
+        p->presetTime(us);
 }
 
 void TargetPage::load()

@@ -41,6 +41,8 @@ public:
     // What the pages have chosen so far.
     app::RestoreRequest request() const;
     RecoveryTimelineModel *timelineModel() const { return m_timelineModel; }
+    // Starts at "a moment in time" with this one (µs since the epoch), shown in local time with its zone.
+    void presetTime(qint64 us);
 
     // Filled in by the pages.
     engine::RecoveryTarget target;
@@ -69,6 +71,7 @@ public:
     QLineEdit *timeEdit() const { return m_time; }
     QLineEdit *xidEdit() const { return m_xid; }
     QLineEdit *lsnEdit() const { return m_lsn; }
+    void presetTime(qint64 us);
 
 signals:
     void verdictChanged();

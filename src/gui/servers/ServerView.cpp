@@ -4,7 +4,9 @@
 #include "backups/BackupsView.h"
 #include "Icons.h"
 #include "app/AppContext.h"
+#include "calendar/CalendarView.h"
 #include "config/ConfigurationView.h"
+#include "wal/WalView.h"
 
 #include <QFormLayout>
 #include <QLabel>
@@ -18,7 +20,7 @@ using app::ServerStatus;
 ServerView::ServerView(app::AppContext &app, QWidget *parent)
     : QWidget(parent), m_app(app), m_tabs(new QTabWidget(this)), m_title(new QLabel(this)), m_form(new QFormLayout),
       m_archive(new ArchiveStatusWidget(app)), m_configuration(new ConfigurationView(app)),
-      m_backups(new BackupsView(app))
+      m_backups(new BackupsView(app)), m_calendar(new CalendarView(app)), m_wal(new WalView(app))
 {
     QFont f = m_title->font();
     f.setPointSizeF(f.pointSizeF() * 1.4);
@@ -46,7 +48,11 @@ ServerView::ServerView(app::AppContext &app, QWidget *parent)
     m_configuration->setObjectName(QStringLiteral("configurationTab"));
     m_tabs->addTab(m_configuration, tr("&Configuration"));
     m_tabs->addTab(m_backups, tr("&Backups"));
-    m_tabs->addTab(placeholder(tr("WAL volume, archive lag and the storage forecast will show here.")), tr("&WAL"));
+    m_tabs->addTab(m_calendar, icon(QStringLiteral("schedule")), tr("C&alendar"));
+    m_tabs->addTab(m_wal, icon(QStringLiteral("chart")), tr("&WAL"));
+    // The calendar and the charts read the repository: only when shown, and again when the server changes.
+    connect(m_tabs, &QTabWidget::currentChanged, this, &ServerView::loadVisibleTab);
+    connect(m_wal, &WalView::whatIfChanged, m_calendar, &CalendarView::setRetention);
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_title);
@@ -74,15 +80,6 @@ QLabel *ServerView::addField(const QString &key, const QString &label)
     return value;
 }
 
-QWidget *ServerView::placeholder(const QString &what)
-{
-    auto *l = new QLabel(what);
-    l->setAlignment(Qt::AlignCenter);
-    l->setWordWrap(true);
-    l->setEnabled(false);
-    return l;
-}
-
 QString ServerView::overviewValue(const QString &field) const
 {
     const QLabel *l = m_fields.value(field);
@@ -95,7 +92,23 @@ void ServerView::setServer(qint64 id)
     m_archive->setServer(id);
     m_configuration->setServer(id);
     m_backups->setServer(id);
+    m_calendarFor = m_walFor = -1;
     refresh();
+    loadVisibleTab();
+}
+
+void ServerView::loadVisibleTab()
+{
+    auto entry = m_serverId ? m_app.registry().server(m_serverId) : Result<app::ServerEntry>(Error());
+    if (!entry)
+        return;
+    if (m_tabs->currentWidget() == m_calendar && m_calendarFor != m_serverId) {
+        m_calendarFor = m_serverId;
+        m_calendar->setServer(*entry);
+    } else if (m_tabs->currentWidget() == m_wal && m_walFor != m_serverId) {
+        m_walFor = m_serverId;
+        m_wal->setServer(*entry);
+    }
 }
 
 void ServerView::refresh()

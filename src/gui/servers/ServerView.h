@@ -15,8 +15,10 @@ namespace pga::gui {
 class ArchiveStatusWidget;
 class ConfigurationView;
 class BackupsView;
+class CalendarView;
+class WalView;
 
-// The selected server, in views: Overview, Configuration (the audit); Backups and WAL as they arrive.
+// The selected server, in views: Overview, Configuration (the audit), Backups, Calendar and WAL.
 class ServerView : public QWidget {
     Q_OBJECT
 public:
@@ -28,12 +30,14 @@ public:
     ArchiveStatusWidget *archiveStatus() const { return m_archive; }
     ConfigurationView *configurationView() const { return m_configuration; }
     BackupsView *backups() const { return m_backups; }
+    CalendarView *calendar() const { return m_calendar; }
+    WalView *wal() const { return m_wal; }
     // The Overview's text for one field ("status", "version", ...), for tests and accessibility.
     QString overviewValue(const QString &field) const;
 
 private:
     void refresh();
-    QWidget *placeholder(const QString &what);
+    void loadVisibleTab();
     QLabel *addField(const QString &key, const QString &label);
 
     app::AppContext &m_app;
@@ -45,6 +49,9 @@ private:
     ArchiveStatusWidget *m_archive;
     ConfigurationView *m_configuration;
     BackupsView *m_backups;
+    CalendarView *m_calendar;
+    WalView *m_wal;
+    qint64 m_calendarFor = -1, m_walFor = -1;
 };
 
 } // namespace pga::gui

@@ -152,7 +152,7 @@ QByteArray WalChartModel::toCsv() const
     for (int r = 0; r < rowCount(); ++r) {
         const QDateTime t = bucketStart(r);
         const QDateTime local = t.toOffsetFromUtc(t.toLocalTime().offsetFromUtc());  // with its offset
-        out += t.toString(Qt::ISODate).toUtf8() + ',' + local.toString(Qt::ISODate).toUtf8();
+        out += t.toUTC().toString(Qt::ISODate).toUtf8() + ',' + local.toString(Qt::ISODate).toUtf8();
         for (int c = WalBytesColumn; c < ColumnCount; ++c)
             out += ',' + cell(r, c);
         out += "\r\n";
