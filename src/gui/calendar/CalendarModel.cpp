@@ -4,6 +4,7 @@
 
 #include <QColor>
 #include <QLocale>
+#include <QMap>
 
 namespace pga::gui {
 
@@ -102,7 +103,8 @@ void CalendarModel::rebuild()
     }
     for (const app::JobRecord &r : std::as_const(m_data.jobs)) {
         const bool ok = r.state == QLatin1String("succeeded");
-        const QString when = hhmm(r.finishedAt, m_zone);
+        const QString server = m_data.serverNames.value(r.serverId);
+        const QString when = server.isEmpty() ? hhmm(r.finishedAt, m_zone) : server + QStringLiteral(": ") + hhmm(r.finishedAt, m_zone);
         Day *d = nullptr;
         if (r.kind == QLatin1String("backup")) {
             if (ok)
@@ -126,9 +128,21 @@ void CalendarModel::rebuild()
         if (d && !ok && r.state == QLatin1String("failed"))
             d->failed = true;
     }
-    for (const auto &[t, what] : std::as_const(m_data.planned))
-        if (Day *d = add(t, Kind::Planned, tr("%1 planned: %2").arg(hhmm(t, m_zone), what)))
+    // A task that runs often is one line a day ("every minute" would be 1440), with its first time and count.
+    QMap<QPair<QDate, QString>, QPair<QDateTime, int>> planned;
+    for (const auto &[t, what] : std::as_const(m_data.planned)) {
+        auto &p = planned[qMakePair(dayOf(t), what)];
+        if (!p.first.isValid() || t < p.first)
+            p.first = t;
+        ++p.second;
+    }
+    for (auto it = planned.cbegin(); it != planned.cend(); ++it) {
+        const auto &[first, count] = it.value();
+        const QString text = count == 1 ? tr("%1 planned: %2").arg(hhmm(first, m_zone), it.key().second)
+                                        : tr("%1 planned: %2 (%3 runs this day)").arg(hhmm(first, m_zone), it.key().second).arg(count);
+        if (Day *d = add(first, Kind::Planned, text))
             ++d->planned;
+    }
     for (const QDateTime &t : std::as_const(m_data.gapTimes))
         if (Day *d = add(t, Kind::Gap, tr("%1 WAL missing before this arrival: recovery cannot pass the gap").arg(hhmm(t, m_zone))))
             d->gap = true;

@@ -16,6 +16,7 @@ struct CalendarData {
     QList<app::JobRecord> jobs;                         // finished jobs (backups, verifies, drills, expiries)
     QList<engine::BackupListing> backups;               // the catalog: backups that exist
     QHash<QString, QString> backupServer;               // backup id -> server name (all-servers view)
+    QHash<qint64, QString> serverNames;                 // server id -> name, to prefix jobs (all-servers view)
     QList<QPair<QDateTime, QDateTime>> windows;         // recoverable windows, UTC
     QList<QDateTime> gapTimes;                          // WAL missing before these arrivals
     QList<QPair<QDateTime, QString>> planned;           // planned runs and what they are
@@ -39,7 +40,7 @@ class CalendarModel : public QAbstractTableModel {
 public:
     enum Role {
         DateRole = Qt::UserRole + 1, InMonthRole, BackupsRole, BackupsFailedRole, VerifiesRole, DrillsRole, PlannedRole, ExpiringRole,
-        GapRole, RecoverableRole /* 0 no, 1 part of the day, 2 the whole day */, FailedRole, EventsRole /* QStringList */, TodayRole
+        GapRole, RecoverableRole /* 0 no, 1 part of the day, 2 the whole day; PlannedRole counts tasks, not runs */, FailedRole, EventsRole /* QStringList */, TodayRole
     };
 
     explicit CalendarModel(QObject *parent = nullptr);

@@ -281,12 +281,16 @@ void CalendarView::reload()
         QHash<qint64, QString> names;
         for (const app::ServerEntry &e : servers)
             names.insert(e.id, e.name);
+        if (m_all)
+            base.serverNames = names;
         const QDateTime now = QDateTime::currentDateTimeUtc();
         for (const app::ScheduledTask &t : store.tasks(serverFilter)) {
             auto spec = CalendarSpec::parse(t.calendar);
             if (!t.enabled || !spec)
                 continue;
-            for (QDateTime n = spec->next(std::max(now, from)); n.isValid() && n < to && base.planned.size() < 2000; n = spec->next(n))
+            // At most 1500 runs a task (a minutely one then shows its next day), so the grid stays quick to fill.
+            int runs = 0;
+            for (QDateTime n = spec->next(std::max(now, from)); n.isValid() && n < to && runs < 1500; n = spec->next(n), ++runs)
                 base.planned << qMakePair(n, m_all ? QStringLiteral("%1: %2").arg(names.value(t.serverId), t.describe()) : t.describe());
         }
     }
