@@ -13,6 +13,7 @@
 #include "servers/ServerView.h"
 
 #include <QAbstractItemModelTester>
+#include <QAction>
 #include <QTableView>
 
 using namespace pga;
@@ -28,6 +29,8 @@ private slots:
     void initTestCase()
     {
         const QString cli = qEnvironmentVariable("PGA_BINARY_DIR") + QStringLiteral("/src/cli/pgarchivist-cli");
+        // As installed: pgarchivist-cli on PATH (a drill's restore_command names it).
+        qputenv("PATH", QFileInfo(cli).absolutePath().toLocal8Bit() + ':' + qgetenv("PATH"));
         QString why;
         test::TestCluster::Options o;
         o.conf << QStringLiteral("archive_mode = on") << QStringLiteral("wal_level = replica")
@@ -92,6 +95,16 @@ private slots:
         QVERIFY(finished.wait(120000));
         QVERIFY2(finished.last().at(1).toBool(), qPrintable(view->statusText()));
         QVERIFY(view->statusText().contains(QStringLiteral("intact")));
+
+        // A drill of it, from the table's context menu: restored, replayed, checked and removed.
+        QAction *drill = view->table()->findChild<QAction *>(QStringLiteral("drillAction"));
+        QVERIFY(drill && view->table()->actions().contains(drill));
+        drill->trigger();
+        QVERIFY(view->commandLine().startsWith(QStringLiteral("pgarchivist-cli drill ")));
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(finished.last().at(0).toString(), QStringLiteral("drill"));
+        QVERIFY2(finished.last().at(1).toBool(), qPrintable(view->statusText()));
+        QVERIFY2(view->statusText().contains(QStringLiteral("Drill passed")), qPrintable(view->statusText()));
 
         // A second backup, then expire keeping one: the preview names the first and asks.
         QTest::qWait(1100);  // backup IDs have one-second resolution

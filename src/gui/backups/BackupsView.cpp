@@ -112,8 +112,14 @@ BackupsView::BackupsView(app::AppContext &app, QWidget *parent)
     m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
     auto *restoreAction = new QAction(icon(QStringLiteral("restore")), tr("Restore This Backup…"), m_table);
     auto *verifyAction = new QAction(icon(QStringLiteral("test-connection")), tr("Verify This Backup"), m_table);
+    auto *drillAction = new QAction(icon(QStringLiteral("restore")), tr("Test-Restore This Backup (Drill)"), m_table);
+    drillAction->setObjectName(QStringLiteral("drillAction"));
+    drillAction->setToolTip(tr("Restore it into a scratch directory, start it, replay the WAL, check it with pg_amcheck, count rows, "
+                               "remove it; the timings feed the RTO estimate"));
     m_table->addAction(restoreAction);
     m_table->addAction(verifyAction);
+    m_table->addAction(drillAction);
+    connect(drillAction, &QAction::triggered, this, &BackupsView::drill);
     connect(restoreAction, &QAction::triggered, this, [this] { openRestoreWizard(); });
     connect(verifyAction, &QAction::triggered, this, &BackupsView::verify);
     setServer(0);
@@ -226,6 +232,26 @@ SchedulesDialog *BackupsView::openSchedules()
     d->setAttribute(Qt::WA_DeleteOnClose);
     d->open();
     return d;
+}
+
+void BackupsView::drill()
+{
+    app::ServerEntry e;
+    if (!currentEntry(&e))
+        return;
+    const QString backupId = selectedBackup();
+    showCommand(app::BackupService::drillCommand(e, backupId));
+    setStatus(tr("Drill running: restore, replay, pg_amcheck, row counts (see the Jobs panel)."));
+    m_app.backups().drill(e, backupId, this, [this](const app::JobInfo &info, const engine::DrillResult &r) {
+        const bool ok = info.state == app::JobInfo::State::Succeeded;
+        if (ok)
+            setStatus(engine::drillSummary(r));
+        else if (!r.outcome.isEmpty())
+            setStatus(engine::drillSummary(r) + (r.keptLog.isEmpty() ? QString() : tr(" The copy's server log: %1").arg(r.keptLog)));
+        else
+            setStatus(tr("The drill did not run: %1").arg(info.error.toString()));
+        emit actionFinished(QStringLiteral("drill"), ok);
+    });
 }
 
 void BackupsView::verify()

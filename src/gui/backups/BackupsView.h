@@ -30,6 +30,7 @@ public:
     void refresh();
     void backUpNow();
     void verify();
+    void drill();
     void expire();
     // Opens the restore wizard (for the selected backup when one is); it deletes itself when closed.
     RestoreWizard *openRestoreWizard();
