@@ -5,6 +5,7 @@
 #include "app/Scheduler.h"
 #include "app/SecretStore.h"
 #include "app/ServerRegistry.h"
+#include "app/TimerUnits.h"
 #include "pg/ClientTools.h"
 
 #include <QtTest>
@@ -251,6 +252,13 @@ private slots:
         verify.start(QStringLiteral("systemd-analyze"), {QStringLiteral("verify"), dir + QStringLiteral("/pgarchivist-schedule.timer"), service});
         QVERIFY(verify.waitForFinished(30000));
         QVERIFY2(verify.exitCode() == 0, verify.readAllStandardError().constData());
+        // The .deb installs the same units, for /usr/bin/pgarchivist-cli.
+        const app::TimerUnits packaged = app::TimerUnits::make(QStringLiteral("/usr/bin/pgarchivist-cli"), true, QString(), QStringLiteral("/home/x"));
+        for (const auto &[file, text] : {std::pair{QStringLiteral("service"), packaged.service}, std::pair{QStringLiteral("timer"), packaged.timer}}) {
+            QFile p(qEnvironmentVariable("PGA_SOURCE_DIR") + QStringLiteral("/packaging/systemd/pgarchivist-schedule.") + file);
+            QVERIFY(p.open(QIODevice::ReadOnly));
+            QCOMPARE(QString::fromUtf8(p.readAll()), text);
+        }
         // --print writes nothing.
         const QString other = m_dir.filePath(QStringLiteral("units2"));
         QCOMPARE(test::runCli({QStringLiteral("schedule"), QStringLiteral("install-timer"), QStringLiteral("--print"), QStringLiteral("--directory"), other}, &out, &err), 0);
