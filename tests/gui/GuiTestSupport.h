@@ -62,6 +62,7 @@ struct TestWindow {
             return false;
         gui::MainWindow::Options o;
         o.offerSandbox = false;
+        o.sampleMetrics = false;  // no connections the test did not ask for (tst_walview tests the sampler)
         window = std::make_unique<gui::MainWindow>(app, o);
         window->show();
         return true;
