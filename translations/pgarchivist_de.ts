@@ -33,6 +33,60 @@
     </message>
 </context>
 <context>
+    <name>MetricStore</name>
+    <message>
+        <source>record a metric sample</source>
+        <translation>eine Messung speichern</translation>
+    </message>
+    <message>
+        <source>compact metric samples</source>
+        <translation>Messungen verdichten</translation>
+    </message>
+</context>
+<context>
+    <name>ScheduleStore</name>
+    <message>
+        <source>&quot;%1&quot; is not a task pgArchivist can schedule; choose one of: %2.</source>
+        <translation>„%1“ ist keine Aufgabe, die pgArchivist planen kann; wählen Sie eine von: %2.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; never happens again, so the task would never run.</source>
+        <translation>„%1“ tritt nie wieder ein, die Aufgabe liefe also nie.</translation>
+    </message>
+    <message>
+        <source>A scheduled expiry needs a retention: keep the newest N backups, or what the last D days need, or both.</source>
+        <translation>Ein geplantes Aufräumen braucht eine Aufbewahrung: die neuesten N Sicherungen, das, was die letzten D Tage brauchen, oder beides.</translation>
+    </message>
+    <message>
+        <source>Retention counts cannot be negative.</source>
+        <translation>Aufbewahrungsangaben können nicht negativ sein.</translation>
+    </message>
+    <message>
+        <source>add a scheduled task</source>
+        <translation>eine geplante Aufgabe hinzufügen</translation>
+    </message>
+    <message>
+        <source>change scheduled task %1</source>
+        <translation>die geplante Aufgabe %1 ändern</translation>
+    </message>
+    <message>
+        <source>There is no scheduled task %1.</source>
+        <translation>Es gibt keine geplante Aufgabe %1.</translation>
+    </message>
+    <message>
+        <source>remove scheduled task %1</source>
+        <translation>die geplante Aufgabe %1 entfernen</translation>
+    </message>
+    <message>
+        <source>read scheduled task %1</source>
+        <translation>die geplante Aufgabe %1 lesen</translation>
+    </message>
+    <message>
+        <source>claim scheduled task %1</source>
+        <translation>die geplante Aufgabe %1 übernehmen</translation>
+    </message>
+</context>
+<context>
     <name>ServerDialog</name>
     <message>
         <source>Server</source>
@@ -245,6 +299,29 @@
         <source>Expire backups of %1</source>
         <translation>Sicherungen von %1 ablaufen lassen</translation>
     </message>
+    <message numerus="yes">
+        <source>Verify found problems in %n backup(s); see the log.</source>
+        <translation>
+            <numerusform>Die Prüfung fand Probleme in %n Sicherung; siehe Protokoll.</numerusform>
+            <numerusform>Die Prüfung fand Probleme in %n Sicherungen; siehe Protokoll.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Restore drill of %1</source>
+        <translation>Wiederherstellungsprobe von %1</translation>
+    </message>
+    <message>
+        <source>The drill was cancelled; its copy was removed.</source>
+        <translation>Die Probe wurde abgebrochen; ihre Kopie wurde entfernt.</translation>
+    </message>
+    <message>
+        <source>The drill failed at %1: %2</source>
+        <translation>Die Probe scheiterte bei %1: %2</translation>
+    </message>
+    <message>
+        <source>server log kept as %1</source>
+        <translation>Serverprotokoll aufbewahrt als %1</translation>
+    </message>
 </context>
 <context>
     <name>pga::app::JobRunner</name>
@@ -392,6 +469,14 @@
     <message>
         <source>record an audit of server %1</source>
         <translation>eine Prüfung von Server %1 speichern</translation>
+    </message>
+    <message>
+        <source>read job %1</source>
+        <translation>Auftrag %1 lesen</translation>
+    </message>
+    <message>
+        <source>There is no job %1 in the history.</source>
+        <translation>Es gibt keinen Auftrag %1 im Verlauf.</translation>
     </message>
 </context>
 <context>
@@ -793,6 +878,186 @@ Jetzt entfernen?</translation>
         <source>Verify This Backup</source>
         <translation>Diese Sicherung prüfen</translation>
     </message>
+    <message>
+        <source>&amp;Schedules…</source>
+        <translation>&amp;Zeitpläne…</translation>
+    </message>
+    <message>
+        <source>Back up, verify, expire and test-restore this server on a schedule</source>
+        <translation>Diesen Server nach Zeitplan sichern, prüfen, aufräumen und probeweise wiederherstellen</translation>
+    </message>
+    <message>
+        <source>Test-Restore This Backup (Drill)</source>
+        <translation>Diese Sicherung probeweise wiederherstellen (Probe)</translation>
+    </message>
+    <message>
+        <source>Restore it into a scratch directory, start it, replay the WAL, check it with pg_amcheck, count rows, remove it; the timings feed the RTO estimate</source>
+        <translation>In ein Arbeitsverzeichnis wiederherstellen, starten, das WAL einspielen, mit pg_amcheck prüfen, Zeilen zählen, entfernen; die Zeiten fließen in die RTO-Schätzung ein</translation>
+    </message>
+    <message>
+        <source>Drill running: restore, replay, pg_amcheck, row counts (see the Jobs panel).</source>
+        <translation>Probe läuft: Wiederherstellen, Einspielen, pg_amcheck, Zeilenzählung (siehe Aufträge).</translation>
+    </message>
+    <message>
+        <source> The copy&apos;s server log: %1</source>
+        <translation> Das Serverprotokoll der Kopie: %1</translation>
+    </message>
+    <message>
+        <source>The drill did not run: %1</source>
+        <translation>Die Probe lief nicht: %1</translation>
+    </message>
+</context>
+<context>
+    <name>pga::gui::CalendarModel</name>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <source>%1%2 backup %3 (%4)</source>
+        <translation>%1%2 Sicherung %3 (%4)</translation>
+    </message>
+    <message>
+        <source>%1backup %2 expires under the retention</source>
+        <translation>%1Sicherung %2 fällt unter die Aufbewahrung und wird entfernt</translation>
+    </message>
+    <message>
+        <source>%1 %2 %3: %4</source>
+        <translation>%1 %2 %3: %4</translation>
+    </message>
+    <message>
+        <source>%1 %2 %3</source>
+        <translation>%1 %2 %3</translation>
+    </message>
+    <message>
+        <source>%1 %2 %3 in %4</source>
+        <translation>%1 %2 %3 in %4</translation>
+    </message>
+    <message>
+        <source>%1 planned: %2</source>
+        <translation>%1 geplant: %2</translation>
+    </message>
+    <message>
+        <source>%1 planned: %2 (%3 runs this day)</source>
+        <translation>%1 geplant: %2 (%3 Läufe an diesem Tag)</translation>
+    </message>
+    <message>
+        <source>%1 WAL missing before this arrival: recovery cannot pass the gap</source>
+        <translation>%1 WAL fehlt vor dieser Ankunft: die Wiederherstellung kommt nicht über die Lücke</translation>
+    </message>
+    <message>
+        <source>recoverable all day</source>
+        <translation>den ganzen Tag wiederherstellbar</translation>
+    </message>
+    <message>
+        <source>recoverable part of the day</source>
+        <translation>einen Teil des Tages wiederherstellbar</translation>
+    </message>
+    <message>
+        <source>not recoverable</source>
+        <translation>nicht wiederherstellbar</translation>
+    </message>
+</context>
+<context>
+    <name>pga::gui::CalendarView</name>
+    <message>
+        <source>&lt;span style=&apos;color:#2e7d32&apos;&gt;●&lt;/span&gt; backup &amp;nbsp; &lt;span style=&apos;color:#c01c28&apos;&gt;●&lt;/span&gt; failed &amp;nbsp; &lt;span style=&apos;color:#336791&apos;&gt;○&lt;/span&gt; planned &amp;nbsp; &lt;b&gt;V&lt;/b&gt; verify &amp;nbsp; &lt;b&gt;D&lt;/b&gt; drill &amp;nbsp; &lt;b&gt;✕&lt;/b&gt; expires under the retention &amp;nbsp; &lt;b&gt;⚡&lt;/b&gt; WAL gap &amp;nbsp; &lt;span style=&apos;background:#dff0d8&apos;&gt;&amp;nbsp;green&amp;nbsp;&lt;/span&gt; recoverable all day &amp;nbsp; &lt;span style=&apos;color:#c01c28&apos;&gt;red frame&lt;/span&gt;: something failed</source>
+        <translation>&lt;span style=&apos;color:#2e7d32&apos;&gt;●&lt;/span&gt; Sicherung &amp;nbsp; &lt;span style=&apos;color:#c01c28&apos;&gt;●&lt;/span&gt; fehlgeschlagen &amp;nbsp; &lt;span style=&apos;color:#336791&apos;&gt;○&lt;/span&gt; geplant &amp;nbsp; &lt;b&gt;V&lt;/b&gt; Prüfung &amp;nbsp; &lt;b&gt;D&lt;/b&gt; Probe &amp;nbsp; &lt;b&gt;✕&lt;/b&gt; wird durch die Aufbewahrung entfernt &amp;nbsp; &lt;b&gt;⚡&lt;/b&gt; WAL-Lücke &amp;nbsp; &lt;span style=&apos;background:#dff0d8&apos;&gt;&amp;nbsp;grün&amp;nbsp;&lt;/span&gt; den ganzen Tag wiederherstellbar &amp;nbsp; &lt;span style=&apos;color:#c01c28&apos;&gt;roter Rahmen&lt;/span&gt;: etwas ist fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>&amp;All servers</source>
+        <translation>&amp;Alle Server</translation>
+    </message>
+    <message>
+        <source>Backup calendar</source>
+        <translation>Sicherungskalender</translation>
+    </message>
+    <message>
+        <source>◀</source>
+        <translation>◀</translation>
+    </message>
+    <message>
+        <source>Previous month (Page Up)</source>
+        <translation>Vorheriger Monat (Bild auf)</translation>
+    </message>
+    <message>
+        <source>Previous month</source>
+        <translation>Vorheriger Monat</translation>
+    </message>
+    <message>
+        <source>▶</source>
+        <translation>▶</translation>
+    </message>
+    <message>
+        <source>Next month (Page Down)</source>
+        <translation>Nächster Monat (Bild ab)</translation>
+    </message>
+    <message>
+        <source>Next month</source>
+        <translation>Nächster Monat</translation>
+    </message>
+    <message>
+        <source>&amp;Today</source>
+        <translation>&amp;Heute</translation>
+    </message>
+    <message>
+        <source>This month, today selected (Home)</source>
+        <translation>Dieser Monat, heute ausgewählt (Pos1)</translation>
+    </message>
+    <message>
+        <source>Show every registered server&apos;s backups, runs and plans in one calendar</source>
+        <translation>Sicherungen, Läufe und Pläne aller registrierten Server in einem Kalender zeigen</translation>
+    </message>
+    <message>
+        <source>Open Job &amp;Log…</source>
+        <translation>Auftrags&amp;protokoll öffnen…</translation>
+    </message>
+    <message>
+        <source>&amp;Restore to This Day…</source>
+        <translation>Auf diesen Tag &amp;wiederherstellen…</translation>
+    </message>
+    <message>
+        <source>Open the restore wizard at the latest recoverable moment of the selected day</source>
+        <translation>Den Wiederherstellungsassistenten beim spätesten wiederherstellbaren Zeitpunkt des gewählten Tages öffnen</translation>
+    </message>
+    <message>
+        <source>%1 (%2): %3</source>
+        <translation>%1 (%2): %3</translation>
+    </message>
+    <message>
+        <source>recoverable all day</source>
+        <translation>den ganzen Tag wiederherstellbar</translation>
+    </message>
+    <message>
+        <source>recoverable part of the day</source>
+        <translation>einen Teil des Tages wiederherstellbar</translation>
+    </message>
+    <message>
+        <source>not recoverable</source>
+        <translation>nicht wiederherstellbar</translation>
+    </message>
+    <message>
+        <source>Job Log: %1</source>
+        <translation>Auftragsprotokoll: %1</translation>
+    </message>
+    <message>
+        <source>%1, %2 → %3
+%4
+
+%5</source>
+        <translation>%1, %2 → %3
+%4
+
+%5</translation>
+    </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation>&amp;Schließen</translation>
+    </message>
 </context>
 <context>
     <name>pga::gui::ChangesModel</name>
@@ -1186,6 +1451,29 @@ Jetzt entfernen?</translation>
     <message>
         <source>Fix takes</source>
         <translation>Korrektur braucht</translation>
+    </message>
+</context>
+<context>
+    <name>pga::gui::ForecastModel</name>
+    <message>
+        <source>in %1 days</source>
+        <translation>in %1 Tagen</translation>
+    </message>
+    <message>
+        <source>%1 a month</source>
+        <translation>%1 im Monat</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Wann</translation>
+    </message>
+    <message>
+        <source>Repository</source>
+        <translation>Repository</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation>Kosten</translation>
     </message>
 </context>
 <context>
@@ -1594,6 +1882,183 @@ Wählen Sie „Nein“, um stattdessen einen Ihrer Server einzutragen.</translat
     </message>
 </context>
 <context>
+    <name>pga::gui::ScheduleModel</name>
+    <message>
+        <source>Back up</source>
+        <translation>Sichern</translation>
+    </message>
+    <message>
+        <source>Verify</source>
+        <translation>Prüfen</translation>
+    </message>
+    <message>
+        <source>Expire</source>
+        <translation>Aufräumen</translation>
+    </message>
+    <message>
+        <source>Restore drill</source>
+        <translation>Wiederherstellungsprobe</translation>
+    </message>
+    <message>
+        <source>1 backup</source>
+        <translation>1 Sicherung</translation>
+    </message>
+    <message>
+        <source>%1 backups</source>
+        <translation>%1 Sicherungen</translation>
+    </message>
+    <message>
+        <source>1 day</source>
+        <translation>1 Tag</translation>
+    </message>
+    <message>
+        <source>%1 days</source>
+        <translation>%1 Tage</translation>
+    </message>
+    <message>
+        <source> (keep %1)</source>
+        <translation> (%1 behalten)</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source> of %1</source>
+        <translation> von %1</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>aus</translation>
+    </message>
+    <message>
+        <source>never ran</source>
+        <translation>lief noch nie</translation>
+    </message>
+    <message>
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
+    </message>
+    <message>
+        <source>Whether this task runs on its schedule</source>
+        <translation>Ob diese Aufgabe nach ihrem Zeitplan läuft</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>Aufgabe</translation>
+    </message>
+    <message>
+        <source>When (systemd calendar)</source>
+        <translation>Wann (systemd-Kalender)</translation>
+    </message>
+    <message>
+        <source>Next run (task&apos;s zone)</source>
+        <translation>Nächster Lauf (Zone der Aufgabe)</translation>
+    </message>
+    <message>
+        <source>Next run (local)</source>
+        <translation>Nächster Lauf (lokal)</translation>
+    </message>
+    <message>
+        <source>Last run</source>
+        <translation>Letzter Lauf</translation>
+    </message>
+    <message>
+        <source>On</source>
+        <translation>An</translation>
+    </message>
+</context>
+<context>
+    <name>pga::gui::ScheduleNotifier</name>
+    <message>
+        <source>pgArchivist</source>
+        <translation>pgArchivist</translation>
+    </message>
+    <message>
+        <source>Scheduled task failed: %1</source>
+        <translation>Geplante Aufgabe fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>%1 (task %2): %3</source>
+        <translation>%1 (Aufgabe %2): %3</translation>
+    </message>
+</context>
+<context>
+    <name>pga::gui::SchedulesDialog</name>
+    <message>
+        <source>%1  (local: %2)</source>
+        <translation>%1  (lokal: %2)</translation>
+    </message>
+    <message>
+        <source>Schedules of %1</source>
+        <translation>Zeitpläne von %1</translation>
+    </message>
+    <message>
+        <source>&amp;Add…</source>
+        <translation>&amp;Hinzufügen…</translation>
+    </message>
+    <message>
+        <source>&amp;Edit…</source>
+        <translation>&amp;Bearbeiten…</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>&amp;Entfernen</translation>
+    </message>
+    <message>
+        <source>Install as systemd &amp;timer…</source>
+        <translation>Als systemd-&amp;Timer einrichten…</translation>
+    </message>
+    <message>
+        <source>Run these tasks while pgArchivist is closed: a systemd user timer calls &apos;pgarchivist-cli schedule run-due&apos; every minute</source>
+        <translation>Diese Aufgaben auch bei geschlossenem pgArchivist ausführen: ein systemd-Benutzertimer ruft jede Minute &apos;pgarchivist-cli schedule run-due&apos; auf</translation>
+    </message>
+    <message>
+        <source>&amp;Close</source>
+        <translation>&amp;Schließen</translation>
+    </message>
+    <message>
+        <source>Next five runs of the selected task:</source>
+        <translation>Die nächsten fünf Läufe der gewählten Aufgabe:</translation>
+    </message>
+    <message>
+        <source>Added: %1.</source>
+        <translation>Hinzugefügt: %1.</translation>
+    </message>
+    <message>
+        <source>Changed: %1.</source>
+        <translation>Geändert: %1.</translation>
+    </message>
+    <message>
+        <source>Remove Scheduled Task</source>
+        <translation>Geplante Aufgabe entfernen</translation>
+    </message>
+    <message>
+        <source>Remove &quot;%1&quot; at %2? Its past runs stay in the job history.</source>
+        <translation>„%1“ um %2 entfernen? Ihre bisherigen Läufe bleiben im Auftragsverlauf.</translation>
+    </message>
+    <message>
+        <source>Removed: %1.</source>
+        <translation>Entfernt: %1.</translation>
+    </message>
+    <message>
+        <source>Install as systemd Timer</source>
+        <translation>Als systemd-Timer einrichten</translation>
+    </message>
+    <message>
+        <source>&amp;Install for Me</source>
+        <translation>Für mich &amp;einrichten</translation>
+    </message>
+    <message>
+        <source>Written to %1. Turn it on with: %2</source>
+        <translation>Nach %1 geschrieben. Einschalten mit: %2</translation>
+    </message>
+    <message>
+        <source>These units run &apos;pgarchivist-cli schedule run-due&apos; every minute as you, so the tasks run while pgArchivist is closed. The app and the timer never run the same task twice.</source>
+        <translation>Diese Units führen jede Minute &apos;pgarchivist-cli schedule run-due&apos; als Sie aus, damit die Aufgaben auch bei geschlossenem pgArchivist laufen. App und Timer führen nie dieselbe Aufgabe doppelt aus.</translation>
+    </message>
+</context>
+<context>
     <name>pga::gui::ServerDialog</name>
     <message>
         <source>Edit Server — %1</source>
@@ -1720,6 +2185,10 @@ Wählen Sie „Nein“, um stattdessen einen Ihrer Server einzutragen.</translat
         <source>Audit</source>
         <translation>Prüfung</translation>
     </message>
+    <message>
+        <source>A scheduled task failed:</source>
+        <translation>Eine geplante Aufgabe ist fehlgeschlagen:</translation>
+    </message>
 </context>
 <context>
     <name>pga::gui::ServerView</name>
@@ -1776,10 +2245,6 @@ Wählen Sie „Nein“, um stattdessen einen Ihrer Server einzutragen.</translat
         <translation>&amp;Sicherungen</translation>
     </message>
     <message>
-        <source>WAL volume, archive lag and the storage forecast will show here.</source>
-        <translation>Hier erscheinen WAL-Volumen, Archivrückstand und die Speicherprognose.</translation>
-    </message>
-    <message>
         <source>&amp;WAL</source>
         <translation>&amp;WAL</translation>
     </message>
@@ -1822,6 +2287,10 @@ Wählen Sie „Nein“, um stattdessen einen Ihrer Server einzutragen.</translat
     <message>
         <source>off</source>
         <translation>aus</translation>
+    </message>
+    <message>
+        <source>C&amp;alendar</source>
+        <translation>&amp;Kalender</translation>
     </message>
 </context>
 <context>
@@ -2043,6 +2512,313 @@ Wählen Sie „Nein“, um stattdessen einen Ihrer Server einzutragen.</translat
     <message>
         <source>Cannot recover to this target: %1</source>
         <translation>Zu diesem Ziel kann nicht wiederhergestellt werden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>pga::gui::TaskEditor</name>
+    <message>
+        <source>Edit Scheduled Task</source>
+        <translation>Geplante Aufgabe bearbeiten</translation>
+    </message>
+    <message>
+        <source>Add Scheduled Task</source>
+        <translation>Geplante Aufgabe hinzufügen</translation>
+    </message>
+    <message>
+        <source>A systemd calendar expression with its zone (systemd.time(7)), e.g. &quot;daily Europe/Berlin&quot;, &quot;Mon..Fri *-*-* 02:30 UTC&quot;. The same text works in a systemd timer.</source>
+        <translation>Ein systemd-Kalenderausdruck mit seiner Zone (systemd.time(7)), z. B. &quot;daily Europe/Berlin&quot;, &quot;Mon..Fri *-*-* 02:30 UTC&quot;. Derselbe Text funktioniert in einem systemd-Timer.</translation>
+    </message>
+    <message>
+        <source>not by count</source>
+        <translation>nicht nach Anzahl</translation>
+    </message>
+    <message>
+        <source>not by age</source>
+        <translation>nicht nach Alter</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> Tage</translation>
+    </message>
+    <message>
+        <source>all / the newest</source>
+        <translation>alle / die neueste</translation>
+    </message>
+    <message>
+        <source>&amp;Task:</source>
+        <translation>&amp;Aufgabe:</translation>
+    </message>
+    <message>
+        <source>&amp;When:</source>
+        <translation>&amp;Wann:</translation>
+    </message>
+    <message>
+        <source>Keep the newest &amp;N backups:</source>
+        <translation>Die neuesten &amp;N Sicherungen behalten:</translation>
+    </message>
+    <message>
+        <source>Keep what the last &amp;D days need:</source>
+        <translation>Behalten, was die letzten &amp;D Tage brauchen:</translation>
+    </message>
+    <message>
+        <source>Only &amp;backup:</source>
+        <translation>Nur &amp;Sicherung:</translation>
+    </message>
+    <message>
+        <source>Next runs:</source>
+        <translation>Nächste Läufe:</translation>
+    </message>
+</context>
+<context>
+    <name>pga::gui::WalChartModel</name>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Ab</translation>
+    </message>
+    <message>
+        <source>WAL written</source>
+        <translation>Geschriebenes WAL</translation>
+    </message>
+    <message>
+        <source>Full-page images</source>
+        <translation>Ganzseitenbilder</translation>
+    </message>
+    <message>
+        <source>.ready files</source>
+        <translation>.ready-Dateien</translation>
+    </message>
+    <message>
+        <source>Archive lag</source>
+        <translation>Archivierungsrückstand</translation>
+    </message>
+    <message>
+        <source>Repository size</source>
+        <translation>Repository-Größe</translation>
+    </message>
+</context>
+<context>
+    <name>pga::gui::WalView</name>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>Letzte 24 Stunden</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Letzte 7 Tage</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>Letzte 30 Tage</translation>
+    </message>
+    <message>
+        <source>Last year</source>
+        <translation>Letztes Jahr</translation>
+    </message>
+    <message>
+        <source>How far back the charts go (times in local time, %1)</source>
+        <translation>Wie weit die Diagramme zurückreichen (Zeiten in Ortszeit, %1)</translation>
+    </message>
+    <message>
+        <source>Re&amp;fresh</source>
+        <translation>&amp;Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Export &amp;PNG…</source>
+        <translation>Als &amp;PNG exportieren…</translation>
+    </message>
+    <message>
+        <source>Export C&amp;SV…</source>
+        <translation>Als C&amp;SV exportieren…</translation>
+    </message>
+    <message>
+        <source>Save the charts as a picture</source>
+        <translation>Die Diagramme als Bild speichern</translation>
+    </message>
+    <message>
+        <source>Save the numbers behind the charts, times in UTC and local time</source>
+        <translation>Die Zahlen hinter den Diagrammen speichern, Zeiten in UTC und Ortszeit</translation>
+    </message>
+    <message>
+        <source>What a GiB of storage costs a month where the repository lives</source>
+        <translation>Was ein GiB Speicher dort, wo das Repository liegt, im Monat kostet</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>alle</translation>
+    </message>
+    <message>
+        <source>What if expire kept the newest N backups? Nothing is applied.</source>
+        <translation>Was, wenn das Aufräumen die neuesten N Sicherungen behielte? Es wird nichts angewendet.</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>aus</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> Tage</translation>
+    </message>
+    <message>
+        <source>What if expire also kept what the last D days need? Nothing is applied.</source>
+        <translation>Was, wenn das Aufräumen auch behielte, was die letzten D Tage brauchen? Es wird nichts angewendet.</translation>
+    </message>
+    <message>
+        <source>&amp;Range:</source>
+        <translation>&amp;Zeitraum:</translation>
+    </message>
+    <message>
+        <source>Storage and cost forecast</source>
+        <translation>Speicher- und Kostenprognose</translation>
+    </message>
+    <message>
+        <source>Price per GiB-&amp;month:</source>
+        <translation>Preis pro GiB und &amp;Monat:</translation>
+    </message>
+    <message>
+        <source>What if expire kept the newest &amp;N:</source>
+        <translation>Was, wenn das Aufräumen die neuesten &amp;N behielte:</translation>
+    </message>
+    <message>
+        <source>and what the last &amp;D days need:</source>
+        <translation>und was die letzten &amp;D Tage brauchen:</translation>
+    </message>
+    <message numerus="yes">
+        <source>No repository is set for this server: WAL per hour comes from the archive. Samples so far: %n.</source>
+        <translation>
+            <numerusform>Für diesen Server ist kein Repository eingetragen: WAL pro Stunde kommt aus dem Archiv. Bisher %n Messung.</numerusform>
+            <numerusform>Für diesen Server ist kein Repository eingetragen: WAL pro Stunde kommt aus dem Archiv. Bisher %n Messungen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Reading the archive…</source>
+        <translation>Das Archiv wird gelesen…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Measured: %1 a day of new backup data and archived WAL (%2 backups a day); %n sample(s) of the server.</source>
+        <translation>
+            <numerusform>Gemessen: %1 am Tag an neuen Sicherungsdaten und archiviertem WAL (%2 Sicherungen am Tag); %n Messung des Servers.</numerusform>
+            <numerusform>Gemessen: %1 am Tag an neuen Sicherungsdaten und archiviertem WAL (%2 Sicherungen am Tag); %n Messungen des Servers.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>WAL written per %1</source>
+        <translation>Geschriebenes WAL pro %1</translation>
+    </message>
+    <message>
+        <source>hour</source>
+        <translation>Stunde</translation>
+    </message>
+    <message>
+        <source>6 hours</source>
+        <translation>6 Stunden</translation>
+    </message>
+    <message>
+        <source>day</source>
+        <translation>Tag</translation>
+    </message>
+    <message>
+        <source>week</source>
+        <translation>Woche</translation>
+    </message>
+    <message>
+        <source>WAL (MiB)</source>
+        <translation>WAL (MiB)</translation>
+    </message>
+    <message>
+        <source>full-page images (% of records)</source>
+        <translation>Ganzseitenbilder (% der Einträge)</translation>
+    </message>
+    <message>
+        <source>MiB</source>
+        <translation>MiB</translation>
+    </message>
+    <message>
+        <source>%</source>
+        <translation>%</translation>
+    </message>
+    <message>
+        <source>%1: %2 written, %3 full-page images</source>
+        <translation>%1: %2 geschrieben, %3 Ganzseitenbilder</translation>
+    </message>
+    <message>
+        <source>Archiving: files waiting and how long</source>
+        <translation>Archivierung: wartende Dateien und wie lange</translation>
+    </message>
+    <message>
+        <source>.ready files</source>
+        <translation>.ready-Dateien</translation>
+    </message>
+    <message>
+        <source>archive lag (s)</source>
+        <translation>Archivierungsrückstand (s)</translation>
+    </message>
+    <message>
+        <source>files</source>
+        <translation>Dateien</translation>
+    </message>
+    <message>
+        <source>s</source>
+        <translation>s</translation>
+    </message>
+    <message>
+        <source>%1: %2 %3</source>
+        <translation>%1: %2 %3</translation>
+    </message>
+    <message>
+        <source>Repository size and forecast</source>
+        <translation>Repository-Größe und Prognose</translation>
+    </message>
+    <message>
+        <source>measured (GiB)</source>
+        <translation>gemessen (GiB)</translation>
+    </message>
+    <message>
+        <source>forecast (GiB)</source>
+        <translation>Prognose (GiB)</translation>
+    </message>
+    <message>
+        <source>local time (%1)</source>
+        <translation>Ortszeit (%1)</translation>
+    </message>
+    <message>
+        <source>GiB</source>
+        <translation>GiB</translation>
+    </message>
+    <message>
+        <source>Could not save the charts as %1.</source>
+        <translation>Die Diagramme konnten nicht als %1 gespeichert werden.</translation>
+    </message>
+    <message>
+        <source>Could not write %1.</source>
+        <translation>%1 konnte nicht geschrieben werden.</translation>
+    </message>
+    <message>
+        <source>Export Charts as PNG</source>
+        <translation>Diagramme als PNG exportieren</translation>
+    </message>
+    <message>
+        <source>Export Chart Data as CSV</source>
+        <translation>Diagrammdaten als CSV exportieren</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG-Bilder (*.png)</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+        <source>Saved %1.</source>
+        <translation>%1 gespeichert.</translation>
     </message>
 </context>
 </TS>
