@@ -124,25 +124,47 @@ private slots:
             b.newBytes = news[i];
             s.backupList << b;
         }
-        QList<engine::WalHour> wal = hours();
+        // A day as a busy server has it: WAL every hour, a sample every 15 minutes, now and then files waiting.
+        QList<engine::WalHour> wal;
         for (int d = 30; d > 1; --d) {
             engine::WalHour h;
             h.hourUtc = kNow.addDays(-d);
             h.walBytes = 400 << 20;
             h.storedBytes = 100 << 20;
-            wal.prepend(h);
+            wal << h;
         }
-        std::sort(wal.begin(), wal.end(), [](const auto &a, const auto &b) { return a.hourUtc < b.hourUtc; });
-        view.showData(wal, s, samples(), kNow);
+        const QDateTime firstHour = QDateTime::fromSecsSinceEpoch(kNow.toSecsSinceEpoch() / 3600 * 3600 - 23 * 3600, QTimeZone::utc());
+        for (int h = 0; h < 24; ++h) {
+            engine::WalHour w;
+            w.hourUtc = firstHour.addSecs(3600 * h);
+            w.walBytes = qint64(32 + (h * 7) % 50) << 20;
+            w.storedBytes = w.walBytes / 4;
+            wal << w;
+        }
+        QList<app::MetricSample> busy;
+        for (int i = 0; i <= 96; ++i) {
+            app::MetricSample m;
+            m.takenAt = firstHour.addSecs(900 * i);
+            m.walRecords = 4000LL * i;
+            m.walFpi = 400LL * i + (i % 8) * 50;
+            m.readyCount = i % 7 == 0 ? 3 : 0;
+            m.archiveLagSeconds = i % 7 == 0 ? 45 : (i % 3) * 4;
+            m.repoBytes = (3500LL << 20) + (qint64(i) << 20);
+            if (m.takenAt <= kNow)
+                busy << m;
+        }
+        view.showData(wal, s, busy, kNow);
         // The WAL chart: 24 bars, and the full-page-image share where it is known.
         QChart *walChart = view.charts()[0];
         auto *bars = qobject_cast<QBarSeries *>(walChart->series().value(0));
         QVERIFY(bars);
         QCOMPARE(bars->barSets().first()->count(), 24);
-        QCOMPARE(bars->barSets().first()->at(22), 100.0);
+        QCOMPARE(bars->barSets().first()->at(5), double(32 + 35 % 50));
         auto *fpi = qobject_cast<QLineSeries *>(walChart->series().value(1));
-        QCOMPARE(fpi->count(), 2);
-        QCOMPARE(fpi->at(0), QPointF(22, 20));
+        QCOMPARE(fpi->count(), 24);
+        QVERIFY(fpi->at(3).y() > 5 && fpi->at(3).y() < 15);  // about 10 % of records carry a full-page image
+        QCOMPARE(view.charts()[1]->series().size(), 2);  // .ready files and archive lag
+        QCOMPARE(view.charts()[2]->series().size(), 2);  // measured size and the forecast
 
         // What if expire kept 1 backup instead of 2: the forecast drops, and the calendar hears of it.
         const qint64 keep2 = view.forecastModel()->index(2, ForecastModel::SizeColumn).data(ForecastModel::ValueRole).toLongLong();
@@ -162,6 +184,7 @@ private slots:
         QCOMPARE(view.forecastModel()->index(2, ForecastModel::CostColumn).data(ForecastModel::ValueRole).toDouble(),
                  double(keep1) / double(1LL << 30) * 0.1);
         QTest::keyClick(keepFull, Qt::Key_Up);
+        QTest::qWait(300);  // let the charts lay out their axes and legends before the picture
         shot(&view, "wal-view.png");
 
         const QString csv = m_dir.filePath(QStringLiteral("wal.csv")), png = m_dir.filePath(QStringLiteral("wal.png"));

@@ -48,7 +48,7 @@ QChartView *chartView(const QString &name)
     auto *v = new QChartView(new QChart);
     v->setObjectName(name);
     v->setRenderHint(QPainter::Antialiasing);
-    v->setMinimumHeight(170);
+    v->setMinimumHeight(190);
     v->chart()->legend()->setAlignment(Qt::AlignBottom);
     v->chart()->setMargins(QMargins(4, 4, 4, 4));
     return v;
@@ -273,7 +273,10 @@ void WalView::rebuildCharts()
     wal->addSeries(fpi);
     auto *x = new QBarCategoryAxis;
     x->append(categories);
-    x->setLabelsAngle(-60);
+    x->setLabelsAngle(-90);
+    QFont small = x->labelsFont();
+    small.setPointSizeF(small.pointSizeF() * 0.8);
+    x->setLabelsFont(small);
     auto *yBytes = new QValueAxis;
     yBytes->setRange(0, maxMiB * 1.1);
     yBytes->setTitleText(tr("MiB"));
