@@ -1,5 +1,6 @@
 #include "ScheduleStore.h"
 
+#include "JobHistorySql.h"
 #include "ServerRegistry.h"
 #include "core/CalendarSpec.h"
 
@@ -208,33 +209,15 @@ Result<bool> ScheduleStore::claimRun(qint64 id, const QDateTime &expectedLast, c
     return q.numRowsAffected() == 1;
 }
 
-namespace {
-JobRecord recordFrom(const QSqlQuery &q)
-{
-    JobRecord r;
-    r.id = q.value(0).toLongLong();
-    r.kind = q.value(1).toString();
-    r.title = q.value(2).toString();
-    r.serverId = q.value(3).toLongLong();
-    r.state = q.value(4).toString();
-    r.startedAt = fromIso(q.value(5).toString());
-    r.finishedAt = fromIso(q.value(6).toString());
-    r.message = q.value(7).toString();
-    r.scheduleId = q.value(8).toLongLong();
-    return r;
-}
-const char kSelectRuns[] = "SELECT id, kind, title, server_id, state, started_at, finished_at, message, schedule_id FROM job_history";
-} // namespace
-
 QHash<qint64, JobRecord> ScheduleStore::lastRuns() const
 {
     QHash<qint64, JobRecord> out;
     QSqlQuery q(m_registry.database());
-    if (!q.exec(QString::fromLatin1(kSelectRuns)
+    if (!q.exec(jobHistorySelect(false)
                 + QStringLiteral(" WHERE id IN (SELECT max(id) FROM job_history WHERE schedule_id > 0 GROUP BY schedule_id)")))
         return out;
     while (q.next()) {
-        const JobRecord r = recordFrom(q);
+        const JobRecord r = jobRecordFrom(q, false);
         out.insert(r.scheduleId, r);
     }
     return out;
@@ -244,7 +227,7 @@ QList<JobRecord> ScheduleStore::runsBetween(const QDateTime &from, const QDateTi
 {
     QList<JobRecord> out;
     QSqlQuery q(m_registry.database());
-    q.prepare(QString::fromLatin1(kSelectRuns) + QStringLiteral(" WHERE finished_at >= ? AND finished_at < ?")
+    q.prepare(jobHistorySelect(false) + QStringLiteral(" WHERE finished_at >= ? AND finished_at < ?")
               + (serverId ? QStringLiteral(" AND server_id = ?") : QString()) + QStringLiteral(" ORDER BY finished_at, id"));
     q.addBindValue(isoUtc(from));
     q.addBindValue(isoUtc(to));
@@ -253,7 +236,7 @@ QList<JobRecord> ScheduleStore::runsBetween(const QDateTime &from, const QDateTi
     if (!q.exec())
         return out;
     while (q.next())
-        out << recordFrom(q);
+        out << jobRecordFrom(q, false);
     return out;
 }
 

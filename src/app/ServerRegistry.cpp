@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "JobHistorySql.h"
 #include "JobRecord.h"
 #include "pg/Connection.h"
 
@@ -371,50 +372,31 @@ Status ServerRegistry::addJobRecord(const JobRecord &r)
     return {};
 }
 
-namespace {
-JobRecord recordFrom(const QSqlQuery &q)
-{
-    JobRecord r;
-    r.id = q.value(0).toLongLong();
-    r.kind = q.value(1).toString();
-    r.title = q.value(2).toString();
-    r.serverId = q.value(3).toLongLong();
-    r.state = q.value(4).toString();
-    r.startedAt = fromIso(q.value(5).toString());
-    r.finishedAt = fromIso(q.value(6).toString());
-    r.message = q.value(7).toString();
-    r.log = q.value(8).toString();
-    r.scheduleId = q.value(9).toLongLong();
-    return r;
-}
-const char kSelectJobs[] = "SELECT id, kind, title, server_id, state, started_at, finished_at, message, log, schedule_id FROM job_history";
-} // namespace
-
 QList<JobRecord> ServerRegistry::jobHistory(int limit) const
 {
     QList<JobRecord> out;
     if (!isOpen())
         return out;
     QSqlQuery q(db());
-    q.prepare(QString::fromLatin1(kSelectJobs) + QStringLiteral(" ORDER BY id DESC LIMIT ?"));
+    q.prepare(jobHistorySelect(true) + QStringLiteral(" ORDER BY id DESC LIMIT ?"));
     q.addBindValue(limit);
     if (!q.exec())
         return out;
     while (q.next())
-        out.append(recordFrom(q));
+        out.append(jobRecordFrom(q, true));
     return out;
 }
 
 Result<JobRecord> ServerRegistry::jobRecord(qint64 id) const
 {
     QSqlQuery q(db());
-    q.prepare(QString::fromLatin1(kSelectJobs) + QStringLiteral(" WHERE id = ?"));
+    q.prepare(jobHistorySelect(true) + QStringLiteral(" WHERE id = ?"));
     q.addBindValue(id);
     if (!q.exec())
         return sqlError(tr("read job %1").arg(id), q.lastError(), m_path);
     if (!q.next())
         return Error(Error::Code::NotFound, tr("There is no job %1 in the history.").arg(id));
-    return recordFrom(q);
+    return jobRecordFrom(q, true);
 }
 
 Result<qint64> ServerRegistry::addAudit(qint64 serverId, const QDateTime &takenAt, const QByteArray &json)
