@@ -906,6 +906,14 @@ Jetzt entfernen?</translation>
         <source>The drill did not run: %1</source>
         <translation>Die Probe lief nicht: %1</translation>
     </message>
+    <message>
+        <source>&amp;Drill</source>
+        <translation>&amp;Probe</translation>
+    </message>
+    <message>
+        <source>Test-restore the selected backup (or the newest): restore into a scratch directory, start it, replay, check with pg_amcheck, count rows, remove it</source>
+        <translation>Die gewählte (oder neueste) Sicherung probeweise wiederherstellen: in ein Arbeitsverzeichnis wiederherstellen, starten, einspielen, mit pg_amcheck prüfen, Zeilen zählen, entfernen</translation>
+    </message>
 </context>
 <context>
     <name>pga::gui::CalendarModel</name>
@@ -2819,6 +2827,22 @@ Wählen Sie „Nein“, um stattdessen einen Ihrer Server einzutragen.</translat
     <message>
         <source>Saved %1.</source>
         <translation>%1 gespeichert.</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>How often pgArchivist, while open, samples every server&apos;s WAL position, pg_stat_wal, the archiver and the repository&apos;s size (kept a week in full, a year by the hour)</source>
+        <translation>Wie oft pgArchivist, solange es offen ist, bei jedem Server WAL-Position, pg_stat_wal, den Archivierer und die Repository-Größe misst (eine Woche vollständig, ein Jahr stündlich aufbewahrt)</translation>
+    </message>
+    <message>
+        <source>Sampling</source>
+        <translation>Messung</translation>
+    </message>
+    <message>
+        <source>Sample servers &amp;every:</source>
+        <translation>Server &amp;messen alle:</translation>
     </message>
 </context>
 </TS>

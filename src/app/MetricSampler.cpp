@@ -27,6 +27,14 @@ int MetricSampler::configuredIntervalMinutes()
     return std::clamp(QSettings().value(QStringLiteral("metrics/intervalMinutes"), 5).toInt(), 1, 1440);
 }
 
+void MetricSampler::setIntervalMinutes(int minutes)
+{
+    minutes = std::clamp(minutes, 1, 1440);
+    QSettings().setValue(QStringLiteral("metrics/intervalMinutes"), minutes);
+    if (m_timer.isActive())
+        m_timer.start(minutes * 60 * 1000);
+}
+
 void MetricSampler::start(int intervalMs)
 {
     m_timer.start(intervalMs);

@@ -21,6 +21,9 @@ public:
     MetricSampler(ServerRegistry *registry, SecretStore *secrets, QObject *parent = nullptr);
 
     static int configuredIntervalMinutes();  // QSettings metrics/intervalMinutes, 1..1440, default 5
+    // Keeps the interval for the next start, and uses it now if sampling runs.
+    void setIntervalMinutes(int minutes);
+    bool isActive() const { return m_timer.isActive(); }
     void start(int intervalMs);
     void start() { start(configuredIntervalMinutes() * 60 * 1000); }
     void stop() { m_timer.stop(); }

@@ -20,4 +20,5 @@ int runVerify(const QStringList &args);
 int runExpire(const QStringList &args);
 int runDrill(const QStringList &args);
 int runSchedule(const QStringList &args);
+int runForecast(const QStringList &args);
 } // namespace pga::cli

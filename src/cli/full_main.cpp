@@ -22,6 +22,7 @@ const Command kCommands[] = {
     {"connect", "Connect to a server and print what it is", runConnect},
     {"drill", "Test-restore a backup, check it with pg_amcheck and remove it", runDrill},
     {"expire", "Remove backups, WAL and chunks beyond retention", runExpire},
+    {"forecast", "Forecast a server's repository size and cost under a retention", runForecast},
     {"info", "Show servers, archived WAL, gaps and the recoverable window", runInfo},
     {"restore-points", "List the restore points in the archived WAL", runRestorePoints},
     {"repo-init", "Create an empty repository", runRepoInit},

@@ -195,6 +195,11 @@ private slots:
         QCOMPARE(f.readAll().count('\n'), 25);
         QImage img(png);
         QVERIFY(!img.isNull() && img.width() > 300);
+        // How often to sample: kept for the next start.
+        auto *interval = view.findChild<QSpinBox *>(QStringLiteral("sampleInterval"));
+        interval->setValue(15);
+        QCOMPARE(app::MetricSampler::configuredIntervalMinutes(), 15);
+        interval->setValue(5);
         // Another range from the keyboard.
         auto *range = view.findChild<QComboBox *>(QStringLiteral("range"));
         range->setFocus();

@@ -119,6 +119,24 @@ private slots:
         QVERIFY(!QFileInfo::exists(dir));
     }
 
+    void forecastFromTheCommandLine()
+    {
+        // The WAL view's forecast, as a script gets it: growth measured from this repository, a what-if retention.
+        auto r = test::cli(QStringList{QStringLiteral("forecast")} + rs()
+                           + QStringList{QStringLiteral("--retain-full"), QStringLiteral("1"), QStringLiteral("--price"), QStringLiteral("0.05"), QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, r.err.constData());
+        const QJsonObject j = QJsonDocument::fromJson(r.out).object();
+        const qint64 current = j[QStringLiteral("current_bytes")].toInteger();
+        QVERIFY(current > 0);
+        const QJsonArray points = j[QStringLiteral("points")].toArray();
+        QCOMPARE(points.size(), 3);
+        QCOMPARE(points[2][QStringLiteral("days")].toInt(), 365);
+        QVERIFY(points[0][QStringLiteral("bytes")].toInteger() >= current);
+        QCOMPARE(points[2][QStringLiteral("monthly_cost")].toDouble(), double(points[2][QStringLiteral("bytes")].toInteger()) / double(1LL << 30) * 0.05);
+        QVERIFY(j[QStringLiteral("window_days")].toDouble() > 0);
+        QCOMPARE(test::cli(QStringList{QStringLiteral("forecast")} + rs() + QStringList{QStringLiteral("--price"), QStringLiteral("cheap")}).code, 64);
+    }
+
     void refusesAnExistingScratchDirectory()
     {
         const QString dir = scratch(QStringLiteral("taken"));

@@ -87,6 +87,12 @@ BackupsView::BackupsView(app::AppContext &app, QWidget *parent)
     m_schedules = toolButton(tr("&Schedules…"), QStringLiteral("schedule"),
                              tr("Back up, verify, expire and test-restore this server on a schedule"), this);
     m_schedules->setObjectName(QStringLiteral("schedulesButton"));
+    auto *drillButton = toolButton(tr("&Drill"), QStringLiteral("test-connection"),
+                                   tr("Test-restore the selected backup (or the newest): restore into a scratch directory, start it, "
+                                      "replay, check with pg_amcheck, count rows, remove it"), this);
+    drillButton->setObjectName(QStringLiteral("drillButton"));
+    connect(drillButton, &QToolButton::clicked, this, &BackupsView::drill);
+    tools->addWidget(drillButton);
     tools->addWidget(m_schedules);
     tools->addSpacing(12);
     tools->addWidget(new QLabel(tr("Keep:")));

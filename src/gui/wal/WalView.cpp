@@ -150,8 +150,20 @@ WalView::WalView(app::AppContext &app, QWidget *parent)
     form->addRow(tr("What if expire kept the newest &N:"), m_keepFull);
     form->addRow(tr("and what the last &D days need:"), m_keepDays);
     form->addRow(m_forecastTable);
+    auto *interval = new QSpinBox;
+    interval->setObjectName(QStringLiteral("sampleInterval"));
+    interval->setRange(1, 1440);
+    interval->setSuffix(tr(" min"));
+    interval->setValue(app::MetricSampler::configuredIntervalMinutes());
+    interval->setToolTip(tr("How often pgArchivist, while open, samples every server's WAL position, pg_stat_wal, the archiver "
+                            "and the repository's size (kept a week in full, a year by the hour)"));
+    connect(interval, &QSpinBox::valueChanged, this, [this](int minutes) { m_app.metrics().setIntervalMinutes(minutes); });
+    auto *samplingBox = new QGroupBox(tr("Sampling"));
+    auto *samplingForm = new QFormLayout(samplingBox);
+    samplingForm->addRow(tr("Sample servers &every:"), interval);
     auto *side = new QVBoxLayout;
     side->addWidget(whatIfBox);
+    side->addWidget(samplingBox);
     side->addWidget(m_status);
     side->addStretch();
     auto *body = new QHBoxLayout;
