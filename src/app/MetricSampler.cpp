@@ -9,6 +9,7 @@
 #include <QFileInfo>
 #include <QFutureWatcher>
 #include <QLoggingCategory>
+#include <QMutex>
 #include <QSettings>
 #include <QtConcurrent>
 
@@ -74,12 +75,25 @@ std::optional<qint64> MetricSampler::directoryBytes(const QString &dir)
 {
     if (dir.isEmpty() || !QFileInfo(dir).isDir())
         return std::nullopt;
+    // A large repository holds millions of chunk files, and several servers may share one: walk each at most once an
+    // hour (the size changes slowly next to the 5-minute samples), whoever asks.
+    static QMutex mutex;
+    static QHash<QString, QPair<qint64, qint64>> cache;  // dir -> (walked at, ms since epoch; bytes)
+    const QString key = QFileInfo(dir).absoluteFilePath();
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    {
+        QMutexLocker lock(&mutex);
+        if (auto it = cache.constFind(key); it != cache.constEnd() && nowMs - it->first < 3600 * 1000)
+            return it->second;
+    }
     qint64 total = 0;
     QDirIterator it(dir, QDir::Files | QDir::Hidden | QDir::NoDotAndDotDot, QDirIterator::Subdirectories);
     while (it.hasNext()) {
         it.next();
         total += it.fileInfo().size();
     }
+    QMutexLocker lock(&mutex);
+    cache.insert(key, {nowMs, total});
     return total;
 }
 

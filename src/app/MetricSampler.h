@@ -34,6 +34,7 @@ public:
 
     // The work itself, on any thread: what one sample of a server reads.
     static MetricSample takeSample(const ServerEntry &e, const QString &password, const QDateTime &nowUtc);
+    // The directory's size on disk, walked at most once an hour per directory.
     static std::optional<qint64> directoryBytes(const QString &dir);
 
 signals:

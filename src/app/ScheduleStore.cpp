@@ -51,10 +51,11 @@ ScheduledTask taskFrom(const QSqlQuery &q)
     t.enabled = q.value(5).toBool();
     t.createdAt = fromIso(q.value(6).toString());
     t.lastRunAt = fromIso(q.value(7).toString());
+    t.dueAfter = fromIso(q.value(8).toString());
     return t;
 }
 
-const char kSelect[] = "SELECT id, server_id, kind, calendar, options, enabled, created_at, last_run_at FROM schedules";
+const char kSelect[] = "SELECT id, server_id, kind, calendar, options, enabled, created_at, last_run_at, due_after FROM schedules";
 
 } // namespace
 
@@ -68,7 +69,11 @@ QDateTime ScheduledTask::dueAt() const
     auto spec = CalendarSpec::parse(calendar);
     if (!spec)
         return {};
-    return spec->next(lastRunAt.isValid() ? lastRunAt : createdAt);
+    QDateTime from = createdAt;
+    for (const QDateTime &t : {lastRunAt, dueAfter})
+        if (t.isValid() && (!from.isValid() || t > from))
+            from = t;
+    return spec->next(from);
 }
 
 QString ScheduledTask::describe() const
@@ -95,6 +100,9 @@ Status ScheduleStore::validate(const ScheduledTask &t)
     auto spec = CalendarSpec::parse(t.calendar);
     if (!spec)
         return spec.error();
+    if (!CalendarSpec::parse(spec->normalized()))  // what is stored must read back
+        return Error(Error::Code::InvalidArgument, tr("\"%1\" cannot be stored: its normalized form \"%2\" does not read back.")
+                                                        .arg(t.calendar, spec->normalized()));
     if (!spec->next(QDateTime::currentDateTimeUtc()).isValid())
         return Error(Error::Code::InvalidArgument, tr("\"%1\" never happens again, so the task would never run.").arg(t.calendar));
     if (t.kind == QLatin1String("expire") && t.retainFull <= 0 && t.retainDays <= 0)
@@ -132,9 +140,15 @@ Status ScheduleStore::update(const ScheduledTask &in)
         return s;
     ScheduledTask t = in;
     t.calendar = CalendarSpec::parse(t.calendar)->normalized();
+    auto before = task(t.id);
+    if (!before)
+        return before.error();
+    // A new calendar (or switching on) counts from now: no slot of the old one runs late.
+    const bool restart = before->calendar != t.calendar || (t.enabled && !before->enabled);
     QSqlQuery q(m_registry.database());
-    q.prepare(QStringLiteral("UPDATE schedules SET kind = ?, calendar = ?, options = ?, enabled = ? WHERE id = ?"));
-    for (const QVariant &v : {QVariant(t.kind), QVariant(t.calendar), QVariant(optionsJson(t)), QVariant(t.enabled ? 1 : 0), QVariant(t.id)})
+    q.prepare(QStringLiteral("UPDATE schedules SET kind = ?, calendar = ?, options = ?, enabled = ?, due_after = ? WHERE id = ?"));
+    for (const QVariant &v : {QVariant(t.kind), QVariant(t.calendar), QVariant(optionsJson(t)), QVariant(t.enabled ? 1 : 0),
+                              QVariant(restart ? isoUtc(QDateTime::currentDateTimeUtc()) : isoUtc(before->dueAfter)), QVariant(t.id)})
         q.addBindValue(v);
     if (!q.exec())
         return sqlError(tr("change scheduled task %1").arg(t.id), q.lastError());
@@ -158,8 +172,12 @@ Status ScheduleStore::remove(qint64 id)
 Status ScheduleStore::setEnabled(qint64 id, bool enabled)
 {
     QSqlQuery q(m_registry.database());
-    q.prepare(QStringLiteral("UPDATE schedules SET enabled = ? WHERE id = ?"));
-    q.addBindValue(enabled ? 1 : 0);
+    if (enabled) {
+        q.prepare(QStringLiteral("UPDATE schedules SET enabled = 1, due_after = CASE WHEN enabled THEN due_after ELSE ? END WHERE id = ?"));
+        q.addBindValue(isoUtc(QDateTime::currentDateTimeUtc()));
+    } else {
+        q.prepare(QStringLiteral("UPDATE schedules SET enabled = 0 WHERE id = ?"));
+    }
     q.addBindValue(id);
     if (!q.exec())
         return sqlError(tr("change scheduled task %1").arg(id), q.lastError());

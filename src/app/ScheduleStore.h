@@ -27,9 +27,11 @@ struct ScheduledTask {
     QString backupId;         // verify/drill: only this one (empty: all / the newest)
     QDateTime createdAt;      // UTC
     QDateTime lastRunAt;      // UTC; when a run was last started (invalid: never). Due = next slot after it.
+    QDateTime dueAfter;       // UTC; set when the task is switched on or its calendar changes: no slot before it runs
 
     static QStringList kinds();
-    // The first slot after the last run (or creation): a missed run runs once, not once per missed slot.
+    // The first slot after the last run, creation, or switch-on/change (the latest of them): a missed run runs once,
+    // not once per missed slot, and a task switched back on does not run at once for the slots it was off.
     QDateTime dueAt() const;
     QString describe() const;  // "expire (keep 7 backups) at Sun *-*-* 01:00:00 Europe/Berlin"
 };
@@ -44,6 +46,7 @@ public:
     Result<ScheduledTask> add(ScheduledTask task);
     Status update(const ScheduledTask &task);
     Status remove(qint64 id);
+    // Switching on (and a calendar change in update()) moves dueAfter to now.
     Status setEnabled(qint64 id, bool enabled);
     Result<ScheduledTask> task(qint64 id) const;
     QList<ScheduledTask> tasks(qint64 serverId = 0) const;  // 0: every server's, by server then id

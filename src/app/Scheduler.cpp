@@ -9,6 +9,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFileInfo>
 #include <QLoggingCategory>
@@ -74,10 +75,26 @@ int Scheduler::runDue()
     for (const ScheduledTask &candidate : dueTasks()) {
         if (m_running.contains(candidate.id))
             continue;
+        if (!ScheduledTask::kinds().contains(candidate.kind)) {
+            emit taskSkipped(candidate.id, QStringLiteral("this pgArchivist cannot run tasks of kind \"%1\"").arg(candidate.kind));
+            continue;
+        }
+        auto server = m_registry->server(candidate.serverId);
+        if (!server) {
+            emit taskSkipped(candidate.id, server.error().toString());
+            continue;
+        }
         QString why;
         auto lock = Lock::tryAcquire(lockPath(candidate.id), &why);
         if (!lock) {
             emit taskSkipped(candidate.id, why);
+            continue;
+        }
+        // One task at a time per repository (here and in other processes): a backup and an expire of one repository
+        // at 01:00 would otherwise wait on each other's repository lock and one of them fail. The other stays due.
+        auto repoLock = Lock::tryAcquire(repositoryLockPath(server->repoDir), &why);
+        if (!repoLock) {
+            emit taskSkipped(candidate.id, QStringLiteral("waits for another task of the same repository"));
             continue;
         }
         // Under the lock, read it again: another process may have run it while we looked.
@@ -89,24 +106,25 @@ int Scheduler::runDue()
             emit taskSkipped(fresh->id, claimed ? QStringLiteral("another process claimed it") : claimed.error().toString());
             continue;
         }
-        start(*fresh, lock);
+        start(*fresh, *server, {std::move(lock), std::move(repoLock)});
         ++started;
     }
+    emit checked();
     return started;
 }
 
-void Scheduler::start(const ScheduledTask &task, std::shared_ptr<Lock> lock)
+QString Scheduler::repositoryLockPath(const QString &repoDir) const
 {
-    auto server = m_registry->server(task.serverId);
-    if (!server) {
-        qCWarning(lcScheduler) << "scheduled task" << task.id << "has no server:" << server.error().toString();
-        return;
-    }
-    m_running.insert(task.id, std::move(lock));
+    const QByteArray key = QCryptographicHash::hash(QFileInfo(repoDir).absoluteFilePath().toUtf8(), QCryptographicHash::Sha1).toHex().left(16);
+    return QFileInfo(m_registry->path()).absolutePath() + QStringLiteral("/locks/repository-%1.lock").arg(QString::fromLatin1(key));
+}
+
+void Scheduler::start(const ScheduledTask &task, const ServerEntry &e, QList<std::shared_ptr<Lock>> locks)
+{
+    m_running.insert(task.id, std::move(locks));
     emit taskStarted(task.id);
     qCInfo(lcScheduler) << "starting scheduled task" << task.id << task.describe();
     const qint64 id = task.id;
-    const ServerEntry e = *server;
     if (task.kind == QLatin1String("backup"))
         m_backups->backUp(e, this, [this, id](const JobInfo &info, const repo::BackupManifest &) { finished(id, info); }, id);
     else if (task.kind == QLatin1String("verify"))
@@ -114,7 +132,7 @@ void Scheduler::start(const ScheduledTask &task, std::shared_ptr<Lock> lock)
     else if (task.kind == QLatin1String("expire"))
         m_backups->expire(e, BackupService::expireOptions(e, task.retainFull, task.retainDays, false), this,
                           [this, id](const JobInfo &info, const engine::ExpireResult &) { finished(id, info); }, id);
-    else if (task.kind == QLatin1String("drill"))
+    else  // drill; runDue only starts the kinds ScheduledTask::kinds() names
         m_backups->drill(e, task.backupId, this, [this, id](const JobInfo &info, const engine::DrillResult &) { finished(id, info); }, id);
 }
 

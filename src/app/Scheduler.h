@@ -2,6 +2,7 @@
 
 #include "JobRunner.h"
 #include "ScheduleStore.h"
+#include "ServerEntry.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -40,6 +41,7 @@ public:
     void stopAutoRun() { m_timer.stop(); }
 
     QString lockPath(qint64 taskId) const;
+    QString repositoryLockPath(const QString &repoDir) const;
     // Servers whose tasks' last runs failed, with what failed ("backup: could not connect ..."): the tree's badge.
     QHash<qint64, QString> failedByServer() const;
 
@@ -47,18 +49,19 @@ signals:
     void taskStarted(qint64 taskId);
     void taskFinished(qint64 taskId, const pga::app::JobInfo &info);
     void taskSkipped(qint64 taskId, const QString &why);
-    void idle();  // the last running task finished
+    void idle();     // the last running task finished
+    void checked();  // runDue() looked (the tree refreshes its badges: a timer's runs may have failed meanwhile)
 
 private:
     struct Lock;
-    void start(const ScheduledTask &task, std::shared_ptr<Lock> lock);
+    void start(const ScheduledTask &task, const ServerEntry &server, QList<std::shared_ptr<Lock>> locks);
     void finished(qint64 taskId, const JobInfo &info);
 
     ServerRegistry *m_registry;
     BackupService *m_backups;
     Clock m_clock;
     QTimer m_timer;
-    QHash<qint64, std::shared_ptr<Lock>> m_running;
+    QHash<qint64, QList<std::shared_ptr<Lock>>> m_running;
 };
 
 } // namespace pga::app

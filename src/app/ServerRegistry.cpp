@@ -65,7 +65,8 @@ const char *const kMigrations[] = {
     " options TEXT NOT NULL DEFAULT '{}',"
     " enabled INTEGER NOT NULL DEFAULT 1,"
     " created_at TEXT NOT NULL,"
-    " last_run_at TEXT NOT NULL DEFAULT '');"
+    " last_run_at TEXT NOT NULL DEFAULT '',"
+    " due_after TEXT NOT NULL DEFAULT '');"
     "ALTER TABLE job_history ADD COLUMN schedule_id INTEGER NOT NULL DEFAULT 0;"
     "CREATE TABLE metric_samples ("
     " server_id INTEGER NOT NULL REFERENCES servers(id) ON DELETE CASCADE,"
@@ -223,10 +224,25 @@ Status ServerRegistry::migrate()
                      tr("The server registry %1 was written by a newer pgArchivist (schema %2, this one knows %3). "
                         "Update pgArchivist; the file was left as it is.")
                          .arg(m_path).arg(version).arg(kSchemaVersion));
-    for (int v = version; v < kSchemaVersion; ++v) {
-        if (!d.transaction())
-            return sqlError(tr("start a migration"), d.lastError(), m_path);
+    q.finish();
+    if (version == kSchemaVersion)
+        return {};
+    // The app and `schedule run-due` may open an old registry at the same moment: each step takes SQLite's write
+    // lock first (BEGIN IMMEDIATE) and reads the version again under it, so the second one finds the work done.
+    for (;;) {
         QSqlQuery step(d);
+        if (!step.exec(QStringLiteral("BEGIN IMMEDIATE")))
+            return sqlError(tr("start a migration"), step.lastError(), m_path);
+        if (!step.exec(QStringLiteral("PRAGMA user_version")) || !step.next()) {
+            const QSqlError e = step.lastError();
+            step.exec(QStringLiteral("ROLLBACK"));
+            return sqlError(tr("read the schema version"), e, m_path);
+        }
+        const int v = step.value(0).toInt();
+        if (v >= kSchemaVersion) {
+            step.exec(QStringLiteral("COMMIT"));
+            break;
+        }
         // QtSql runs one statement per exec(); a step may hold several, separated by ';'.
         bool ok = true;
         const QStringList statements = QString::fromLatin1(kMigrations[v]).split(QLatin1Char(';'), Qt::SkipEmptyParts);
@@ -234,11 +250,14 @@ Status ServerRegistry::migrate()
             ok = ok && step.exec(sql);
         if (!ok || !step.exec(QStringLiteral("PRAGMA user_version = %1").arg(v + 1))) {
             const QSqlError e = step.lastError();
-            d.rollback();
+            step.exec(QStringLiteral("ROLLBACK"));
             return sqlError(tr("upgrade the schema to version %1").arg(v + 1), e, m_path);
         }
-        if (!d.commit())
-            return sqlError(tr("upgrade the schema to version %1").arg(v + 1), d.lastError(), m_path);
+        if (!step.exec(QStringLiteral("COMMIT"))) {
+            const QSqlError e = step.lastError();
+            step.exec(QStringLiteral("ROLLBACK"));
+            return sqlError(tr("upgrade the schema to version %1").arg(v + 1), e, m_path);
+        }
         qCInfo(lcRegistry) << "registry schema upgraded to" << v + 1;
     }
     return {};

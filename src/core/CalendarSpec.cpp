@@ -82,7 +82,7 @@ bool parseComponent(const QString &text, int lo, int hi, std::bitset<N> &out, in
             *why = QStringLiteral("\"%1\" is outside %2..%3").arg(item).arg(lo).arg(hi);
             return false;
         }
-        for (int v = from; v <= to; v += step)
+        for (qint64 v = from; v <= to; v += step)  // 64-bit: a huge step must not wrap around
             out.set(size_t(v - offset));
     }
     return true;
@@ -120,12 +120,16 @@ QString expandShorthand(const QString &word)
     return {};
 }
 
+// Any IANA name the system knows ("Europe/Berlin", "UTC", "Japan", "EST5EDT"); never a weekday, date or time.
 bool isZone(const QString &token)
 {
     if (token == QLatin1String("UTC"))
         return true;
-    return token.contains(QLatin1Char('/')) && !token.contains(QLatin1Char(':')) && !token.contains(QLatin1Char('*'))
-           && QTimeZone(token.toUtf8()).isValid();
+    for (QChar c : token)
+        if (c == QLatin1Char(':') || c == QLatin1Char('*') || c == QLatin1Char(',') || c == QLatin1Char('.'))
+            return false;
+    // Constructing reads the zone file, so links ("Japan") count too, which the available-id list leaves out.
+    return !weekdayIndex(token) && expandShorthand(token).isEmpty() && QTimeZone(token.toUtf8()).isValid();
 }
 
 // The earliest UTC moment at which the wall clock in `zone` shows d t; none when a spring-forward skips it.
@@ -153,7 +157,11 @@ Result<CalendarSpec> CalendarSpec::parse(const QString &input)
 
     CalendarSpec spec;
     spec.m_zone = QTimeZone::systemTimeZone();
+    // Named in the normalized form when the system's zone has a name systemd and we can read back; a machine with
+    // only an unnamed local time ("localtime") keeps the spec zone-less, which means the same: local time.
     QString zoneName = QString::fromUtf8(QTimeZone::systemTimeZoneId());
+    if (!isZone(zoneName))
+        zoneName.clear();
     if (tokens.size() > 1 && isZone(tokens.last())) {
         zoneName = tokens.takeLast();
         spec.m_zone = zoneName == QLatin1String("UTC") ? QTimeZone::utc() : QTimeZone(zoneName.toUtf8());
@@ -232,7 +240,8 @@ Result<CalendarSpec> CalendarSpec::parse(const QString &input)
         parts << weekdayNorm.join(QLatin1Char(','));
     parts << QStringLiteral("%1-%2-%3").arg(padded(date[0], 4), padded(date[1], 2), padded(date[2], 2));
     parts << QStringLiteral("%1:%2:%3").arg(padded(time[0], 2), padded(time[1], 2), padded(time[2], 2));
-    parts << zoneName;
+    if (!zoneName.isEmpty())
+        parts << zoneName;
     spec.m_normalized = parts.join(QLatin1Char(' '));
     return spec;
 }

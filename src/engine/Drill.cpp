@@ -44,12 +44,23 @@ Status openLocalTrust(const QString &dataDir, const QString &owner)
                                               QStringLiteral("hba_file = %1").arg(sqlLiteral(hba))});
 }
 
-QString superuserFor(const QString &owner)
+// The copy's superuser is the source's bootstrap superuser, usually postgres (what startRestored watches replay as);
+// a cluster made by someone's own initdb may name it after them. Ask the copy which name it knows.
+QString superuserOf(const QString &dataDir, int port, const QString &owner, const CancelToken &cancel)
 {
-    if (pg::runningAsRoot() || !owner.isEmpty())
-        return QStringLiteral("postgres");
-    const passwd *pw = ::getpwuid(::geteuid());
-    return pw ? QString::fromLocal8Bit(pw->pw_name) : QStringLiteral("postgres");
+    QStringList names{QStringLiteral("postgres")};
+    if (!pg::runningAsRoot() && owner.isEmpty())
+        if (const passwd *pw = ::getpwuid(::geteuid()))
+            names << QString::fromLocal8Bit(pw->pw_name);
+    for (const QString &name : std::as_const(names)) {
+        auto c = pg::Connection::connect({QStringLiteral("host=%1 port=%2 user=%3 dbname=postgres").arg(pg::conninfoQuote(dataDir)).arg(port)
+                                              .arg(pg::conninfoQuote(name)), {}, false, 10, QStringLiteral("pgarchivist drill")}, &cancel);
+        if (c) {
+            auto r = (*c)->exec(QStringLiteral("SELECT rolname FROM pg_roles WHERE oid = 10"));
+            return r && r->rowCount() == 1 ? r->value(0, 0) : name;
+        }
+    }
+    return names.first();
 }
 
 // pg_amcheck exits 0 when all is well, 2 when it found corruption (listed on stdout), 1 when it could not check.
@@ -122,8 +133,11 @@ void countRows(const DrillOptions &o, const QString &copyConninfo, DrillResult &
             "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
             "WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' "
             "ORDER BY pg_total_relation_size(c.oid) DESC, 1 LIMIT $1"), {QString::number(o.largestTables)}, &cancel);
-        if (!tables)
-            continue;
+        if (!tables) {  // a drill that counted nothing has not shown the data is there
+            r.failedStep = QStringLiteral("row-counts");
+            r.failure = QStringLiteral("Listing the tables of %1 in the copy failed: %2").arg(db, tables.error().toString());
+            return;
+        }
         std::unique_ptr<pg::Connection> source;
         if (!o.sourceConninfo.isEmpty() && tables->rowCount() > 0) {
             if (sourceIsUri && pg::conninfoValue(o.sourceConninfo, QStringLiteral("dbname")) != db) {
@@ -208,7 +222,17 @@ Result<DrillResult> runDrill(const DrillOptions &o, ProgressSink &progress, cons
         spec.osUser = o.owner;
         pg::LocalCluster copy(spec);
         if (QFileInfo::exists(dataDir + QStringLiteral("/postmaster.pid")) && copy.isRunning())
-            (void)copy.stop(QStringLiteral("immediate"), 60000);
+            if (Status stopped = copy.stop(QStringLiteral("immediate"), 60000); !stopped || copy.isRunning()) {
+                // Removing the files under a running server would leave it serving deleted files on its port.
+                progress.log(ProgressSink::Level::Error, QStringLiteral("The drill's copy in %1 did not stop; it was left in place: stop it "
+                                                                        "with pg_ctl -D %1 stop, then remove it.").arg(dataDir));
+                if (r.passed()) {
+                    r.outcome = QStringLiteral("failed");
+                    r.failedStep = QStringLiteral("cleanup");
+                    r.failure = QStringLiteral("The copy in %1 did not stop and was left in place.").arg(dataDir);
+                }
+                return r;
+            }
         if (QFileInfo::exists(dataDir)) {
             QDir(dataDir).removeRecursively();
             progress.info(QStringLiteral("Removed the drill's copy %1").arg(dataDir));
@@ -247,8 +271,8 @@ Result<DrillResult> runDrill(const DrillOptions &o, ProgressSink &progress, cons
     rates.addReplay(r.replayedWalBytes, r.replaySeconds);
     (void)rates.save(HostRates::defaultPath());
 
-    const QString user = superuserFor(o.owner);
     const int port = pg::conninfoValue(started->conninfo, QStringLiteral("port")).toInt();
+    const QString user = superuserOf(dataDir, port, o.owner, cancel);
     const QString copyConninfo = QStringLiteral("host=%1 port=%2 user=%3 dbname=postgres")
                                      .arg(pg::conninfoQuote(dataDir)).arg(port).arg(pg::conninfoQuote(user));
     amcheck(o, dataDir, port, user, r, progress);

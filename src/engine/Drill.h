@@ -45,7 +45,7 @@ struct DrillResult {
     QList<TableRowCount> rowCounts;
     QString sourceNote;             // why the source was not compared, when it was not
     QString outcome;                // "passed" | "failed" | "cancelled"
-    QString failedStep;             // restore | start | amcheck | row-counts (empty when passed)
+    QString failedStep;             // restore | start | amcheck | row-counts | cleanup (empty when passed)
     QString failure;                // what failed, for a person
     QString keptLog;                // the failed drill's server log, copied out of the removed copy
     bool passed() const { return outcome == QLatin1String("passed"); }

@@ -30,9 +30,12 @@ StorageGrowth measureGrowth(const ServerArchiveSummary &s, const QList<WalHour> 
     }
     if (oldest.isValid()) {
         g.coveredDays = std::max(0.0, oldest.secsTo(nowUtc) / 86400.0);
-        // n backups over the span from the first to now: one every span / n days
-        if (g.coveredDays > 0)
-            g.backupsPerDay = s.backupList.size() / std::max(g.coveredDays, 1.0);
+        // n backups are n - 1 intervals from the first to the last; a single one says at most "one so far".
+        const double span = oldest.secsTo(newest) / 86400.0;
+        int dated = 0;
+        for (const BackupListing &b : s.backupList)
+            dated += b.startTimeUtc.isValid() ? 1 : 0;
+        g.backupsPerDay = dated >= 2 && span > 0 ? (dated - 1) / span : 1.0 / std::max(g.coveredDays, 1.0);
     }
     qint64 recent = 0;
     QDateTime first;

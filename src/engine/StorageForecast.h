@@ -14,7 +14,7 @@ struct ServerArchiveSummary;
 struct StorageGrowth {
     qint64 currentBytes = 0;          // stored now: every backup's new chunks and the archived WAL
     double newBytesPerBackup = 0;     // median of the backups after the first (the first holds everything)
-    double backupsPerDay = 0;
+    double backupsPerDay = 0;         // (n - 1) intervals from the first backup to the last
     double walStoredBytesPerDay = 0;  // over the last 30 days of the archive
     double coveredDays = 0;           // from the oldest backup to now
     double dailyGrowth() const { return newBytesPerBackup * backupsPerDay + walStoredBytesPerDay; }

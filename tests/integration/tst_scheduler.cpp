@@ -159,6 +159,56 @@ private slots:
         QVERIFY(store.remove(added->id));
     }
 
+    void switchedBackOnItDoesNotRunForTheSlotsItWasOff()
+    {
+        // Off for three days, then on again: the next run is the next slot, not "now, for the slots missed".
+        app::ScheduleStore store(m_registry);
+        app::ScheduledTask t;
+        t.serverId = m_server.id;
+        t.kind = QStringLiteral("expire");
+        t.retainFull = 1;
+        t.calendar = QStringLiteral("daily UTC");
+        t.enabled = false;
+        t.createdAt = QDateTime::currentDateTimeUtc().addDays(-3);
+        auto added = store.add(t);
+        QVERIFY(added);
+        app::Scheduler s(&m_registry, m_backups.get());  // the real clock
+        QVERIFY(s.dueTasks().isEmpty());
+        QVERIFY(store.setEnabled(added->id, true));
+        QVERIFY2(s.dueTasks().isEmpty(), "switching a task on must not run it for the days it was off");
+        QVERIFY(store.task(added->id)->dueAt() > QDateTime::currentDateTimeUtc());
+        // A new calendar counts from now too.
+        app::ScheduledTask changed = *store.task(added->id);
+        changed.calendar = QStringLiteral("hourly UTC");
+        QVERIFY(store.update(changed));
+        QVERIFY(s.dueTasks().isEmpty());
+    }
+
+    void oneTaskAtATimePerRepository()
+    {
+        // A backup and a verify of one repository due together: the second waits for the first (they would fight
+        // over the repository's lock), then runs.
+        app::ScheduleStore store(m_registry);
+        for (const char *kind : {"backup", "verify"}) {
+            app::ScheduledTask t;
+            t.serverId = m_server.id;
+            t.kind = QString::fromLatin1(kind);
+            t.calendar = QStringLiteral("daily UTC");
+            t.createdAt = utc("2027-07-01T12:00:00Z");
+            QVERIFY(store.add(t));
+        }
+        auto s = scheduler();
+        m_now = utc("2027-07-02T00:00:01Z");
+        QSignalSpy skipped(s.get(), &app::Scheduler::taskSkipped);
+        QStringList first = runDue(*s);
+        QCOMPARE(first, QStringList{QStringLiteral("succeeded")});
+        QCOMPARE(skipped.count(), 1);
+        QVERIFY(skipped.first().at(1).toString().contains(QStringLiteral("same repository")));
+        QCOMPARE(s->dueTasks().size(), 1);  // the verify, still due
+        QCOMPARE(runDue(*s), QStringList{QStringLiteral("succeeded")});
+        QVERIFY(s->dueTasks().isEmpty());
+    }
+
     void appAndRunDueNeverRunATaskTwice()
     {
         // A drill takes long enough to still run when the CLI (a systemd timer) looks; the CLI's clock is a day

@@ -67,6 +67,8 @@ private slots:
         QTest::newRow("monthly, local zone") << "monthly" << utc("2027-01-31T16:00:00Z");
         QTest::newRow("quarterly") << "quarterly" << utc("2027-03-27T12:00:00Z");
         QTest::newRow("seconds") << "Mon,Tue,Wed 2:30:15 Europe/Berlin" << utc("2027-03-27T12:00:00Z");
+        QTest::newRow("a zone without a slash") << "daily Japan" << utc("2027-03-27T12:00:00Z");
+        QTest::newRow("a POSIX-style zone") << "*-*-* 02:30 EST5EDT" << utc("2027-03-13T12:00:00Z");
         QTest::newRow("exactly at the base is not next") << "*-*-* 10:00 UTC" << utc("2026-12-01T10:00:00Z");
     }
 
@@ -121,6 +123,15 @@ private slots:
         QVERIFY(!parsed.ok());
         QVERIFY2(parsed.error().message.contains(why), qPrintable(parsed.error().message));
         QVERIFY(parsed.error().message.contains(QStringLiteral("Examples")));
+    }
+
+    void hugeStepsDoNotWrap()
+    {
+        // Typed into the editor, validated on every key: a step near INT_MAX must not overflow (it used to crash).
+        auto spec = CalendarSpec::parse(QStringLiteral("*-*-* 00:00:5/2147483647 UTC"));
+        QVERIFY(spec.ok());
+        QCOMPARE(spec->next(utc("2027-01-01T00:00:00Z")), utc("2027-01-01T00:00:05Z"));
+        QVERIFY(CalendarSpec::parse(QStringLiteral("*-*-* 0/2147483647:00 UTC")).ok());
     }
 
     void noRunIsInvalid()

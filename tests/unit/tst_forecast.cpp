@@ -65,28 +65,28 @@ private slots:
         QCOMPARE(g.currentBytes, qint64(1000 + 100 + 200 + 300 + 300));
         QCOMPARE(g.newBytesPerBackup, 200.0);  // median of the backups after the first
         QCOMPARE(g.coveredDays, 30.0);
-        QCOMPARE(g.backupsPerDay, 4.0 / 30.0);
+        QCOMPARE(g.backupsPerDay, 3.0 / 30.0);  // four backups are three intervals
         QCOMPARE(g.walStoredBytesPerDay, 10.0);
-        QCOMPARE(g.dailyGrowth(), 200.0 * 4 / 30 + 10);
+        QCOMPARE(g.dailyGrowth(), 200.0 * 0.1 + 10);
     }
 
     void forecastFollowsTheRetentionWindow()
     {
         const StorageGrowth g = measureGrowth(summary(), wal(), kNow);
-        const double rate = 200.0 * 4 / 30 + 10;
-        const double base = 1900 - rate * 30;  // 800: the first full backup, which does not grow
-        QCOMPARE(qRound(base), 800);
+        const double rate = 200.0 * 0.1 + 10;  // 30 bytes a day
+        const double base = 1900 - rate * 30;  // 1000: the first full backup, which does not grow
+        QCOMPARE(qRound(base), 1000);
         // Keep everything: it grows by the daily rate.
         QCOMPARE(forecastBytes(g, {}, 30), qint64(std::llround(base + rate * 60)));
         QCOMPARE(forecastBytes(g, {}, 365), qint64(std::llround(base + rate * 395)));
-        // Keep 2 backups: a 15-day window, less than the 30 days there are: it shrinks to that at once and stays.
-        QCOMPARE(retentionWindowDays(g, {2, -1}), 15.0);
-        QCOMPARE(forecastBytes(g, {2, -1}, 30), qint64(std::llround(base + rate * 15)));
+        // Keep 2 backups: a 20-day window, less than the 30 days there are: it shrinks to that at once and stays.
+        QCOMPARE(retentionWindowDays(g, {2, -1}), 20.0);
+        QCOMPARE(forecastBytes(g, {2, -1}, 30), qint64(std::llround(base + rate * 20)));
         QCOMPARE(forecastBytes(g, {2, -1}, 365), forecastBytes(g, {2, -1}, 30));
-        // Keep 60 days (and the backup before): fills to 67.5 days, then flat.
-        QCOMPARE(retentionWindowDays(g, {-1, 60}), 67.5);
+        // Keep 60 days (and the backup before): fills to 70 days, then flat.
+        QCOMPARE(retentionWindowDays(g, {-1, 60}), 70.0);
         QCOMPARE(forecastBytes(g, {-1, 60}, 30), qint64(std::llround(base + rate * 60)));
-        QCOMPARE(forecastBytes(g, {-1, 60}, 90), qint64(std::llround(base + rate * 67.5)));
+        QCOMPARE(forecastBytes(g, {-1, 60}, 90), qint64(std::llround(base + rate * 70)));
         QCOMPARE(forecastBytes(g, {-1, 60}, 365), forecastBytes(g, {-1, 60}, 90));
         // Cost: GiB-months at the price.
         const QList<ForecastPoint> f = forecast(g, {-1, 60}, 0.023);

@@ -305,10 +305,17 @@ void CalendarView::reload()
         d.backupServer = g.backupServer;
         d.windows = g.windows;
         d.gapTimes = g.gapTimes;
-        const QDate selected = selectedDay();
+        QDate selected = selectedDay();
         m_model->setData(d);
         applyRetention();
-        selectDay(selected.isValid() ? selected : QDate::currentDate());
+        // Keep the day the DBA looked at; else today if this month shows it, else the month's first day. Never move
+        // to another month from here: the DBA may have just paged to this one.
+        if (!selected.isValid() || !m_model->indexOf(selected).isValid())
+            selected = m_model->indexOf(QDate::currentDate()).isValid() && QDate::currentDate().month() == m_model->month().month()
+                ? QDate::currentDate()
+                : m_model->month();
+        m_grid->setCurrentIndex(m_model->indexOf(selected));
+        daySelected();
         emit loaded();
     });
     watcher->setFuture(QtConcurrent::run(&gather, servers, m_all));
@@ -316,6 +323,10 @@ void CalendarView::reload()
 
 void CalendarView::showMonth(const QDate &month)
 {
+    if (QDate(month.year(), month.month(), 1) == m_model->month()) {
+        reload();
+        return;
+    }
     m_model->setMonth(month);
     m_title->setText(QLocale().toString(m_model->month(), QStringLiteral("MMMM yyyy")));
     reload();

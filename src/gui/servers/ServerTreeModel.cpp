@@ -224,6 +224,7 @@ void ServerTreeModel::setScheduler(app::Scheduler *scheduler)
 {
     m_scheduler = scheduler;
     connect(scheduler, &app::Scheduler::taskFinished, this, &ServerTreeModel::updateFailedTasks);
+    connect(scheduler, &app::Scheduler::checked, this, &ServerTreeModel::updateFailedTasks);
     updateFailedTasks();
 }
 
