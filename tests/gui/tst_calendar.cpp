@@ -174,6 +174,7 @@ private slots:
         QAbstractItemModelTester tester(cal->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         const QDate today = QDate::currentDate();
         const QModelIndex cell = cal->model()->indexOf(today);
+        QCOMPARE(cal->findChild<QLabel *>(QStringLiteral("monthTitle"))->text(), QLocale().toString(today, QStringLiteral("MMMM yyyy")));
         QCOMPARE(cell.data(CalendarModel::BackupsRole).toInt(), 2);
         QVERIFY(cell.data(CalendarModel::RecoverableRole).toInt() >= 1);
         QCOMPARE(cell.data(CalendarModel::VerifiesRole).toInt(), 1);

@@ -323,11 +323,8 @@ void CalendarView::reload()
 
 void CalendarView::showMonth(const QDate &month)
 {
-    if (QDate(month.year(), month.month(), 1) == m_model->month()) {
-        reload();
-        return;
-    }
-    m_model->setMonth(month);
+    if (QDate(month.year(), month.month(), 1) != m_model->month())
+        m_model->setMonth(month);
     m_title->setText(QLocale().toString(m_model->month(), QStringLiteral("MMMM yyyy")));
     reload();
 }
