@@ -85,6 +85,10 @@
         <source>claim scheduled task %1</source>
         <translation>die geplante Aufgabe %1 übernehmen</translation>
     </message>
+    <message>
+        <source>&quot;%1&quot; cannot be stored: its normalized form &quot;%2&quot; does not read back.</source>
+        <translation>„%1“ kann nicht gespeichert werden: seine normalisierte Form „%2“ lässt sich nicht wieder lesen.</translation>
+    </message>
 </context>
 <context>
     <name>ServerDialog</name>
@@ -477,6 +481,10 @@
     <message>
         <source>There is no job %1 in the history.</source>
         <translation>Es gibt keinen Auftrag %1 im Verlauf.</translation>
+    </message>
+    <message>
+        <source>read the schema version</source>
+        <translation>die Schemaversion lesen</translation>
     </message>
 </context>
 <context>
