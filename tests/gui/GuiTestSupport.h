@@ -26,6 +26,13 @@ T *openDialog(QWidget *parent)
     return found;
 }
 
+// With PGA_SCREENSHOT_DIR set (./dev screenshots), saves the widget as that file there; true when not asked to.
+inline bool screenshot(QWidget *w, const char *name)
+{
+    const QString dir = qEnvironmentVariable("PGA_SCREENSHOT_DIR");
+    return dir.isEmpty() || w->grab().save(dir + QLatin1Char('/') + QLatin1String(name));
+}
+
 // Measures the longest time the event loop went without turning, while it runs.
 class EventLoopWatch : public QObject {
 public:

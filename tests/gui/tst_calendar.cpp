@@ -45,12 +45,6 @@ class TestCalendar : public QObject {
     Q_OBJECT
     QTemporaryDir m_dir;
 
-    static void shot(QWidget *w, const char *name)
-    {
-        if (const QString dir = qEnvironmentVariable("PGA_SCREENSHOT_DIR"); !dir.isEmpty())
-            QVERIFY(w->grab().save(dir + QLatin1Char('/') + QLatin1String(name)));
-    }
-
 private slots:
     void marksFromSyntheticData()
     {
@@ -187,7 +181,7 @@ private slots:
         QTest::keyClick(cal->grid(), Qt::Key_Home);
         QCOMPARE(cal->selectedDay(), today);
         QVERIFY(cal->dayModel()->rowCount() >= 4);  // two backups, the failed verify, the planned backup
-        shot(w.window.get(), "calendar.png");
+        QVERIFY(test::screenshot(w.window.get(), "calendar.png"));
         // The month buttons page too, and stay on the month they show once it has loaded.
         QSignalSpy paged(cal, &CalendarView::loaded);
         QPushButton *next = nullptr;

@@ -26,11 +26,6 @@ class TestRestoreWizard : public QObject {
     std::unique_ptr<test::TestCluster> m_c;
     QTemporaryDir m_dir;
 
-    static void shot(QWidget *w, const char *name)
-    {
-        if (const QString dir = qEnvironmentVariable("PGA_SCREENSHOT_DIR"); !dir.isEmpty())
-            QVERIFY(w->grab().save(dir + QLatin1Char('/') + QLatin1String(name)));
-    }
     static void press(QWidget *w, Qt::Key key, int times = 1)
     {
         for (int i = 0; i < times; ++i)
@@ -99,8 +94,8 @@ private slots:
         QCOMPARE(target->restorePointBox()->currentData().toString(), QStringLiteral("before-b"));
         QTRY_VERIFY_WITH_TIMEOUT(next->isEnabled(), 20000);
         QVERIFY2(target->verdict().startsWith(QStringLiteral("Reachable")), qPrintable(target->verdict()));
-        shot(wizard, "restore-wizard-target.png");
-        shot(target->timeline(), "recovery-timeline.png");
+        QVERIFY(test::screenshot(wizard, "restore-wizard-target.png"));
+        QVERIFY(test::screenshot(target->timeline(), "recovery-timeline.png"));
         QTest::mouseClick(next, Qt::LeftButton);
 
         // Destination: the scratch instance, started and promoted at the target.
@@ -115,7 +110,7 @@ private slots:
         QVERIFY2(summary->commandLine().contains(QStringLiteral("--target-name before-b")) && summary->commandLine().contains(QStringLiteral("--start")),
                  qPrintable(summary->commandLine()));
         QVERIFY2(summary->text().contains(QStringLiteral("Recovery time objective")), qPrintable(summary->text()));
-        shot(wizard, "restore-wizard-summary.png");
+        QVERIFY(test::screenshot(wizard, "restore-wizard-summary.png"));
 
         // Restore and replay as one job; the event loop keeps turning.
         test::EventLoopWatch watch;
@@ -127,7 +122,7 @@ private slots:
         qInfo("longest event-loop pause during restore and replay: %lld ms", watch.worstGapMs());
         QVERIFY2(watch.worstGapMs() < 100, qPrintable(QStringLiteral("event loop blocked for %1 ms").arg(watch.worstGapMs())));
         QVERIFY2(progress->resultText().contains(QStringLiteral("promoted")), qPrintable(progress->resultText()));
-        shot(wizard, "restore-wizard-done.png");
+        QVERIFY(test::screenshot(wizard, "restore-wizard-done.png"));
 
         // The restored rows are the state at the restore point.
         auto conn = pg::Connection::connect({progress->conninfo()});

@@ -30,11 +30,6 @@ class TestSchedules : public QObject {
     test::TestWindow m_w;
     qint64 m_server = 0;
 
-    static void shot(QWidget *w, const char *name)
-    {
-        if (const QString dir = qEnvironmentVariable("PGA_SCREENSHOT_DIR"); !dir.isEmpty())
-            QVERIFY(w->grab().save(dir + QLatin1Char('/') + QLatin1String(name)));
-    }
     QPushButton *button(QWidget *in, const QString &text)
     {
         for (QPushButton *b : in->findChildren<QPushButton *>())
@@ -97,7 +92,7 @@ private slots:
         QCOMPARE(preview.size(), 5);
         QVERIFY2(preview[0].startsWith(QStringLiteral("Sun ")) && preview[0].contains(QStringLiteral("01:00:00 CE")), qPrintable(preview[0]));
         QVERIFY2(preview[0].contains(QStringLiteral("local: Sat ")) && preview[0].contains(QStringLiteral("-03")), qPrintable(preview[0]));
-        shot(editor, "schedule-task-editor.png");
+        QVERIFY(test::screenshot(editor, "schedule-task-editor.png"));
         QTest::mouseClick(ok, Qt::LeftButton);
 
         QCOMPARE(d->model()->rowCount(), 1);
@@ -108,7 +103,7 @@ private slots:
         QCOMPARE(tasks.size(), 1);
         QCOMPARE(tasks[0].retainFull, 7);
         QVERIFY(d->statusText().contains(QStringLiteral("Added")));
-        shot(d, "schedules-dialog.png");
+        QVERIFY(test::screenshot(d, "schedules-dialog.png"));
 
         // Switched off in place, with the keyboard on the "On" cell.
         d->table()->setFocus();

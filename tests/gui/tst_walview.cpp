@@ -58,12 +58,6 @@ class TestWalView : public QObject {
     Q_OBJECT
     QTemporaryDir m_dir;
 
-    static void shot(QWidget *w, const char *name)
-    {
-        if (const QString dir = qEnvironmentVariable("PGA_SCREENSHOT_DIR"); !dir.isEmpty())
-            QVERIFY(w->grab().save(dir + QLatin1Char('/') + QLatin1String(name)));
-    }
-
 private slots:
     void chartModelBucketsExactly()
     {
@@ -185,7 +179,7 @@ private slots:
                  double(keep1) / double(1LL << 30) * 0.1);
         QTest::keyClick(keepFull, Qt::Key_Up);
         QTest::qWait(300);  // let the charts lay out their axes and legends before the picture
-        shot(&view, "wal-view.png");
+        QVERIFY(test::screenshot(&view, "wal-view.png"));
 
         const QString csv = m_dir.filePath(QStringLiteral("wal.csv")), png = m_dir.filePath(QStringLiteral("wal.png"));
         QVERIFY(view.exportCsv(csv));

@@ -1,3 +1,4 @@
+#include "ChunkDamage.h"
 #include "TestCluster.h"
 #include "core/Zstd.h"
 #include "pg/ClientTools.h"
@@ -324,38 +325,17 @@ private slots:
         QVERIFY(mf.open(QIODevice::ReadOnly));
         const QByteArray manifest = mf.readAll();
         mf.close();
-        // Damage the chunk of PG_VERSION's neighbour: the first chunk of pg_control (files.jsonl: an entry a line).
-        const QString listPath = m_repo + QStringLiteral("/servers/main/backups/") + id + QStringLiteral("/files.jsonl");
-        QFile lf(listPath);
-        QVERIFY(lf.open(QIODevice::ReadOnly));
-        const QByteArray list = lf.readAll();
-        lf.close();
-        QString hex;
-        for (const QByteArray &line : list.split('\n')) {
-            const QJsonObject f = QJsonDocument::fromJson(line).object();
-            if (f[QStringLiteral("path")].toString() == QLatin1String("global/pg_control"))
-                hex = f[QStringLiteral("chunks")][0].toString();
-        }
-        QVERIFY(!hex.isEmpty());
-        const QString chunk = m_repo + QStringLiteral("/chunks/") + hex.left(2) + QLatin1Char('/') + hex + QStringLiteral(".zst");
-        QFile cf(chunk);
-        QVERIFY(cf.open(QIODevice::ReadOnly));
-        const QByteArray good = cf.readAll();
-        cf.close();
-        QByteArray bad = good;
-        bad[bad.size() - 6] = char(bad[bad.size() - 6] ^ 0x55);
-        QVERIFY(cf.open(QIODevice::WriteOnly | QIODevice::Truncate));
-        cf.write(bad);
-        cf.close();
+        // Damage the first chunk of pg_control.
+        test::ChunkDamage damage(m_repo, QStringLiteral("main"), id, QStringLiteral("global/pg_control"));
+        QVERIFY(damage.ok());
+        const QString hex = damage.hex;
         Run v = cli(QStringList{QStringLiteral("verify")} + rs());
         QCOMPARE(v.code, 1);
         QVERIFY2(v.out.contains(hex.toUtf8()) && v.out.contains("global/pg_control"), v.out.constData());
         Run r = cli(QStringList{QStringLiteral("restore")} + rs() + QStringList{QStringLiteral("--target-dir"), m_c->baseDir() + QStringLiteral("/r-bad")});
         QCOMPARE(r.code, 1);
         QVERIFY2(r.err.contains("damaged") && r.err.contains(hex.toUtf8()), r.err.constData());
-        QVERIFY(cf.open(QIODevice::WriteOnly | QIODevice::Truncate));
-        cf.write(good);
-        cf.close();
+        damage.undo();
 
         // A truncated manifest: a clear error, not a crash or a partial restore.
         QVERIFY(mf.open(QIODevice::WriteOnly | QIODevice::Truncate));

@@ -1,3 +1,4 @@
+#include "ChunkDamage.h"
 #include "CliRunner.h"
 #include "TestCluster.h"
 #include "engine/RtoEstimate.h"
@@ -17,22 +18,6 @@ class TestDrill : public QObject {
 
     QStringList rs() const { return {QStringLiteral("--repo"), m_repo, QStringLiteral("--server"), QStringLiteral("main")}; }
     QString scratch(const QString &name) const { return m_c->makeServerWritableDir(QStringLiteral("drills")) + QLatin1Char('/') + name; }
-
-    // The chunk that holds the start of a backup file (files.jsonl: one entry a line).
-    QString chunkOf(const QString &path) const
-    {
-        QFile lf(m_repo + QStringLiteral("/servers/main/backups/") + m_backup + QStringLiteral("/files.jsonl"));
-        if (!lf.open(QIODevice::ReadOnly))
-            return {};
-        for (const QByteArray &line : lf.readAll().split('\n')) {
-            const QJsonObject f = QJsonDocument::fromJson(line).object();
-            if (f[QStringLiteral("path")].toString() == path) {
-                const QString hex = f[QStringLiteral("chunks")][0].toString();
-                return m_repo + QStringLiteral("/chunks/") + hex.left(2) + QLatin1Char('/') + hex + QStringLiteral(".zst");
-            }
-        }
-        return {};
-    }
 
 private slots:
     void initTestCase()
@@ -95,22 +80,11 @@ private slots:
 
     void drillOfADamagedBackupFails()
     {
-        const QString chunk = chunkOf(QStringLiteral("global/pg_control"));
-        QVERIFY(!chunk.isEmpty());
-        QFile cf(chunk);
-        QVERIFY(cf.open(QIODevice::ReadOnly));
-        const QByteArray good = cf.readAll();
-        cf.close();
-        QByteArray bad = good;
-        bad[bad.size() - 6] = char(bad[bad.size() - 6] ^ 0x55);
-        QVERIFY(cf.open(QIODevice::WriteOnly | QIODevice::Truncate));
-        cf.write(bad);
-        cf.close();
+        test::ChunkDamage damage(m_repo, QStringLiteral("main"), m_backup, QStringLiteral("global/pg_control"));
+        QVERIFY(damage.ok());
         const QString dir = scratch(QStringLiteral("bad"));
         auto r = test::cli(QStringList{QStringLiteral("drill")} + rs() + QStringList{QStringLiteral("--scratch"), dir, QStringLiteral("--json")});
-        QVERIFY(cf.open(QIODevice::WriteOnly | QIODevice::Truncate));
-        cf.write(good);
-        cf.close();
+        damage.undo();
         QCOMPARE(r.code, 1);
         const QJsonObject j = QJsonDocument::fromJson(r.out).object();
         QCOMPARE(j[QStringLiteral("outcome")].toString(), QStringLiteral("failed"));
