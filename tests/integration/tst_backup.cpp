@@ -325,6 +325,10 @@ private slots:
         QVERIFY(mf.open(QIODevice::ReadOnly));
         const QByteArray manifest = mf.readAll();
         mf.close();
+        QFile lf(m_repo + QStringLiteral("/servers/main/backups/") + id + QStringLiteral("/files.jsonl"));
+        QVERIFY(lf.open(QIODevice::ReadOnly));
+        const QByteArray list = lf.readAll();
+        lf.close();
         // Damage the first chunk of pg_control.
         test::ChunkDamage damage(m_repo, QStringLiteral("main"), id, QStringLiteral("global/pg_control"));
         QVERIFY(damage.ok());
