@@ -109,6 +109,13 @@ int Scheduler::runDue()
         start(*fresh, *server, {std::move(lock), std::move(repoLock)});
         ++started;
     }
+    // Runs another process (the timer) finished show up here as new history rows.
+    if (const qint64 newest = m_registry->newestJobId(); newest != m_newestJob) {
+        const bool first = m_newestJob < 0;
+        m_newestJob = newest;
+        if (!first)
+            emit historyChanged();
+    }
     emit checked();
     return started;
 }

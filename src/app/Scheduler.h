@@ -51,6 +51,7 @@ signals:
     void taskSkipped(qint64 taskId, const QString &why);
     void idle();     // the last running task finished
     void checked();  // runDue() looked (the tree refreshes its badges: a timer's runs may have failed meanwhile)
+    void historyChanged();  // jobs finished since the last look, here or in another process (the calendar reloads)
 
 private:
     struct Lock;
@@ -62,6 +63,7 @@ private:
     Clock m_clock;
     QTimer m_timer;
     QHash<qint64, QList<std::shared_ptr<Lock>>> m_running;
+    qint64 m_newestJob = -1;
 };
 
 } // namespace pga::app

@@ -406,6 +406,12 @@ QList<JobRecord> ServerRegistry::jobHistory(int limit) const
     return out;
 }
 
+qint64 ServerRegistry::newestJobId() const
+{
+    QSqlQuery q(db());
+    return q.exec(QStringLiteral("SELECT COALESCE(max(id), 0) FROM job_history")) && q.next() ? q.value(0).toLongLong() : 0;
+}
+
 Result<JobRecord> ServerRegistry::jobRecord(qint64 id) const
 {
     QSqlQuery q(db());

@@ -50,6 +50,7 @@ public:
     Status addJobRecord(const JobRecord &record);
     QList<JobRecord> jobHistory(int limit = 200) const;
     Result<JobRecord> jobRecord(qint64 id) const;
+    qint64 newestJobId() const;  // 0 when the history is empty
 
     // Configuration audits, newest first; removing a server removes its audits.
     Result<qint64> addAudit(qint64 serverId, const QDateTime &takenAt, const QByteArray &json);

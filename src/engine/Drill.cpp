@@ -44,25 +44,6 @@ Status openLocalTrust(const QString &dataDir, const QString &owner)
                                               QStringLiteral("hba_file = %1").arg(sqlLiteral(hba))});
 }
 
-// The copy's superuser is the source's bootstrap superuser, usually postgres (what startRestored watches replay as);
-// a cluster made by someone's own initdb may name it after them. Ask the copy which name it knows.
-QString superuserOf(const QString &dataDir, int port, const QString &owner, const CancelToken &cancel)
-{
-    QStringList names{QStringLiteral("postgres")};
-    if (!pg::runningAsRoot() && owner.isEmpty())
-        if (const passwd *pw = ::getpwuid(::geteuid()))
-            names << QString::fromLocal8Bit(pw->pw_name);
-    for (const QString &name : std::as_const(names)) {
-        auto c = pg::Connection::connect({QStringLiteral("host=%1 port=%2 user=%3 dbname=postgres").arg(pg::conninfoQuote(dataDir)).arg(port)
-                                              .arg(pg::conninfoQuote(name)), {}, false, 10, QStringLiteral("pgarchivist drill")}, &cancel);
-        if (c) {
-            auto r = (*c)->exec(QStringLiteral("SELECT rolname FROM pg_roles WHERE oid = 10"));
-            return r && r->rowCount() == 1 ? r->value(0, 0) : name;
-        }
-    }
-    return names.first();
-}
-
 // pg_amcheck exits 0 when all is well, 2 when it found corruption (listed on stdout), 1 when it could not check.
 void amcheck(const DrillOptions &o, const QString &socketDir, int port, const QString &user, DrillResult &r, ProgressSink &progress)
 {
@@ -271,8 +252,9 @@ Result<DrillResult> runDrill(const DrillOptions &o, ProgressSink &progress, cons
     rates.addReplay(r.replayedWalBytes, r.replaySeconds);
     (void)rates.save(HostRates::defaultPath());
 
+    // startRestored followed replay as the copy's superuser: its conninfo names one the copy knows.
     const int port = pg::conninfoValue(started->conninfo, QStringLiteral("port")).toInt();
-    const QString user = superuserOf(dataDir, port, o.owner, cancel);
+    const QString user = pg::conninfoValue(started->conninfo, QStringLiteral("user"));
     const QString copyConninfo = QStringLiteral("host=%1 port=%2 user=%3 dbname=postgres")
                                      .arg(pg::conninfoQuote(dataDir)).arg(port).arg(pg::conninfoQuote(user));
     amcheck(o, dataDir, port, user, r, progress);

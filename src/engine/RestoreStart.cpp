@@ -72,6 +72,12 @@ Result<StartResult> startRestored(const StartOptions &o, ProgressSink &progress,
     // pg_ctl -w returns once the server accepts connections, which a standby in recovery does when consistent.
     if (Status s = cluster.start(o.timeoutSec > 0 ? o.timeoutSec * 1000 : 24 * 3600 * 1000); !s)
         return failed(QStringLiteral("The restored server did not start"));
+    // The copy's superuser is the source's bootstrap superuser: postgres on packaged servers, the initdb user (who
+    // owns the data directory) on others. Try each until one is known, or replay could never be followed.
+    QStringList users{spec.superuser};
+    if (const QString owner = QFileInfo(o.dataDir).owner(); !owner.isEmpty() && !users.contains(owner))
+        users << owner;
+    int userIndex = 0;
     result.conninfo = cluster.conninfo();
     const QString action = o.action.isEmpty() ? QStringLiteral("pause") : o.action;
     const qint64 span = std::max<qint64>(1, qint64(o.replayTo.value()) - qint64(o.replayFrom.value()));
@@ -98,8 +104,15 @@ Result<StartResult> startRestored(const StartOptions &o, ProgressSink &progress,
         }
         if (!conn) {
             auto c = pg::Connection::connect({result.conninfo, {}, false, 5}, &cancel);
-            if (c)
+            if (c) {
                 conn = std::move(*c);
+            } else if (c.error().toString().contains(QStringLiteral("does not exist")) && userIndex + 1 < users.size()) {
+                pg::LocalCluster::Spec other = spec;
+                other.superuser = users[++userIndex];
+                result.conninfo = pg::LocalCluster(other).conninfo();
+                progress.info(QStringLiteral("The copy has no role %1; following replay as %2").arg(users[userIndex - 1], users[userIndex]));
+                continue;
+            }
         }
         if (conn) {
             auto p = poll(*conn, cancel);

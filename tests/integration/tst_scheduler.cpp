@@ -267,6 +267,10 @@ private slots:
         // Given without a zone, it is stored with this machine's (the test runs in Berlin time).
         QCOMPARE(added[QStringLiteral("calendar")].toString(), QStringLiteral("*-*-* 03:00:00 Europe/Berlin"));
         const qint64 id = added[QStringLiteral("id")].toInteger();
+        // The app's scheduler, looking with the real clock, notices runs another process finished.
+        app::Scheduler inApp(&m_registry, m_backups.get());
+        QCOMPARE(inApp.runDue(), 0);
+        QSignalSpy historyChanged(&inApp, &app::Scheduler::historyChanged);
         // Created now (real time): due from tomorrow 03:00; the CLI's clock says a week on.
         QCOMPARE(test::runCli({QStringLiteral("schedule"), QStringLiteral("run-due"), QStringLiteral("--json")}, &out, &err,
                               cliEnv(QDateTime::currentDateTimeUtc().addDays(7))),
@@ -275,6 +279,8 @@ private slots:
         QCOMPARE(ran[QStringLiteral("started")].toInt(), 1);
         QCOMPARE(ran[QStringLiteral("runs")][0][QStringLiteral("task")].toInteger(), id);
         QCOMPARE(ran[QStringLiteral("runs")][0][QStringLiteral("state")].toString(), QStringLiteral("succeeded"));
+        QCOMPARE(inApp.runDue(), 0);
+        QCOMPARE(historyChanged.count(), 1);  // the calendar and the Schedules dialog reload
         QCOMPARE(test::runCli({QStringLiteral("schedule"), QStringLiteral("list"), QStringLiteral("--json")}, &out, &err, env), 0);
         const QJsonArray listed = QJsonDocument::fromJson(out).array();
         QCOMPARE(listed.size(), 1);

@@ -195,6 +195,10 @@ CalendarView::CalendarView(app::AppContext &app, QWidget *parent)
     });
     connect(m_events, &QListView::doubleClicked, this, &CalendarView::openSelectedJobLog);
     connect(&m_app.scheduler(), &app::Scheduler::taskFinished, this, &CalendarView::reload);
+    connect(&m_app.scheduler(), &app::Scheduler::historyChanged, this, [this] {
+        if (isVisible())
+            reload();
+    });
 
     auto *head = new QHBoxLayout;
     head->addWidget(prev);

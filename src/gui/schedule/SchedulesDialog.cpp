@@ -159,6 +159,12 @@ SchedulesDialog::SchedulesDialog(app::AppContext &app, const app::ServerEntry &s
     connect(m_model, &QAbstractItemModel::modelReset, this, &SchedulesDialog::updateSelection);
     connect(m_model, &ScheduleModel::errorOccurred, this, &SchedulesDialog::setStatus);
     connect(&m_app.scheduler(), &app::Scheduler::taskFinished, this, [this] { m_model->reload(); });
+    connect(&m_app.scheduler(), &app::Scheduler::historyChanged, this, [this] {  // a timer's run: keep the selection
+        const qint64 selected = selectedId();
+        m_model->reload();
+        if (const int row = m_model->rowOf(selected); row >= 0)
+            m_table->selectRow(row);
+    });
 
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(add);
