@@ -4,6 +4,8 @@
 #include <QFileInfo>
 #include <QProcess>
 #include <QProcessEnvironment>
+#include <QRegularExpression>
+#include <QSet>
 #include <QStandardPaths>
 
 #include <unistd.h>
@@ -97,6 +99,67 @@ Result<ProcessResult> runProcess(const RunSpec &spec)
     r.crashed = p.exitStatus() == QProcess::CrashExit;
     r.exitCode = p.exitCode();
     return r;
+}
+
+int ClientTools::parseVersionOutput(const QString &text)
+{
+    static const QRegularExpression re(QStringLiteral("\\(PostgreSQL\\)\\s+(\\d+)(?:\\.(\\d+))?(?:\\.(\\d+))?"));
+    const auto m = re.match(text);
+    if (!m.hasMatch())
+        return 0;
+    const int major = m.captured(1).toInt();
+    // From 10 on: major * 10000 + minor; before, 9.6.24 was 90624.
+    return major >= 10 ? major * 10000 + m.captured(2).toInt() : major * 10000 + m.captured(2).toInt() * 100 + m.captured(3).toInt();
+}
+
+Result<ClientTools::Match> ClientTools::matchedClient(const QString &tool, int serverVersionNum)
+{
+    QStringList dirs;
+    for (const QString &d : qEnvironmentVariable("PGA_PG_CLIENT_DIRS").split(QLatin1Char(':'), Qt::SkipEmptyParts))
+        dirs << d;
+    for (const QString &base : {QStringLiteral("/usr/lib/postgresql"), QStringLiteral("/usr")}) {
+        const QDir dir(base);
+        const QStringList entries = base == QLatin1String("/usr") ? dir.entryList({QStringLiteral("pgsql-*")}, QDir::Dirs)
+                                                                  : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+        for (const QString &e : entries)
+            dirs << dir.filePath(e + QStringLiteral("/bin"));
+    }
+    for (const QString &d : qEnvironmentVariable("PATH").split(QLatin1Char(':'), Qt::SkipEmptyParts))
+        dirs << d;
+    Match m;
+    QSet<QString> seen;
+    for (const QString &d : std::as_const(dirs)) {
+        const QString path = QFileInfo(d + QLatin1Char('/') + tool).canonicalFilePath();
+        if (path.isEmpty() || seen.contains(path) || !QFileInfo(path).isExecutable())
+            continue;
+        seen.insert(path);
+        QProcess p;
+        p.start(path, {QStringLiteral("--version")});
+        if (!p.waitForFinished(10000) || p.exitCode() != 0)
+            continue;
+        const int v = parseVersionOutput(QString::fromUtf8(p.readAllStandardOutput()));
+        if (v > 0)
+            m.found << qMakePair(path, v);
+    }
+    const int serverMajor = serverVersionNum / 10000;
+    for (const auto &[path, v] : std::as_const(m.found))
+        if (v / 10000 >= serverMajor && v > m.versionNum) {
+            m.path = path;
+            m.versionNum = v;
+        }
+    if (!m.path.isEmpty())
+        return m;
+    const auto text = [](int v) { return QStringLiteral("%1.%2").arg(v / 10000).arg(v % 10000); };
+    QStringList found;
+    for (const auto &[path, v] : std::as_const(m.found))
+        found << QStringLiteral("%1 (%2)").arg(text(v), path);
+    return Error(Error::Code::NotFound,
+                 QStringLiteral("The server runs PostgreSQL %1, and %2 cannot work with a server newer than itself; %3. Install "
+                                "postgresql-client-%4, or put its bin directory in PGA_PG_CLIENT_DIRS.")
+                     .arg(text(serverVersionNum), tool,
+                          found.isEmpty() ? QStringLiteral("no %1 was found").arg(tool)
+                                          : QStringLiteral("the ones found are %1").arg(found.join(QStringLiteral(", "))))
+                     .arg(serverMajor));
 }
 
 } // namespace pga::pg

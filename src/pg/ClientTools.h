@@ -15,6 +15,19 @@ public:
     static Result<QString> binDir(int major = 0);
     static Result<QString> program(const QString &name, int major = 0);
     static QList<int> installedMajors();
+
+    // A client program (pg_dump, pg_dumpall, pg_restore, psql) fit for a server: the newest installed whose major
+    // version is at least the server's (pg_dump refuses a newer server; a newer pg_dump reads older ones). Looks in
+    // /usr/lib/postgresql/*/bin, /usr/pgsql-*/bin, PATH, and $PGA_PG_CLIENT_DIRS (colon-separated, searched first).
+    // Refuses, before anything starts, with the server's version, what was found and the package to install.
+    struct Match {
+        QString path;
+        int versionNum = 0;                     // e.g. 150014
+        QList<QPair<QString, int>> found;       // every candidate looked at: path and version
+    };
+    static Result<Match> matchedClient(const QString &tool, int serverVersionNum);
+    // "pg_dump (PostgreSQL) 15.14 (Debian 15.14-0+deb12u1)" -> 150014; 0 when unreadable.
+    static int parseVersionOutput(const QString &text);
 };
 
 // Runs a program, optionally as another OS user (via runuser when we are root), with a hard timeout.
