@@ -106,7 +106,11 @@ Result<StartResult> startRestored(const StartOptions &o, ProgressSink &progress,
             auto c = pg::Connection::connect({result.conninfo, {}, false, 5}, &cancel);
             if (c) {
                 conn = std::move(*c);
-            } else if (c.error().toString().contains(QStringLiteral("does not exist")) && userIndex + 1 < users.size()) {
+            } else if (c.error().toString().contains(QStringLiteral("does not exist"))) {
+                if (userIndex + 1 >= users.size())  // waiting longer would wait forever
+                    return failed(QStringLiteral("The restored server has none of the roles %1, so its replay cannot be followed; it "
+                                                 "was stopped. Start it by hand and connect as the source's superuser")
+                                      .arg(users.join(QStringLiteral(", "))));
                 pg::LocalCluster::Spec other = spec;
                 other.superuser = users[++userIndex];
                 result.conninfo = pg::LocalCluster(other).conninfo();

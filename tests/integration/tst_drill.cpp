@@ -111,6 +111,30 @@ private slots:
         QCOMPARE(test::cli(QStringList{QStringLiteral("forecast")} + rs() + QStringList{QStringLiteral("--price"), QStringLiteral("cheap")}).code, 64);
     }
 
+    void aCopyWithoutAKnownSuperuserFailsInsteadOfWaiting()
+    {
+        // A source whose bootstrap superuser is neither postgres nor the data directory's owner: replay cannot be
+        // followed, and the drill must say so and clean up, not wait forever (it used to).
+        TestCluster::Options o;
+        o.archiveToRepo = QStringLiteral("odd");
+        o.initdbArgs = {QStringLiteral("-U"), QStringLiteral("dba")};
+        QString why;
+        auto c = TestCluster::create(o, &why);
+        if (!c)
+            QSKIP(qPrintable(why));
+        const QString conninfo = QStringLiteral("host=%1 port=%2 user=dba dbname=postgres").arg(c->cluster().spec().socketDir).arg(c->port());
+        const QStringList odd{QStringLiteral("--repo"), c->repoDir(), QStringLiteral("--server"), QStringLiteral("odd")};
+        auto b = test::cli(QStringList{QStringLiteral("backup")} + odd + QStringList{QStringLiteral("--conninfo"), conninfo});
+        QVERIFY2(b.code == 0, b.err.constData());
+        const QString dir = c->makeServerWritableDir(QStringLiteral("drills")) + QStringLiteral("/odd");
+        auto r = test::cli(QStringList{QStringLiteral("drill")} + odd + QStringList{QStringLiteral("--scratch"), dir, QStringLiteral("--json")});
+        QCOMPARE(r.code, 1);
+        const QJsonObject j = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(j[QStringLiteral("failed_step")].toString(), QStringLiteral("start"));
+        QVERIFY2(j[QStringLiteral("failure")].toString().contains(QStringLiteral("none of the roles")), r.out.constData());
+        QVERIFY(!QFileInfo::exists(dir));
+    }
+
     void refusesAnExistingScratchDirectory()
     {
         const QString dir = scratch(QStringLiteral("taken"));
