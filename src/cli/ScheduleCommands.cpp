@@ -36,6 +36,25 @@ bool openRegistry(app::ServerRegistry &registry)
     return true;
 }
 
+// A registered server; schedules belong to servers registered in the app (there is no --conninfo here).
+Result<app::ServerEntry> registeredServer(const app::ServerRegistry &registry, const QString &name)
+{
+    auto e = registry.serverByName(name);
+    if (!e && e.error().code == Error::Code::NotFound)
+        return Error(Error::Code::NotFound,
+                     QStringLiteral("There is no registered server named '%1'. Schedules belong to servers registered in pgArchivist "
+                                    "(Server -> Add Server); the registry is %2.").arg(name, registry.path()));
+    return e;
+}
+
+QHash<qint64, QString> serverNames(const app::ServerRegistry &registry)
+{
+    QHash<qint64, QString> names;
+    for (const app::ServerEntry &e : registry.servers())
+        names.insert(e.id, e.name);
+    return names;
+}
+
 bool taskId(const CommandParser &p, qint64 *id)
 {
     const QStringList pos = p.positionalArguments();
@@ -88,7 +107,7 @@ int list(const QStringList &args)
         return ExitFailure;
     qint64 serverId = 0;
     if (p.isSet(QStringLiteral("server"))) {
-        auto e = registry.serverByName(p.value(QStringLiteral("server")));
+        auto e = registeredServer(registry, p.value(QStringLiteral("server")));
         if (!e) {
             printError(e.error());
             return ExitFailure;
@@ -97,9 +116,7 @@ int list(const QStringList &args)
     }
     app::ScheduleStore store(registry);
     const auto lastRuns = store.lastRuns();
-    QHash<qint64, QString> names;
-    for (const app::ServerEntry &e : registry.servers())
-        names.insert(e.id, e.name);
+    const QHash<qint64, QString> names = serverNames(registry);
     QJsonArray arr;
     const QList<app::ScheduledTask> tasks = store.tasks(serverId);
     for (const app::ScheduledTask &t : tasks) {
@@ -158,7 +175,7 @@ int add(const QStringList &args)
     app::ServerRegistry registry;
     if (!openRegistry(registry))
         return ExitFailure;
-    auto e = registry.serverByName(p.value(QStringLiteral("server")));
+    auto e = registeredServer(registry, p.value(QStringLiteral("server")));
     if (!e) {
         printError(e.error());
         return ExitFailure;
@@ -236,9 +253,7 @@ int runDue(const QStringList &args)
     }
     QJsonArray runs, skipped;
     bool allOk = true;
-    QHash<qint64, QString> names;
-    for (const app::ServerEntry &e : registry.servers())
-        names.insert(e.id, e.name);
+    const QHash<qint64, QString> names = serverNames(registry);
     const bool json = p.isSet(QStringLiteral("json"));
     QObject::connect(&scheduler, &app::Scheduler::taskSkipped, [&](qint64 id, const QString &why) {
         skipped.append(QJsonObject{{QStringLiteral("task"), id}, {QStringLiteral("why"), why}});

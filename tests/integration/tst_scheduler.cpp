@@ -55,6 +55,16 @@ class TestScheduler : public QObject {
         env.insert(QStringLiteral("PGARCHIVIST_SCHEDULE_NOW"), now.toString(Qt::ISODate));
         return env;
     }
+    // A task of the test's server; the rest of its fields as the caller sets them on the result before add.
+    app::ScheduledTask task(const QString &kind, const QString &calendar, const QDateTime &createdAt) const
+    {
+        app::ScheduledTask t;
+        t.serverId = m_server.id;
+        t.kind = kind;
+        t.calendar = calendar;
+        t.createdAt = createdAt;
+        return t;
+    }
     int recordedRuns(qint64 taskId) const
     {
         int n = 0;
@@ -101,12 +111,7 @@ private slots:
     void backupDueMissedOnceAndTheSpringForwardDay()
     {
         app::ScheduleStore store(m_registry);
-        app::ScheduledTask t;
-        t.serverId = m_server.id;
-        t.kind = QStringLiteral("backup");
-        t.calendar = QStringLiteral("*-*-* 02:30 Europe/Berlin");
-        t.createdAt = utc("2027-03-25T12:00:00Z");
-        auto added = store.add(t);
+        auto added = store.add(task(QStringLiteral("backup"), QStringLiteral("*-*-* 02:30 Europe/Berlin"), utc("2027-03-25T12:00:00Z")));
         QVERIFY2(added, qPrintable(added ? QString() : added.error().toString()));
         auto s = scheduler();
 
@@ -144,12 +149,8 @@ private slots:
     void aFailedRunIsRecordedAsFailed()
     {
         app::ScheduleStore store(m_registry);
-        app::ScheduledTask t;
-        t.serverId = m_server.id;
-        t.kind = QStringLiteral("verify");
+        app::ScheduledTask t = task(QStringLiteral("verify"), QStringLiteral("hourly UTC"), utc("2027-01-01T00:00:00Z"));
         t.backupId = QStringLiteral("no-such-backup");
-        t.calendar = QStringLiteral("hourly UTC");
-        t.createdAt = utc("2027-01-01T00:00:00Z");
         auto added = store.add(t);
         QVERIFY(added);
         auto s = scheduler();
@@ -163,13 +164,9 @@ private slots:
     {
         // Off for three days, then on again: the next run is the next slot, not "now, for the slots missed".
         app::ScheduleStore store(m_registry);
-        app::ScheduledTask t;
-        t.serverId = m_server.id;
-        t.kind = QStringLiteral("expire");
+        app::ScheduledTask t = task(QStringLiteral("expire"), QStringLiteral("daily UTC"), QDateTime::currentDateTimeUtc().addDays(-3));
         t.retainFull = 1;
-        t.calendar = QStringLiteral("daily UTC");
         t.enabled = false;
-        t.createdAt = QDateTime::currentDateTimeUtc().addDays(-3);
         auto added = store.add(t);
         QVERIFY(added);
         app::Scheduler s(&m_registry, m_backups.get());  // the real clock
@@ -190,12 +187,7 @@ private slots:
         // over the repository's lock), then runs.
         app::ScheduleStore store(m_registry);
         for (const char *kind : {"backup", "verify"}) {
-            app::ScheduledTask t;
-            t.serverId = m_server.id;
-            t.kind = QString::fromLatin1(kind);
-            t.calendar = QStringLiteral("daily UTC");
-            t.createdAt = utc("2027-07-01T12:00:00Z");
-            QVERIFY(store.add(t));
+            QVERIFY(store.add(task(QString::fromLatin1(kind), QStringLiteral("daily UTC"), utc("2027-07-01T12:00:00Z"))));
         }
         auto s = scheduler();
         m_now = utc("2027-07-02T00:00:01Z");
@@ -214,12 +206,7 @@ private slots:
         // A drill takes long enough to still run when the CLI (a systemd timer) looks; the CLI's clock is a day
         // later, so it finds the task due again, and must leave it to the app.
         app::ScheduleStore store(m_registry);
-        app::ScheduledTask t;
-        t.serverId = m_server.id;
-        t.kind = QStringLiteral("drill");
-        t.calendar = QStringLiteral("daily UTC");
-        t.createdAt = utc("2027-05-01T12:00:00Z");
-        auto added = store.add(t);
+        auto added = store.add(task(QStringLiteral("drill"), QStringLiteral("daily UTC"), utc("2027-05-01T12:00:00Z")));
         QVERIFY(added);
         auto s = scheduler();
         m_now = utc("2027-05-02T00:00:01Z");
@@ -258,6 +245,11 @@ private slots:
                               &out, &err, env),
                  64);
         QVERIFY2(err.contains("needs a retention"), err.constData());
+        QCOMPARE(test::runCli({QStringLiteral("schedule"), QStringLiteral("add"), QStringLiteral("--server"), QStringLiteral("nope"),
+                               QStringLiteral("--kind"), QStringLiteral("backup"), QStringLiteral("--calendar"), QStringLiteral("daily")},
+                              &out, &err, env),
+                 1);
+        QVERIFY2(err.contains("no registered server named 'nope'") && err.contains("registered in pgArchivist"), err.constData());
         QCOMPARE(test::runCli({QStringLiteral("schedule"), QStringLiteral("add"), QStringLiteral("--server"), QStringLiteral("main"),
                                QStringLiteral("--kind"), QStringLiteral("expire"), QStringLiteral("--retain-full"), QStringLiteral("1"),
                                QStringLiteral("--calendar"), QStringLiteral("*-*-* 03:00"), QStringLiteral("--json")},
