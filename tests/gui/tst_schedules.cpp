@@ -111,6 +111,10 @@ private slots:
         QTest::keyClick(d->table(), Qt::Key_Space);
         QVERIFY(!app::ScheduleStore(m_w.app.registry()).task(tasks[0].id)->enabled);
         QCOMPARE(d->model()->index(0, ScheduleModel::NextColumn).data().toString(), QStringLiteral("off"));
+        QTest::keyClick(d->table(), Qt::Key_Space);  // and on again: the next Sunday, in Berlin time
+        QVERIFY(app::ScheduleStore(m_w.app.registry()).task(tasks[0].id)->enabled);
+        QVERIFY(d->model()->index(0, ScheduleModel::NextColumn).data().toString().startsWith(QStringLiteral("Sun ")));
+        QTest::keyClick(d->table(), Qt::Key_Space);
 
         // Edit: double-click opens the editor with the task.
         d->table()->selectRow(0);

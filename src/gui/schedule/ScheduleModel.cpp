@@ -19,7 +19,19 @@ void ScheduleModel::reload()
     app::ScheduleStore store(m_registry);
     m_tasks = store.tasks(m_serverId);
     m_lastRuns = store.lastRuns();
+    m_next = QList<QDateTime>(m_tasks.size());
+    m_zones = QList<QTimeZone>(m_tasks.size());
+    for (int i = 0; i < m_tasks.size(); ++i)
+        computeNext(i);
     endResetModel();
+}
+
+void ScheduleModel::computeNext(int row)
+{
+    const app::ScheduledTask &t = m_tasks[row];
+    const auto spec = CalendarSpec::parse(t.calendar);
+    m_zones[row] = spec ? spec->zone() : QTimeZone::systemTimeZone();
+    m_next[row] = t.enabled ? t.dueAt() : QDateTime();
 }
 
 int ScheduleModel::rowOf(qint64 taskId) const
@@ -70,22 +82,17 @@ QVariant ScheduleModel::data(const QModelIndex &index, int role) const
         return t.id;
     if (role == FailedRole)
         return failed;
-    const auto next = [&]() -> QDateTime { return t.enabled ? t.dueAt() : QDateTime(); };
+    const QDateTime next = m_next.value(index.row());
     switch (role) {
     case Qt::DisplayRole:
     case Qt::ToolTipRole:
         switch (index.column()) {
         case TaskColumn: return taskText(t);
         case CalendarColumn: return t.calendar;
-        case NextColumn: {
-            const auto spec = CalendarSpec::parse(t.calendar);
-            const QDateTime n = next();
-            return n.isValid() && spec ? runTimeText(n, spec->zone()) : (t.enabled ? QVariant() : QVariant(tr("off")));
-        }
-        case NextLocalColumn: {
-            const QDateTime n = next();
-            return n.isValid() ? runTimeText(n, QTimeZone::systemTimeZone()) : QVariant();
-        }
+        case NextColumn:
+            return next.isValid() ? QVariant(runTimeText(next, m_zones.value(index.row()))) : (t.enabled ? QVariant() : QVariant(tr("off")));
+        case NextLocalColumn:
+            return next.isValid() ? QVariant(runTimeText(next, QTimeZone::systemTimeZone())) : QVariant();
         case LastColumn:
             if (!hasLast)
                 return tr("never ran");
@@ -116,6 +123,10 @@ bool ScheduleModel::setData(const QModelIndex &index, const QVariant &value, int
         return false;
     }
     t.enabled = on;
+    if (on)  // switching on counts from now
+        if (auto fresh = app::ScheduleStore(m_registry).task(t.id))
+            t = *fresh;
+    computeNext(index.row());
     emit dataChanged(this->index(index.row(), 0), this->index(index.row(), ColumnCount - 1));
     return true;
 }

@@ -3,6 +3,7 @@
 #include "app/ScheduleStore.h"
 
 #include <QAbstractTableModel>
+#include <QTimeZone>
 
 namespace pga::app {
 class ServerRegistry;
@@ -40,7 +41,11 @@ signals:
 private:
     app::ServerRegistry &m_registry;
     qint64 m_serverId;
+    void computeNext(int row);
     QList<app::ScheduledTask> m_tasks;
+    // Per row, the next run and the task's zone, worked out on reload: data() runs on every paint.
+    QList<QDateTime> m_next;
+    QList<QTimeZone> m_zones;
     QHash<qint64, app::JobRecord> m_lastRuns;
 };
 
