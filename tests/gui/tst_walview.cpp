@@ -194,10 +194,16 @@ private slots:
         interval->setValue(15);
         QCOMPARE(app::MetricSampler::configuredIntervalMinutes(), 15);
         interval->setValue(5);
-        // Another range from the keyboard.
+        // Another range from the keyboard; redrawing the charts from the model must not stall the window.
         auto *range = view.findChild<QComboBox *>(QStringLiteral("range"));
         range->setFocus();
+        test::EventLoopWatch watch;
+        QTest::qWait(20);
+        watch.reset();
         QTest::keyClick(range, Qt::Key_Down);
+        QTest::qWait(50);
+        qInfo("redrawing the charts paused the event loop for %lld ms", watch.worstGapMs());
+        QVERIFY2(watch.worstGapMs() < 100, qPrintable(QStringLiteral("event loop blocked for %1 ms").arg(watch.worstGapMs())));
         QCOMPARE(view.chartModel()->rowCount(), 28);
         QCOMPARE(qobject_cast<QBarSeries *>(view.charts()[0]->series().value(0))->barSets().first()->count(), 28);
     }
