@@ -146,8 +146,13 @@ Status ServerRegistry::open(const QString &path)
                                           .arg(fi.absolutePath()));
     // The inventory, audit history and job logs are for this user only (SQLite gives its -wal and -shm files the
     // database file's mode). Older versions left 0755/0644: tightened on every open.
+    // Only a folder that is the registry's own: a shared one ($PGARCHIVIST_REGISTRY=/tmp/x.sqlite, the home folder)
+    // keeps its mode, or every other user of /tmp would be locked out; the database file is still 0600.
     const QByteArray dirC = QFile::encodeName(fi.absolutePath()), fileC = QFile::encodeName(fi.absoluteFilePath());
-    if (::chmod(dirC.constData(), 0700) != 0)
+    struct stat dirSt {};
+    const bool shared = ::stat(dirC.constData(), &dirSt) != 0 || (dirSt.st_mode & S_ISVTX) || dirSt.st_uid != ::geteuid()
+        || QDir(fi.absolutePath()) == QDir(QDir::homePath()) || QDir(fi.absolutePath()).isRoot();
+    if (!shared && ::chmod(dirC.constData(), 0700) != 0)
         return Error(Error::Code::Io, QStringLiteral("Could not make the folder %1 private (mode 0700): %2.")
                                           .arg(fi.absolutePath(), QString::fromLocal8Bit(std::strerror(errno))));
     if (const int fd = ::open(fileC.constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0600); fd >= 0) {

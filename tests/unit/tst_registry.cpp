@@ -1,3 +1,4 @@
+#include <sys/stat.h>
 // The server registry and the job runner: what a DBA registered survives restarts, damage and
 // upgrades; jobs report, cancel and leave a history.
 #include "app/JobRunner.h"
@@ -28,6 +29,22 @@ class TestRegistry : public QObject {
     }
 
 private slots:
+    void aSharedFolderKeepsItsMode()
+    {
+        // $PGARCHIVIST_REGISTRY=/tmp/x.sqlite once made /tmp 0700 and locked every other user out of it.
+        const QString folder = path(QStringLiteral("shared"));
+        QVERIFY(QDir().mkpath(folder));
+        QVERIFY(::chmod(QFile::encodeName(folder).constData(), 01777) == 0);
+        {
+            ServerRegistry r;
+            QVERIFY(r.open(folder + QStringLiteral("/registry.sqlite")));
+        }
+        struct stat st {};
+        QVERIFY(::stat(QFile::encodeName(folder).constData(), &st) == 0);
+        QCOMPARE(st.st_mode & 07777, mode_t(01777));
+        QCOMPARE(QFileInfo(folder + QStringLiteral("/registry.sqlite")).permissions() & QFile::Permissions(0x00ff), QFile::Permissions());
+    }
+
     void stateIsPrivateToTheUser()
     {
         // The inventory, audit history and job logs: folder 0700, database 0600, also when an older version left
