@@ -130,3 +130,92 @@ Status decompressInto(const char *frame, size_t frameSize, char *out, size_t exp
 }
 
 } // namespace pga::zstd
+
+namespace pga::zstd {
+
+struct StreamCompressor::Ctx {
+    ZSTD_CCtx *c = ZSTD_createCCtx();
+    QByteArray buf = QByteArray(qsizetype(ZSTD_CStreamOutSize()), Qt::Uninitialized);
+    ~Ctx() { ZSTD_freeCCtx(c); }
+};
+
+StreamCompressor::StreamCompressor(int level, int workers) : m_ctx(std::make_unique<Ctx>())
+{
+    ZSTD_CCtx_setParameter(m_ctx->c, ZSTD_c_compressionLevel, level);
+    ZSTD_CCtx_setParameter(m_ctx->c, ZSTD_c_checksumFlag, 1);
+    if (workers > 0)
+        ZSTD_CCtx_setParameter(m_ctx->c, ZSTD_c_nbWorkers, workers);  // ignored (an error) without MT support: fine
+}
+
+StreamCompressor::~StreamCompressor() = default;
+
+namespace {
+Status drive(ZSTD_CCtx *c, QByteArray &buf, ZSTD_inBuffer &in, ZSTD_EndDirective mode, QByteArray &out)
+{
+    for (;;) {
+        ZSTD_outBuffer o{buf.data(), size_t(buf.size()), 0};
+        const size_t left = ZSTD_compressStream2(c, &o, &in, mode);
+        if (ZSTD_isError(left))
+            return Error(Error::Code::Internal, QStringLiteral("zstd compression failed."), QString::fromLatin1(ZSTD_getErrorName(left)));
+        out.append(buf.constData(), qsizetype(o.pos));
+        const bool done = mode == ZSTD_e_continue ? in.pos == in.size : left == 0;
+        if (done)
+            return {};
+    }
+}
+} // namespace
+
+Status StreamCompressor::add(const char *data, size_t size, QByteArray &out)
+{
+    ZSTD_inBuffer in{data, size, 0};
+    return drive(m_ctx->c, m_ctx->buf, in, ZSTD_e_continue, out);
+}
+
+Status StreamCompressor::finish(QByteArray &out)
+{
+    ZSTD_inBuffer in{nullptr, 0, 0};
+    return drive(m_ctx->c, m_ctx->buf, in, ZSTD_e_end, out);
+}
+
+struct StreamDecompressor::Ctx {
+    ZSTD_DCtx *d = ZSTD_createDCtx();
+    QByteArray buf = QByteArray(qsizetype(ZSTD_DStreamOutSize()), Qt::Uninitialized);
+    size_t last = 0;      // 0: at a frame boundary
+    bool any = false;
+    ~Ctx() { ZSTD_freeDCtx(d); }
+};
+
+StreamDecompressor::StreamDecompressor() : m_ctx(std::make_unique<Ctx>()) {}
+StreamDecompressor::~StreamDecompressor() = default;
+
+Status StreamDecompressor::add(const char *data, size_t size, QByteArray &out)
+{
+    ZSTD_inBuffer in{data, size, 0};
+    if (size)
+        m_ctx->any = true;
+    bool full = false;
+    do {
+        const size_t before = in.pos;
+        ZSTD_outBuffer o{m_ctx->buf.data(), size_t(m_ctx->buf.size()), 0};
+        const size_t r = ZSTD_decompressStream(m_ctx->d, &o, &in);
+        if (ZSTD_isError(r))
+            return Error(Error::Code::Corrupt, QStringLiteral("The compressed data is damaged."), QString::fromLatin1(ZSTD_getErrorName(r)));
+        out.append(m_ctx->buf.constData(), qsizetype(o.pos));
+        // A call that consumed and produced nothing (draining at a frame's end) says nothing about where we are.
+        if (o.pos > 0 || in.pos > before)
+            m_ctx->last = r;
+        full = o.pos == o.size;  // zstd may hold more output than fitted
+    } while (in.pos < in.size || full);
+    return {};
+}
+
+Status StreamDecompressor::finish() const
+{
+    if (!m_ctx->any)
+        return Error(Error::Code::Corrupt, QStringLiteral("The compressed file is empty."));
+    if (m_ctx->last != 0)
+        return Error(Error::Code::Corrupt, QStringLiteral("The compressed file is truncated."));
+    return {};
+}
+
+} // namespace pga::zstd

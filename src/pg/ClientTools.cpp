@@ -64,6 +64,8 @@ Result<QString> ClientTools::program(const QString &name, int major)
     return path;
 }
 
+QString versionText(int v) { return QStringLiteral("%1.%2").arg(v / 10000).arg(v % 10000); }
+
 Result<ProcessResult> runProcess(const RunSpec &spec)
 {
     QProcess p;

@@ -30,6 +30,9 @@ public:
     static int parseVersionOutput(const QString &text);
 };
 
+// 150018 -> "15.18".
+QString versionText(int versionNum);
+
 // Runs a program, optionally as another OS user (via runuser when we are root), with a hard timeout.
 struct ProcessResult {
     int exitCode = -1;

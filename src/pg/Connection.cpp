@@ -3,6 +3,7 @@
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QLoggingCategory>
+#include <QRegularExpression>
 
 #include <libpq-fe.h>
 #include <poll.h>
@@ -107,6 +108,43 @@ QString conninfoValue(const QString &conninfo, const QString &keyword)
     }
     PQconninfoFree(opts);
     return out;
+}
+
+namespace {
+QString quoteIfNeeded(const QString &v)
+{
+    static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_./:@,+-]+$"));
+    return plain.match(v).hasMatch() ? v : conninfoQuote(v);
+}
+} // namespace
+
+Result<QString> conninfoForDatabase(const QString &conninfo, const QString &dbname, QString *password)
+{
+    char *err = nullptr;
+    PQconninfoOption *opts = PQconninfoParse(conninfo.toUtf8().constData(), &err);
+    if (!opts) {
+        const QString why = err ? QString::fromUtf8(err).trimmed() : QStringLiteral("unreadable");
+        PQfreemem(err);
+        return Error(Error::Code::InvalidArgument, QStringLiteral("The connection string is invalid: %1").arg(why));
+    }
+    QStringList parts;
+    for (PQconninfoOption *o = opts; o->keyword; ++o) {
+        if (!o->val || !*o->val)
+            continue;
+        const QByteArray key(o->keyword);
+        if (key == "password") {
+            if (password && password->isEmpty())
+                *password = QString::fromUtf8(o->val);
+            continue;
+        }
+        if (key == "dbname" && !dbname.isEmpty())
+            continue;
+        parts << QString::fromLatin1(key) + QLatin1Char('=') + quoteIfNeeded(QString::fromUtf8(o->val));
+    }
+    PQconninfoFree(opts);
+    if (!dbname.isEmpty())
+        parts << QStringLiteral("dbname=") + quoteIfNeeded(dbname);
+    return parts.join(QLatin1Char(' '));
 }
 
 QString conninfoQuote(const QString &value)

@@ -79,6 +79,9 @@ private:
 Status validateConninfo(const QString &conninfo);
 // The value of one keyword after libpq's parsing (empty when absent). Service entries are not expanded.
 QString conninfoValue(const QString &conninfo, const QString &keyword);
+// The conninfo as keywords with dbname replaced (when given) and the password taken out into *password (when it
+// is still empty): what a client program's command line may show.
+Result<QString> conninfoForDatabase(const QString &conninfo, const QString &dbname, QString *password);
 // Appends key='value' with libpq quoting.
 QString conninfoQuote(const QString &value);
 
