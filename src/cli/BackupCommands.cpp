@@ -138,10 +138,15 @@ int runVerify(const QStringList &args)
                                {QStringLiteral("problems"), QJsonArray::fromStringList(c.problems)}});
         if (p.isSet(QStringLiteral("json")))
             continue;
+        const bool dump = c.id.endsWith(QLatin1String("-D"));
+        const bool cold = c.id.endsWith(QLatin1String("-C"));
         if (c.ok()) {
-            out() << "Backup " << c.id << ": OK (" << c.chunks << " chunks and its WAL verified)\n";
+            if (dump)
+                out() << "Dump " << c.id << ": OK (" << c.chunks << " files verified against their SHA-256)\n";
+            else
+                out() << "Backup " << c.id << ": OK (" << c.chunks << (cold ? " chunks verified; a cold backup needs no WAL)\n" : " chunks and its WAL verified)\n");
         } else {
-            out() << "Backup " << c.id << ": DAMAGED\n";
+            out() << (dump ? "Dump " : "Backup ") << c.id << ": DAMAGED\n";
             for (const QString &line : c.problems)
                 out() << "  " << line << '\n';
         }
@@ -159,6 +164,10 @@ int runExpire(const QStringList &args)
     addRepoServer(p);
     p.addOption({QStringLiteral("retain-full"), QStringLiteral("Keep the newest N backups."), QStringLiteral("N")});
     p.addOption({QStringLiteral("retain-days"), QStringLiteral("Keep what recovery to any moment of the last D days needs."), QStringLiteral("D")});
+    p.addOption({QStringLiteral("retain-dumps"), QStringLiteral("Keep the newest N dumps (dumps are kept by their own rule; "
+                                                                "without one they stay)."), QStringLiteral("N")});
+    p.addOption({QStringLiteral("retain-dump-days"), QStringLiteral("Keep the dumps of the last D days (and the newest older one)."),
+                 QStringLiteral("D")});
     p.addOption({QStringLiteral("dry-run"), QStringLiteral("Only list what would be removed.")});
     int code = 0;
     if (!p.parseOrExit(args, &code))
@@ -168,8 +177,11 @@ int runExpire(const QStringList &args)
         return ExitUsage;
     if (!intOption(p, QStringLiteral("retain-full"), 1, 1000000, &o.retainFull) || !intOption(p, QStringLiteral("retain-days"), 0, 1000000, &o.retainDays))
         return ExitUsage;
-    if (o.retainFull < 0 && o.retainDays < 0) {
-        printError(QStringLiteral("expire needs --retain-full N and/or --retain-days D."));
+    if (!intOption(p, QStringLiteral("retain-dumps"), 1, 1000000, &o.retainDumps)
+        || !intOption(p, QStringLiteral("retain-dump-days"), 0, 1000000, &o.retainDumpDays))
+        return ExitUsage;
+    if (o.retainFull < 0 && o.retainDays < 0 && o.retainDumps < 0 && o.retainDumpDays < 0) {
+        printError(QStringLiteral("expire needs --retain-full N and/or --retain-days D (backups), --retain-dumps N and/or --retain-dump-days D (dumps)."));
         return ExitUsage;
     }
     o.dryRun = p.isSet(QStringLiteral("dry-run"));
@@ -184,6 +196,8 @@ int runExpire(const QStringList &args)
     const QString verb = o.dryRun ? QStringLiteral("Would remove") : QStringLiteral("Removed");
     for (const QString &id : r->backups)
         out() << verb << " backup " << id << '\n';
+    for (const QString &id : r->dumps)
+        out() << verb << " dump " << id << '\n';
     out() << verb << ' ' << r->walFiles.size() << " WAL file(s)";
     if (!r->walFiles.isEmpty())
         out() << " (" << r->walFiles.first() << " .. " << r->walFiles.last() << ", " << mib(r->walBytes) << ")";
@@ -192,6 +206,9 @@ int runExpire(const QStringList &args)
         out() << verb << ' ' << r->leftovers << " leftover(s) of interrupted backups or pushes\n";
     out() << "Kept " << r->keptBackups.size() << " backup(s)" << (r->keptBackups.isEmpty() ? QString() : QStringLiteral(": ") + r->keptBackups.join(QStringLiteral(", ")))
           << '\n';
+    if (o.retainDumps >= 0 || o.retainDumpDays >= 0)
+        out() << "Kept " << r->keptDumps.size() << " dump(s)" << (r->keptDumps.isEmpty() ? QString() : QStringLiteral(": ") + r->keptDumps.join(QStringLiteral(", ")))
+              << '\n';
     out().flush();
     return ExitOk;
 }

@@ -21,4 +21,7 @@ int runExpire(const QStringList &args);
 int runDrill(const QStringList &args);
 int runSchedule(const QStringList &args);
 int runForecast(const QStringList &args);
+int runDump(const QStringList &args);
+int runRestoreDump(const QStringList &args);
+int runColdBackup(const QStringList &args);
 } // namespace pga::cli

@@ -58,7 +58,7 @@ void printHuman(const engine::ServerArchiveSummary &s)
 {
     out() << "Server " << s.name << ": system identifier " << s.systemIdentifier << ", PostgreSQL "
           << (s.pgVersionNum ? QString::number(s.pgVersionNum / 10000) : QStringLiteral("?")) << ", " << s.backupList.size()
-          << " base backup(s)\n";
+          << " backup(s), " << s.dumpList.size() << " dump(s)\n";
     for (const engine::BackupListing &b : s.backupList)
         out() << "  backup " << b.id << " [" << b.status << "] "
               << (b.status == QLatin1String("damaged") ? b.problem
@@ -67,6 +67,14 @@ void printHuman(const engine::ServerArchiveSummary &s)
                                                                   b.startLsn.toString(), b.stopLsn.toString())
                                                              .arg(b.timeline)
                                                              .arg(humanBytes(b.logicalBytes), humanBytes(b.newBytes)))
+              << '\n';
+    for (const engine::BackupListing &b : s.dumpList)
+        out() << "  dump " << b.id << " [" << b.status << "] "
+              << (b.status == QLatin1String("damaged") ? b.problem
+                                                       : QStringLiteral("'%1', %2, %3 format, %4%5, %6 stored")
+                                                             .arg(b.label, b.startTimeUtc.toString(Qt::ISODate), b.format,
+                                                                  b.databases.join(QStringLiteral(", ")),
+                                                                  b.globals ? QStringLiteral(" + roles") : QString(), humanBytes(b.newBytes)))
               << '\n';
     if (s.timelines.isEmpty())
         out() << "  no WAL archived yet\n";

@@ -1,5 +1,7 @@
 #include "Expire.h"
 
+#include "repo/DumpCatalog.h"
+
 #include "Retention.h"
 #include "repo/FileAccess.h"
 
@@ -20,8 +22,11 @@ namespace pga::engine {
 
 Result<ExpireResult> Expire::run(ProgressSink &progress, const CancelToken &cancel)
 {
-    if (m_o.retainFull < 1 && m_o.retainDays < 0)
-        return Error(Error::Code::InvalidArgument, QStringLiteral("Say what to keep: --retain-full N (N >= 1) and/or --retain-days D."));
+    const bool backupRules = m_o.retainFull >= 1 || m_o.retainDays >= 0;
+    const bool dumpRules = m_o.retainDumps >= 1 || m_o.retainDumpDays >= 0;
+    if (!backupRules && !dumpRules)
+        return Error(Error::Code::InvalidArgument, QStringLiteral("Say what to keep: --retain-full N (N >= 1) and/or --retain-days D, "
+                                                                  "--retain-dumps N and/or --retain-dump-days D."));
     auto repo = repo::Repository::open(m_o.repoDir, repo::Repository::Access::Write);
     if (!repo)
         return repo.error();
@@ -57,7 +62,12 @@ Result<ExpireResult> Expire::run(ProgressSink &progress, const CancelToken &canc
     QList<BackupAge> ages;
     for (const repo::BackupManifest &m : manifests)
         ages << BackupAge{m.id, m.stopTimeUtc};
-    const QSet<QString> keep = keptBackups(ages, RetentionPolicy{m_o.retainFull, m_o.retainDays}, QDateTime::currentDateTimeUtc());
+    QSet<QString> keep;
+    if (backupRules)
+        keep = keptBackups(ages, RetentionPolicy{m_o.retainFull, m_o.retainDays}, QDateTime::currentDateTimeUtc());
+    else
+        for (const repo::BackupManifest &m : manifests)
+            keep << m.id;
     for (const repo::BackupManifest &m : manifests)
         (keep.contains(m.id) ? r.keptBackups : r.backups) << m.id;
     for (const QString &id : r.backups) {
@@ -66,6 +76,37 @@ Result<ExpireResult> Expire::run(ProgressSink &progress, const CancelToken &canc
             if (Status s = catalog.remove(id); !s)
                 return s.error();
     }
+    // Dumps by their own rule; they hold no chunks and need no WAL.
+    const repo::DumpCatalog dumps(*repo, m_o.server);
+    auto dumpIds = dumps.ids();
+    if (!dumpIds)
+        return dumpIds.error();
+    auto unfinishedDumps = dumps.unfinishedIds();
+    if (!unfinishedDumps)
+        return unfinishedDumps.error();
+    if (dumpRules) {
+        QList<BackupAge> dumpAges;
+        for (const QString &id : *dumpIds) {
+            auto m = dumps.read(id);
+            if (!m)
+                return Error(m.error().code, QStringLiteral("%1 Expire removes no dump while a dump manifest cannot be read; remove or "
+                                                            "repair that dump first.").arg(m.error().message));
+            dumpAges << BackupAge{id, m->stopTimeUtc};
+        }
+        const QSet<QString> keepDumps = keptBackups(dumpAges, RetentionPolicy{m_o.retainDumps, m_o.retainDumpDays}, QDateTime::currentDateTimeUtc());
+        for (const QString &id : *dumpIds)
+            (keepDumps.contains(id) ? r.keptDumps : r.dumps) << id;
+        for (const QString &id : std::as_const(r.dumps)) {
+            progress.info(QStringLiteral("%1 dump %2").arg(m_o.dryRun ? QStringLiteral("Would remove") : QStringLiteral("Removing"), id));
+            if (!m_o.dryRun)
+                if (Status s = dumps.remove(id); !s)
+                    return s.error();
+        }
+    }
+    r.leftovers += int(unfinishedDumps->size());
+    if (!m_o.dryRun)
+        for (const QString &id : *unfinishedDumps)
+            (void)dumps.remove(id);
     r.leftovers += int(unfinished->size());
     if (!m_o.dryRun)
         for (const QString &id : *unfinished)

@@ -14,12 +14,16 @@ struct ExpireOptions {
     QString server;
     int retainFull = -1;     // keep the newest N backups (-1: no count rule)
     int retainDays = -1;     // keep backups needed to recover to any moment of the last D days (-1: no age rule)
+    int retainDumps = -1;    // keep the newest N dumps (-1: no count rule; with neither dump rule, dumps are left alone)
+    int retainDumpDays = -1; // keep dumps of the last D days (and the newest one older)
     bool dryRun = false;
 };
 
 struct ExpireResult {
     QStringList backups;          // expired backup IDs (or that would be)
     QStringList keptBackups;
+    QStringList dumps;            // expired dump IDs
+    QStringList keptDumps;
     QStringList walFiles;         // WAL files removed
     qint64 walBytes = 0;
     int chunks = 0;               // chunks no backup (of any server) references any more

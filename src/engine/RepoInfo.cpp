@@ -5,6 +5,7 @@
 #include "core/WalParser.h"
 #include "BackupWal.h"
 #include "repo/BackupManifest.h"
+#include "repo/DumpCatalog.h"
 #include "repo/DurableFile.h"
 #include "repo/Repository.h"
 #include "repo/WalArchive.h"
@@ -50,6 +51,7 @@ Status readBackups(const repo::Repository &repo, const QString &server, const QL
             continue;
         }
         l.label = m->label;
+        l.kind = m->kind;
         l.startTimeUtc = m->startTimeUtc;
         l.stopTimeUtc = m->stopTimeUtc;
         l.startLsn = m->startLsn;
@@ -58,6 +60,11 @@ Status readBackups(const repo::Repository &repo, const QString &server, const QL
         l.logicalBytes = m->logicalBytes;
         l.newBytes = m->newBytes;
         l.files = int(m->fileCount);
+        if (m->isCold()) {
+            l.status = QStringLiteral("ok");  // consistent as copied; it neither needs WAL nor bounds the window
+            s.backupList << l;
+            continue;
+        }
         const WalReach reach = walReach(wal, m->timeline, m->startLsn, m->stopLsn);
         l.status = reach.consistent ? QStringLiteral("ok") : QStringLiteral("wal-missing");
         if (!reach.consistent)
@@ -65,6 +72,40 @@ Status readBackups(const repo::Repository &repo, const QString &server, const QL
         s.backupList << l;
         if (reach.consistent)
             s.backups << BackupPoint{id, m->timeline, m->startLsn, m->stopLsn, m->stopTimeUtc};
+    }
+    return {};
+}
+
+// Logical dumps (servers/NAME/dumps/ID/manifest.json).
+Status readDumps(const repo::Repository &repo, const QString &server, ServerArchiveSummary &s)
+{
+    const repo::DumpCatalog catalog(repo, server);
+    auto ids = catalog.ids();
+    if (!ids)
+        return ids.error();
+    for (const QString &id : *ids) {
+        BackupListing l;
+        l.id = id;
+        l.kind = QStringLiteral("dump");
+        auto m = catalog.read(id);
+        if (!m) {
+            l.status = QStringLiteral("damaged");
+            l.problem = m.error().message;
+            s.dumpList << l;
+            continue;
+        }
+        l.status = QStringLiteral("ok");
+        l.label = m->label;
+        l.startTimeUtc = m->startTimeUtc;
+        l.stopTimeUtc = m->stopTimeUtc;
+        l.format = m->format;
+        l.globals = m->hasGlobals;
+        for (const repo::DumpDatabase &d : m->databases)
+            l.databases << d.name;
+        l.logicalBytes = m->rawBytes();
+        l.newBytes = m->storedBytes();
+        l.files = int(m->allFiles().size());
+        s.dumpList << l;
     }
     return {};
 }
@@ -118,6 +159,8 @@ Result<QList<ServerArchiveSummary>> archiveSummary(const QString &repoDir, const
         }
         if (Status b = readBackups(*repo, n, *files, s); !b)
             return b.error();
+        if (Status d = readDumps(*repo, n, s); !d)
+            return d.error();
         s.timelines = summarizeArchive(segs, s.backups, s.segmentSize ? s.segmentSize : (16u << 20));
         out << s;
     }
@@ -182,7 +225,7 @@ QJsonObject toJson(const ServerArchiveSummary &s)
     }
     QJsonArray backups;
     for (const BackupListing &b : s.backupList) {
-        QJsonObject o{{QStringLiteral("id"), b.id}, {QStringLiteral("status"), b.status}};
+        QJsonObject o{{QStringLiteral("id"), b.id}, {QStringLiteral("status"), b.status}, {QStringLiteral("kind"), b.kind}};
         if (!b.problem.isEmpty())
             o.insert(QStringLiteral("problem"), b.problem);
         if (b.status != QLatin1String("damaged")) {
@@ -195,6 +238,24 @@ QJsonObject toJson(const ServerArchiveSummary &s)
             o.insert(QStringLiteral("files"), b.files);
             o.insert(QStringLiteral("logical_bytes"), b.logicalBytes);
             o.insert(QStringLiteral("new_bytes"), b.newBytes);
+        }
+        backups.append(o);
+    }
+    // Dumps beside them ("kind": "dump"), with what a dump has instead of WAL positions.
+    for (const BackupListing &b : s.dumpList) {
+        QJsonObject o{{QStringLiteral("id"), b.id}, {QStringLiteral("status"), b.status}, {QStringLiteral("kind"), b.kind}};
+        if (!b.problem.isEmpty())
+            o.insert(QStringLiteral("problem"), b.problem);
+        if (b.status != QLatin1String("damaged")) {
+            o.insert(QStringLiteral("label"), b.label);
+            o.insert(QStringLiteral("start_time"), iso(b.startTimeUtc));
+            o.insert(QStringLiteral("stop_time"), iso(b.stopTimeUtc));
+            o.insert(QStringLiteral("format"), b.format);
+            o.insert(QStringLiteral("databases"), QJsonArray::fromStringList(b.databases));
+            o.insert(QStringLiteral("globals"), b.globals);
+            o.insert(QStringLiteral("files"), b.files);
+            o.insert(QStringLiteral("logical_bytes"), b.logicalBytes);
+            o.insert(QStringLiteral("stored_bytes"), b.newBytes);
         }
         backups.append(o);
     }

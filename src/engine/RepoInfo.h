@@ -24,6 +24,12 @@ struct BackupListing {
     int files = 0;
     QString status;     // ok | wal-missing (WAL to consistency not archived) | damaged (manifest unreadable)
     QString problem;
+    QString kind = QStringLiteral("base");   // base | cold | dump
+    // Dumps: their format, databases and whether the roles came along. logicalBytes is what pg_dump wrote, newBytes
+    // what is stored (compressed).
+    QString format;
+    QStringList databases;
+    bool globals = false;
 };
 
 // What the repository holds for one server: identity, and per timeline the archived range, gaps and
@@ -37,7 +43,8 @@ struct ServerArchiveSummary {
     QStringList damagedFiles;        // archived files whose header is unreadable (shown as gaps)
     int backupFiles = 0;             // PostgreSQL backup history files (.backup) in the archive
     QList<BackupPoint> backups;      // usable base backups (servers/NAME/backups), for the window
-    QList<BackupListing> backupList; // every published backup, oldest first
+    QList<BackupListing> backupList; // every published base and cold backup, oldest first
+    QList<BackupListing> dumpList;   // every published dump (kind "dump"), oldest first
     QList<TimelineSummary> timelines;
     // Restore points as archive-push recorded them (files archived before it recorded them are not read here:
     // restorePointsComplete is then false, and 'restore-points' scans them).

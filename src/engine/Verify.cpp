@@ -1,5 +1,8 @@
 #include "Verify.h"
 
+#include "RestoreDump.h"
+#include "repo/DumpCatalog.h"
+
 #include "core/RecentChunkIds.h"
 #include "core/WalName.h"
 #include "repo/BackupManifest.h"
@@ -117,13 +120,21 @@ Result<QList<BackupCheck>> Verify::run(ProgressSink &progress, const CancelToken
     if (!listed)
         return listed.error();
     QStringList ids = *listed;
+    const repo::DumpCatalog dumps(*repo, m_o.server);
+    auto dumpList = dumps.ids();
+    if (!dumpList)
+        return dumpList.error();
+    QStringList dumpIds = *dumpList;
     if (!m_o.backupId.isEmpty()) {
-        if (!ids.contains(m_o.backupId))
-            return Error(Error::Code::NotFound, QStringLiteral("The repository has no backup '%1' for server '%2'. Backups: %3.")
-                                                    .arg(m_o.backupId, m_o.server, ids.isEmpty() ? QStringLiteral("none") : ids.join(QStringLiteral(", "))));
-        ids = {m_o.backupId};
+        if (!ids.contains(m_o.backupId) && !dumpIds.contains(m_o.backupId))
+            return Error(Error::Code::NotFound, QStringLiteral("The repository has no backup or dump '%1' for server '%2'. Backups: %3.")
+                                                    .arg(m_o.backupId, m_o.server,
+                                                         ids.isEmpty() && dumpIds.isEmpty() ? QStringLiteral("none") : (ids + dumpIds).join(QStringLiteral(", "))));
+        const bool isDump = dumpIds.contains(m_o.backupId);
+        ids = isDump ? QStringList() : QStringList{m_o.backupId};
+        dumpIds = isDump ? QStringList{m_o.backupId} : QStringList();
     }
-    if (ids.isEmpty())
+    if (ids.isEmpty() && dumpIds.isEmpty())
         return Error(Error::Code::NotFound, QStringLiteral("The repository has no backup of server '%1'.").arg(m_o.server));
     const repo::ChunkStore store(repo->chunksDir());
     const repo::WalArchive archive(*repo, m_o.server);
@@ -138,7 +149,7 @@ Result<QList<BackupCheck>> Verify::run(ProgressSink &progress, const CancelToken
             continue;
         }
         progress.info(QStringLiteral("Verifying backup %1").arg(id));
-        auto serverSha = catalog.serverManifestSha256(id);
+        auto serverSha = m->isCold() ? Result<QString>(m->backupManifestSha256) : catalog.serverManifestSha256(id);
         if (!serverSha)
             check.problems << QStringLiteral("backup_manifest: %1").arg(serverSha.error().message);
         else if (*serverSha != m->backupManifestSha256)
@@ -148,7 +159,12 @@ Result<QList<BackupCheck>> Verify::run(ProgressSink &progress, const CancelToken
                 return s.error();
             check.problems << s.error().message;
         }
-        // The WAL from start to end, each segment read back and checked.
+        // The WAL from start to end, each segment read back and checked (a cold backup needs none).
+        if (m->isCold()) {
+            std::sort(check.problems.begin(), check.problems.end());
+            out << check;
+            continue;
+        }
         quint64 segSize = 16u << 20;
         auto files = archive.list();
         if (files)
@@ -164,6 +180,25 @@ Result<QList<BackupCheck>> Verify::run(ProgressSink &progress, const CancelToken
                 check.problems << QStringLiteral("WAL %1 needed for consistency: %2").arg(name, b.error().message);
         }
         std::sort(check.problems.begin(), check.problems.end());
+        out << check;
+    }
+    // Dumps: every stored file read back against its SHA-256 and its zstd frame checksum.
+    for (const QString &id : std::as_const(dumpIds)) {
+        BackupCheck check;
+        check.id = id;
+        auto m = dumps.read(id);
+        if (!m) {
+            check.problems << m.error().message;
+            out << check;
+            continue;
+        }
+        progress.info(QStringLiteral("Verifying dump %1").arg(id));
+        const QList<repo::DumpFile> files = m->allFiles();
+        check.chunks = files.size();
+        auto problems = checkDumpFiles(dumps, *m, files, cancel);
+        if (!problems)
+            return problems.error();
+        check.problems << *problems;
         out << check;
     }
     return out;
