@@ -188,7 +188,7 @@ std::optional<engine::RtoEstimate> RestoreService::rtoToEndOfWal(const engine::S
     const double replayRate = rates.replayRate().value_or(engine::kAssumedReplayBytesPerSec);
     const engine::BackupListing *newest = nullptr;
     for (const engine::BackupListing &b : s.backupList)
-        if (b.status == QLatin1String("ok"))
+        if (b.status == QLatin1String("ok") && b.kind == QLatin1String("base"))
             newest = &b;
     if (!newest)
         return std::nullopt;

@@ -213,8 +213,14 @@ int runRestore(const QStringList &args)
         return ExitOk;
     }
     out() << "Restored backup " << r->backupId << " into " << o.targetDir << " (" << r->files << " files, " << mib(r->bytesWritten)
-          << " written, " << mib(r->bytesReused) << " reused, " << QString::number(timer.elapsed() / 1000.0, 'f', 1) << " s).\n"
-          << "Recovery target: " << t.describe() << ". Settings added to postgresql.auto.conf:\n";
+          << " written, " << mib(r->bytesReused) << " reused, " << QString::number(timer.elapsed() / 1000.0, 'f', 1) << " s).\n";
+    if (r->recoverySettings.isEmpty()) {
+        out() << "It is a cold backup: nothing to replay, no recovery settings. Start it (pg_ctl -D " << o.targetDir
+              << " start) and it runs as it was when it was stopped.\n";
+        out().flush();
+        return ExitOk;
+    }
+    out() << "Recovery target: " << t.describe() << ". Settings added to postgresql.auto.conf:\n";
     for (const QString &s : r->recoverySettings)
         out() << "  " << s << '\n';
     out() << "Start the server on it (pg_ctl -D " << o.targetDir << " start) to recover.\n";

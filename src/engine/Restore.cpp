@@ -180,6 +180,8 @@ Result<RestorePlan> Restore::plan(ProgressSink &progress, const CancelToken &can
                 progress.warning(QStringLiteral("Skipping backup %1: %2").arg(ids[i], m.error().message));
                 continue;
             }
+            if (m->isCold())
+                continue;  // a cold backup is restored by its ID only: it has no WAL to reach a target with
             if (t.kind == RecoveryTarget::Kind::Time && m->stopTimeUtc.toMSecsSinceEpoch() * 1000 > t.timeUs())
                 continue;
             if (t.kind == RecoveryTarget::Kind::Lsn && m->stopLsn > t.lsn)
@@ -199,6 +201,17 @@ Result<RestorePlan> Restore::plan(ProgressSink &progress, const CancelToken &can
     if (m.systemIdentifier != rec->systemIdentifier)
         return Error(Error::Code::WrongCluster, QStringLiteral("Backup %1 belongs to system identifier %2, the server '%3' to %4.")
                                                     .arg(chosen).arg(m.systemIdentifier).arg(m_o.server).arg(rec->systemIdentifier));
+    if (m.isCold()) {
+        if (t.kind != RecoveryTarget::Kind::EndOfWal && t.kind != RecoveryTarget::Kind::Immediate)
+            return Error(Error::Code::InvalidArgument, QStringLiteral("Backup %1 is a cold backup (the files of a stopped cluster): it restores as "
+                                                                      "it was, with nothing to replay, so it takes no recovery target.")
+                                                           .arg(chosen));
+        RestorePlan plan;
+        plan.backupId = chosen;
+        plan.manifest = m;
+        plan.replayFrom = plan.replayTo = m.stopLsn;
+        return plan;
+    }
     if (t.kind == RecoveryTarget::Kind::Time && t.timeUs() < m.stopTimeUtc.toMSecsSinceEpoch() * 1000)
         return Error(Error::Code::InvalidArgument, QStringLiteral("The target %1 is before the end of backup %2 (%3); %4.")
                                                        .arg(t.describe(), chosen, isoLocal(m.stopTimeUtc), windowText()));
@@ -255,7 +268,7 @@ Result<RestoreResult> Restore::run(ProgressSink &progress, const CancelToken &ca
     const RecoveryTarget &t = m_o.target;
     // The command PostgreSQL will run for WAL.
     QString cli = m_o.cliPath.isEmpty() ? Sandbox::findCli() : m_o.cliPath;
-    if (cli.isEmpty())
+    if (cli.isEmpty() && !m.isCold())
         return Error(Error::Code::NotFound, QStringLiteral("pgarchivist-cli was not found (next to this program or on PATH), so "
                                                            "restore_command cannot be written. Install it or put it on PATH."));
     QStringList settings{QStringLiteral("restore_command = %1")
@@ -289,6 +302,8 @@ Result<RestoreResult> Restore::run(ProgressSink &progress, const CancelToken &ca
         settings << QStringLiteral("recovery_target_action = %1").arg(quoteConf(t.action));
     if (t.exclusive)
         settings << QStringLiteral("recovery_target_inclusive = off");
+    if (m.isCold())
+        settings.clear();  // nothing to replay: no restore_command, no target
 
     Owner owner;
     if (::geteuid() == 0) {
@@ -304,10 +319,10 @@ Result<RestoreResult> Restore::run(ProgressSink &progress, const CancelToken &ca
                       .arg(m.fileCount)
                       .arg(m.logicalBytes)
                       .arg(isoLocal(m.stopTimeUtc), m.stopLsn.toString(), m_o.targetDir, t.describe()));
-    auto serverManifestSha = catalog.serverManifestSha256(chosen);
+    auto serverManifestSha = m.isCold() ? Result<QString>(QString()) : catalog.serverManifestSha256(chosen);
     if (!serverManifestSha)
         return serverManifestSha.error();
-    if (*serverManifestSha != m.backupManifestSha256)
+    if (!m.isCold() && *serverManifestSha != m.backupManifestSha256)
         return Error(Error::Code::Corrupt, QStringLiteral("The backup_manifest of backup %1 is damaged (checksum mismatch).").arg(chosen));
     // The whole file list is checked before anything is written: a damaged list must not leave half a restore.
     auto list = catalog.files(m);

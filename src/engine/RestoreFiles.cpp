@@ -102,8 +102,10 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
     QStringList known;
     for (const repo::BackupTablespace &t : m.tablespaces)
         known << QStringLiteral("%1 (OID %2)").arg(t.location).arg(t.oid);
+    if (!m.configDir.isEmpty())
+        known << QStringLiteral("%1 (the configuration directory)").arg(m.configDir);
     for (const auto &[from, to] : o.tablespaceMap)
-        if (std::none_of(m.tablespaces.begin(), m.tablespaces.end(),
+        if (QDir::cleanPath(from) != QDir::cleanPath(m.configDir) && std::none_of(m.tablespaces.begin(), m.tablespaces.end(),
                          [&](const repo::BackupTablespace &t) { return QDir::cleanPath(from) == QDir::cleanPath(t.location); }))
             return Error(Error::Code::InvalidArgument,
                          QStringLiteral("--tablespace-map %1=%2: backup %3 has no tablespace at %1; %4. Give the location as the "
@@ -111,7 +113,11 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
                              .arg(from, to, m.id,
                                   known.isEmpty() ? QStringLiteral("it has no tablespaces")
                                                   : QStringLiteral("its tablespaces are at ") + known.join(QStringLiteral(", "))));
-    for (const repo::BackupTablespace &t : m.tablespaces) {
+    // A cold backup's configuration directory is placed like a tablespace (its location, or where it is mapped), with no link.
+    QList<repo::BackupTablespace> places = m.tablespaces;
+    if (!m.configDir.isEmpty())
+        places << repo::BackupTablespace{repo::BackupManifest::kConfigTablespace, m.configDir};
+    for (const repo::BackupTablespace &t : std::as_const(places)) {
         QString loc = t.location;
         bool isMapped = false;
         for (const auto &[from, to] : o.tablespaceMap)
@@ -139,7 +145,10 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
         if (Status s = checkRoot(loc, QStringLiteral("tablespace directory")); !s)
             return s.error();
         roots.insert(t.oid, loc);
-        tablespaceMap += QStringLiteral("%1 %2\n").arg(t.oid).arg(loc);
+        if (t.oid != repo::BackupManifest::kConfigTablespace)
+            tablespaceMap += QStringLiteral("%1 %2\n").arg(t.oid).arg(loc);
+        else
+            mapped = mapped || isMapped;
     }
     for (const QString &root : roots)
         if (Status s = prepareRoot(root); !s)
@@ -370,7 +379,24 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
         ::chmod(enc(path).constData(), 0600);
         return own(path);
     };
-    if (mapped)
+    if (m.isCold()) {
+        // A cluster copied while shut down is consistent as it is: no backup_manifest, nothing to replay, it starts as it was.
+        // Its tablespace links were made above, to the mapped locations.
+        for (const QString &root : roots) {
+            const int dfd = ::open(enc(root).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            if (dfd < 0 || ::syncfs(dfd) != 0) {
+                const int e = errno;
+                if (dfd >= 0)
+                    ::close(dfd);
+                return repo::ioError(QStringLiteral("Syncing"), root, e);
+            }
+            ::close(dfd);
+        }
+        result.bytesWritten = written;
+        result.bytesReused = reused;
+        return result;
+    }
+    if (mapped && !tablespaceMap.isEmpty())
         if (Status s = writeOwned(target + QStringLiteral("/tablespace_map"), tablespaceMap.toUtf8(), false); !s)
             return s.error();
     {

@@ -25,7 +25,7 @@ QByteArray BackupManifest::toJsonBytes() const
     QJsonArray tbs;
     for (const BackupTablespace &t : tablespaces)
         tbs.append(QJsonObject{{QStringLiteral("oid"), qint64(t.oid)}, {QStringLiteral("location"), t.location}});
-    const QJsonObject o{{QStringLiteral("format"), kFormat},
+    QJsonObject o{{QStringLiteral("format"), kFormat},
                         {QStringLiteral("id"), id},
                         {QStringLiteral("label"), label},
                         {QStringLiteral("server"), server},
@@ -47,6 +47,11 @@ QByteArray BackupManifest::toJsonBytes() const
                         {QStringLiteral("file_list_sha256"), fileListSha256},
                         {QStringLiteral("backup_manifest_sha256"), backupManifestSha256},
                         {QStringLiteral("tablespaces"), tbs}};
+    // Base backups written before cold backups existed have no "kind"; readers take them as "base".
+    if (kind != QLatin1String("base"))
+        o.insert(QStringLiteral("kind"), kind);
+    if (!configDir.isEmpty())
+        o.insert(QStringLiteral("config_dir"), configDir);
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
@@ -81,6 +86,10 @@ Result<BackupManifest> BackupManifest::fromJson(const QJsonObject &o)
         m.tablespaces << BackupTablespace{quint32(v[QStringLiteral("oid")].toInteger()), v[QStringLiteral("location")].toString()};
     m.fileCount = o.value(QStringLiteral("file_count")).toInteger();
     m.fileListSha256 = o.value(QStringLiteral("file_list_sha256")).toString();
+    m.kind = o.value(QStringLiteral("kind")).toString(QStringLiteral("base"));
+    m.configDir = o.value(QStringLiteral("config_dir")).toString();
+    if (m.kind != QLatin1String("base") && m.kind != QLatin1String("cold"))
+        return Error(Error::Code::Unsupported, QStringLiteral("The backup is of kind '%1', which this pgArchivist does not know.").arg(m.kind));
     if (m.id.isEmpty() || !m.stopLsn.isValid() || m.chunkSize <= 0 || m.fileCount <= 0 || m.fileListSha256.size() != 64)
         return Error(Error::Code::Corrupt,
                      QStringLiteral("The backup manifest lacks required fields (id, stop_lsn, chunk_size, file_count, file_list_sha256)."));

@@ -42,6 +42,13 @@ struct BackupManifest {
     qint64 fileCount = 0;          // entries (files, directories, links) in files.jsonl
     QString fileListSha256;        // of files.jsonl
     QList<BackupTablespace> tablespaces;
+    // "base": taken online over the replication protocol (needs its WAL); "cold": the files of a cluster that was shut
+    // down, consistent as they are (no backup_manifest, no WAL, no recovery settings on restore).
+    QString kind = QStringLiteral("base");
+    QString configDir;             // cold backups: the configuration directory outside the data directory (Debian)
+    // Files of configDir are entries of this pseudo tablespace (it has no pg_tblspc link).
+    static constexpr quint32 kConfigTablespace = 0xFFFFFFFEu;
+    bool isCold() const { return kind == QLatin1String("cold"); }
 
     QByteArray toJsonBytes() const;
     static Result<BackupManifest> fromJson(const QJsonObject &o);

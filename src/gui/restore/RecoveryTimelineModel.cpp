@@ -35,7 +35,7 @@ void RecoveryTimelineModel::setArchive(const engine::ServerArchiveSummary &s, co
                             QString::number(t.parentTimeline)};
     }
     for (const engine::BackupListing &b : s.backupList)
-        if (b.status == QLatin1String("ok") && b.stopTimeUtc.isValid())
+        if (b.status == QLatin1String("ok") && b.kind == QLatin1String("base") && b.stopTimeUtc.isValid())
             m_items << Item{Kind::Backup, b.timeline, b.stopTimeUtc.toMSecsSinceEpoch() * 1000, b.stopTimeUtc.toMSecsSinceEpoch() * 1000,
                             b.stopLsn.toString(), b.id};
     for (const engine::ArchivedRestorePoint &p : restorePoints)
