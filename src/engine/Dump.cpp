@@ -76,11 +76,16 @@ Result<std::unique_ptr<pg::Connection>> connectTo(const QString &conninfo, const
 
 Result<QList<repo::DumpTable>> tablesOf(pg::Connection &c, const CancelToken &cancel)
 {
-    auto r = c.exec(QStringLiteral("SELECT n.nspname, c.relname, pg_table_size(c.oid), c.reltuples::bigint FROM pg_class c "
-                                   "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'm') "
-                                   "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' "
-                                   "AND n.nspname NOT LIKE 'pg\\_temp%' ORDER BY 1, 2"),
-                    {}, &cancel, 60000);
+    // pg_table_size waits behind any lock on a table; when one is held (pg_dump itself would wait there), the sizes
+    // come from the statistics in pg_class instead, which take no lock but lag until the next VACUUM/ANALYZE.
+    const QString from = QStringLiteral(" FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_class t ON t.oid = c.reltoastrelid "
+                                        "WHERE c.relkind IN ('r', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+                                        "AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%' ORDER BY 1, 2");
+    (void)c.exec(QStringLiteral("SET lock_timeout = '2s'"), {}, &cancel, 5000);
+    auto r = c.exec(QStringLiteral("SELECT n.nspname, c.relname, pg_table_size(c.oid), c.reltuples::bigint") + from, {}, &cancel, 60000);
+    if (!r && r.error().code != Error::Code::Cancelled)
+        r = c.exec(QStringLiteral("SELECT n.nspname, c.relname, (c.relpages::bigint + coalesce(t.relpages, 0)) * current_setting('block_size')::bigint, "
+                                  "c.reltuples::bigint") + from, {}, &cancel, 60000);
     if (!r)
         return r.error();
     QList<repo::DumpTable> out;
@@ -155,7 +160,9 @@ Result<repo::DumpManifest> Dump::run(ProgressSink &progress, const CancelToken &
     if (!conn)
         return conn.error();
     pg::Connection &c = **conn;
-    const int serverVersion = c.serverVersionNum();
+    // The detection seam: tests fake a newer server here (PGA_TEST_SERVER_VERSION_NUM), PostgreSQL itself stays real.
+    const int fakeVersion = qEnvironmentVariableIntValue("PGA_TEST_SERVER_VERSION_NUM");
+    const int serverVersion = fakeVersion > 0 ? fakeVersion : c.serverVersionNum();
     // The cluster's identity ties the dump to the server name like a base backup (pg_control_system is readable
     // by everyone on PostgreSQL 15).
     auto ident = c.exec(QStringLiteral("SELECT system_identifier FROM pg_control_system()"), {}, &cancel, 10000);

@@ -22,7 +22,7 @@ struct DumpFile {
 // Restore dump dialog shows beside the table of contents.
 struct DumpTable {
     QString schema, name;
-    qint64 bytes = 0;        // pg_table_size at the start
+    qint64 bytes = 0;        // pg_table_size at the start (pg_class.relpages when a lock is in the way)
     qint64 rows = 0;         // pg_class.reltuples (an estimate; -1 unknown)
 };
 
