@@ -3,6 +3,7 @@
 #include "ArchivingService.h"
 #include "AuditService.h"
 #include "BackupService.h"
+#include "DumpService.h"
 #include "RestoreService.h"
 #include "Scheduler.h"
 #include "JobRunner.h"
@@ -23,9 +24,10 @@ public:
     explicit AppContext(QObject *parent = nullptr)
         : QObject(parent), m_registry(this), m_secrets(this), m_jobs(&m_registry, this),
           m_status(&m_registry, &m_secrets, this), m_audits(&m_registry, &m_secrets, &m_jobs, this),
-          m_backups(&m_secrets, &m_jobs, this), m_archiving(&m_secrets, &m_jobs, this), m_restores(&m_registry, &m_jobs, this),
+          m_backups(&m_secrets, &m_jobs, this), m_dumps(&m_secrets, &m_jobs, this), m_archiving(&m_secrets, &m_jobs, this), m_restores(&m_registry, &m_jobs, this),
           m_scheduler(&m_registry, &m_backups, this), m_metrics(&m_registry, &m_secrets, this)
     {
+        m_scheduler.setDumpService(&m_dumps);
     }
 
     // Opens the registry (default location unless given). A damaged one is moved aside: see registry().notice().
@@ -37,6 +39,7 @@ public:
     ServerStatusService &status() { return m_status; }
     AuditService &audits() { return m_audits; }
     BackupService &backups() { return m_backups; }
+    DumpService &dumps() { return m_dumps; }
     ArchivingService &archiving() { return m_archiving; }
     RestoreService &restores() { return m_restores; }
     Scheduler &scheduler() { return m_scheduler; }
@@ -50,6 +53,7 @@ private:
     // Destroyed before the runner (members go in reverse), which then drops the callbacks of their jobs.
     AuditService m_audits;
     BackupService m_backups;
+    DumpService m_dumps;
     ArchivingService m_archiving;
     RestoreService m_restores;
     Scheduler m_scheduler;

@@ -61,7 +61,7 @@ const char kSelect[] = "SELECT id, server_id, kind, calendar, options, enabled, 
 
 QStringList ScheduledTask::kinds()
 {
-    return {QStringLiteral("backup"), QStringLiteral("verify"), QStringLiteral("expire"), QStringLiteral("drill")};
+    return {QStringLiteral("backup"), QStringLiteral("verify"), QStringLiteral("expire"), QStringLiteral("drill"), QStringLiteral("dump")};
 }
 
 QDateTime ScheduledTask::dueAt() const

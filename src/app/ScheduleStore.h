@@ -15,7 +15,7 @@ namespace pga::app {
 class ServerRegistry;
 
 // One scheduled task of a server: what runs (kind), when (a systemd calendar expression, normalized, with its
-// zone), and with what. Kinds: backup, verify, expire, drill (later issues add theirs).
+// zone), and with what. Kinds: backup, verify, expire, drill, dump (every database with the roles, custom format).
 struct ScheduledTask {
     qint64 id = 0;
     qint64 serverId = 0;

@@ -139,6 +139,17 @@ void Scheduler::start(const ScheduledTask &task, const ServerEntry &e, QList<std
     else if (task.kind == QLatin1String("expire"))
         m_backups->expire(e, BackupService::expireOptions(e, task.retainFull, task.retainDays, false), this,
                           [this, id](const JobInfo &info, const engine::ExpireResult &) { finished(id, info); }, id);
+    else if (task.kind == QLatin1String("dump") && m_dumps)
+        m_dumps->dump(e, DumpService::dumpOptions(e), this, [this, id](const JobInfo &info, const repo::DumpManifest &) { finished(id, info); }, id);
+    else if (task.kind == QLatin1String("dump")) {
+        JobInfo failed;
+        failed.kind = task.kind;
+        failed.serverId = e.id;
+        failed.scheduleId = id;
+        failed.state = JobInfo::State::Failed;
+        failed.error = Error(Error::Code::Internal, QStringLiteral("No dump service was given to the scheduler."));
+        finished(id, failed);
+    }
     else  // drill; runDue only starts the kinds ScheduledTask::kinds() names
         m_backups->drill(e, task.backupId, this, [this, id](const JobInfo &info, const engine::DrillResult &) { finished(id, info); }, id);
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "DumpService.h"
 #include "JobRunner.h"
 #include "ScheduleStore.h"
 #include "ServerEntry.h"
@@ -27,6 +28,8 @@ public:
     using Clock = std::function<QDateTime()>;  // UTC; injectable for tests
     Scheduler(ServerRegistry *registry, BackupService *backups, QObject *parent = nullptr);
     ~Scheduler() override;
+    // The "dump" task kind runs through it (AppContext and schedule run-due give it).
+    void setDumpService(DumpService *dumps) { m_dumps = dumps; }
 
     void setClock(Clock clock) { m_clock = std::move(clock); }
     QDateTime now() const { return m_clock(); }
@@ -60,6 +63,7 @@ private:
 
     ServerRegistry *m_registry;
     BackupService *m_backups;
+    DumpService *m_dumps = nullptr;
     Clock m_clock;
     QTimer m_timer;
     QHash<qint64, QList<std::shared_ptr<Lock>>> m_running;

@@ -143,9 +143,9 @@ int list(const QStringList &args)
 
 int add(const QStringList &args)
 {
-    CommandParser p(QStringLiteral("schedule add"), QStringLiteral("Schedule a backup, verify, expire or drill of a registered server."));
+    CommandParser p(QStringLiteral("schedule add"), QStringLiteral("Schedule a backup, verify, expire, drill or dump of a registered server."));
     p.addOption({QStringLiteral("server"), QStringLiteral("The registered server."), QStringLiteral("NAME")});
-    p.addOption({QStringLiteral("kind"), QStringLiteral("backup, verify, expire or drill."), QStringLiteral("KIND")});
+    p.addOption({QStringLiteral("kind"), QStringLiteral("backup, verify, expire, drill or dump (every database with the roles)."), QStringLiteral("KIND")});
     p.addOption({QStringLiteral("calendar"), QStringLiteral("When, as a systemd calendar expression with its zone, e.g. "
                                                             "'Sun *-*-* 01:00 Europe/Berlin' or 'daily' (see systemd.time(7))."),
                  QStringLiteral("SPEC")});
@@ -241,7 +241,9 @@ int runDue(const QStringList &args)
         secrets.setTimeout(2000);  // no keychain without a session bus: libpq's own sources (~/.pgpass) then
     app::JobRunner jobs(&registry);
     app::BackupService backups(&secrets, &jobs);
+    app::DumpService dumps(&secrets, &jobs);
     app::Scheduler scheduler(&registry, &backups);
+    scheduler.setDumpService(&dumps);
     // For tests of missed and overlapping runs: run as if it were this moment (ISO 8601 with its zone).
     if (const QString now = qEnvironmentVariable("PGARCHIVIST_SCHEDULE_NOW"); !now.isEmpty()) {
         const QDateTime t = QDateTime::fromString(now, Qt::ISODate);

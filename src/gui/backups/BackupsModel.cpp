@@ -29,6 +29,7 @@ QVariant BackupsModel::data(const QModelIndex &index, int role) const
     const bool ok = b.status == QLatin1String("ok");
     switch (role) {
     case BackupIdRole: return b.id;
+    case KindRole: return b.kind;
     case SortRole:
         switch (index.column()) {
         case StartColumn: return b.startTimeUtc;
@@ -42,14 +43,23 @@ QVariant BackupsModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         switch (index.column()) {
         case IdColumn: return b.id;
-        case LabelColumn: return b.label;
+        case KindColumn: return kindText(b.kind);
+        case LabelColumn:
+            if (b.kind == QLatin1String("dump") && !b.databases.isEmpty())
+                return QStringLiteral("%1 — %2").arg(b.label, b.databases.join(QStringLiteral(", ")));
+            return b.label;
         case StartColumn: return local(b.startTimeUtc);
         case DurationColumn: {
             const qint64 s = b.startTimeUtc.secsTo(b.stopTimeUtc);
             return s < 120 ? tr("%1 s").arg(s) : tr("%1 min").arg(s / 60);
         }
-        case TimelineColumn: return b.timeline;
-        case LsnColumn: return QStringLiteral("%1 – %2").arg(b.startLsn.toString(), b.stopLsn.toString());
+        case TimelineColumn: return b.kind == QLatin1String("dump") ? QVariant() : QVariant(b.timeline);
+        case LsnColumn:
+            if (b.kind == QLatin1String("dump"))
+                return tr("%1 format%2").arg(b.format, b.globals ? tr(", with roles") : QString());
+            if (b.kind == QLatin1String("cold"))
+                return tr("checkpoint %1").arg(b.stopLsn.toString());
+            return QStringLiteral("%1 – %2").arg(b.startLsn.toString(), b.stopLsn.toString());
         case SizeColumn: return size(b.logicalBytes);
         case NewColumn: return size(b.newBytes);
         case StatusColumn:
@@ -70,7 +80,12 @@ QVariant BackupsModel::data(const QModelIndex &index, int role) const
         if (index.column() == StartColumn)
             return tr("Started %1, finished %2").arg(local(b.startTimeUtc), local(b.stopTimeUtc));
         if (index.column() == NewColumn)
-            return tr("Bytes this backup added to the repository; unchanged data is shared with earlier backups.");
+            return b.kind == QLatin1String("dump") ? tr("Bytes stored for this dump (zstd-compressed)")
+                                                   : tr("Bytes this backup added to the repository; unchanged data is shared with earlier backups.");
+        if (index.column() == KindColumn)
+            return b.kind == QLatin1String("dump") ? tr("A logical dump (pg_dump): restore it into any server with Restore Dump…")
+                   : b.kind == QLatin1String("cold") ? tr("The files of the cluster while it was shut down: restores as it was, nothing to replay")
+                                                     : tr("An online base backup: restores to any moment the WAL after it reaches");
         return {};
     case Qt::TextAlignmentRole:
         if (index.column() == SizeColumn || index.column() == NewColumn || index.column() == TimelineColumn)
@@ -80,12 +95,22 @@ QVariant BackupsModel::data(const QModelIndex &index, int role) const
     }
 }
 
+QString BackupsModel::kindText(const QString &kind)
+{
+    if (kind == QLatin1String("dump"))
+        return tr("dump");
+    if (kind == QLatin1String("cold"))
+        return tr("cold");
+    return tr("base");
+}
+
 QVariant BackupsModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
     case IdColumn: return tr("Backup");
+    case KindColumn: return tr("Kind");
     case LabelColumn: return tr("Label");
     case StartColumn: return tr("Started");
     case DurationColumn: return tr("Duration");

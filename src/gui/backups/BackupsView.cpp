@@ -1,6 +1,9 @@
 #include "BackupsView.h"
 
 #include "BackupsModel.h"
+#include "ColdBackupDialog.h"
+#include "DumpDialog.h"
+#include "RestoreDumpDialog.h"
 #include "schedule/SchedulesDialog.h"
 #include "Confirm.h"
 #include "Icons.h"
@@ -8,6 +11,7 @@
 #include "restore/RestoreWizard.h"
 
 #include <QAction>
+#include <QComboBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -52,8 +56,11 @@ BackupsView::BackupsView(app::AppContext &app, QWidget *parent)
 {
     setObjectName(QStringLiteral("backupsView"));
     auto *proxy = new QSortFilterProxyModel(this);
+    m_proxy = proxy;
     proxy->setSourceModel(m_model);
     proxy->setSortRole(BackupsModel::SortRole);
+    proxy->setFilterRole(BackupsModel::KindRole);
+    proxy->setFilterKeyColumn(BackupsModel::IdColumn);
     m_table->setModel(proxy);
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(BackupsModel::StartColumn, Qt::DescendingOrder);
@@ -93,6 +100,18 @@ BackupsView::BackupsView(app::AppContext &app, QWidget *parent)
     drillButton->setObjectName(QStringLiteral("drillButton"));
     connect(drillButton, &QToolButton::clicked, this, &BackupsView::drill);
     tools->addWidget(drillButton);
+    m_dump = toolButton(tr("D&ump…"), QStringLiteral("add"),
+                        tr("Dump databases with pg_dump (the version matched to the server) into the repository, with the roles"), this);
+    m_dump->setObjectName(QStringLiteral("dumpButton"));
+    m_restoreDump = toolButton(tr("Restore Dum&p…"), QStringLiteral("restore"),
+                               tr("Restore the selected dump, or parts of it, into a database of any server"), this);
+    m_restoreDump->setObjectName(QStringLiteral("restoreDumpButton"));
+    m_cold = toolButton(tr("&Cold Backup…"), QStringLiteral("add"),
+                        tr("Copy the files of this cluster while it is stopped (local clusters only)"), this);
+    m_cold->setObjectName(QStringLiteral("coldBackupButton"));
+    tools->addWidget(m_dump);
+    tools->addWidget(m_restoreDump);
+    tools->addWidget(m_cold);
     tools->addWidget(m_schedules);
     tools->addSpacing(12);
     tools->addWidget(new QLabel(tr("Keep:")));
@@ -100,6 +119,19 @@ BackupsView::BackupsView(app::AppContext &app, QWidget *parent)
     tools->addWidget(new QLabel(tr("backups and")));
     tools->addWidget(m_retainDays);
     tools->addStretch();
+    m_kind = new QComboBox(this);
+    m_kind->setObjectName(QStringLiteral("kindFilter"));
+    m_kind->addItem(tr("All kinds"), QString());
+    m_kind->addItem(tr("Base backups"), QStringLiteral("base"));
+    m_kind->addItem(tr("Cold backups"), QStringLiteral("cold"));
+    m_kind->addItem(tr("Dumps"), QStringLiteral("dump"));
+    m_kind->setToolTip(tr("Show one kind of backup only"));
+    tools->addWidget(m_kind);
+    connect(m_kind, &QComboBox::currentIndexChanged, this, [this] {
+        const QString k = m_kind->currentData().toString();
+        m_proxy->setFilterRegularExpression(k.isEmpty() ? QString() : QStringLiteral("^%1$").arg(k));
+        updateActions();
+    });
     auto *cmd = new QFormLayout;
     cmd->addRow(tr("Command line:"), m_command);
     auto *layout = new QVBoxLayout(this);
@@ -113,7 +145,17 @@ BackupsView::BackupsView(app::AppContext &app, QWidget *parent)
     connect(m_expire, &QToolButton::clicked, this, &BackupsView::expire);
     connect(m_restore, &QToolButton::clicked, this, [this] { openRestoreWizard(); });
     connect(m_schedules, &QToolButton::clicked, this, [this] { openSchedules(); });
-    connect(m_table, &QTableView::doubleClicked, this, [this] { openRestoreWizard(); });
+    connect(m_dump, &QToolButton::clicked, this, [this] { openDump(); });
+    connect(m_restoreDump, &QToolButton::clicked, this, [this] { openRestoreDump(); });
+    connect(m_cold, &QToolButton::clicked, this, [this] { openColdBackup(); });
+    // A dump opens its own restore; a backup the wizard.
+    connect(m_table, &QTableView::doubleClicked, this, [this] {
+        if (selectedKind() == QLatin1String("dump"))
+            openRestoreDump();
+        else
+            openRestoreWizard();
+    });
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentChanged, this, [this] { updateActions(); });
     // The same from the table's context menu.
     m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
     auto *restoreAction = new QAction(icon(QStringLiteral("restore")), tr("Restore This Backup…"), m_table);
@@ -128,6 +170,10 @@ BackupsView::BackupsView(app::AppContext &app, QWidget *parent)
     connect(drillAction, &QAction::triggered, this, &BackupsView::drill);
     connect(restoreAction, &QAction::triggered, this, [this] { openRestoreWizard(); });
     connect(verifyAction, &QAction::triggered, this, &BackupsView::verify);
+    auto *restoreDumpAction = new QAction(icon(QStringLiteral("restore")), tr("Restore This Dump…"), m_table);
+    restoreDumpAction->setObjectName(QStringLiteral("restoreDumpAction"));
+    m_table->addAction(restoreDumpAction);
+    connect(restoreDumpAction, &QAction::triggered, this, [this] { openRestoreDump(); });
     setServer(0);
 }
 
@@ -153,8 +199,11 @@ void BackupsView::setServer(qint64 id)
     app::ServerEntry e;
     const bool have = currentEntry(&e);
     for (QWidget *w : {static_cast<QWidget *>(m_backup), static_cast<QWidget *>(m_verify), static_cast<QWidget *>(m_expire),
-                       static_cast<QWidget *>(m_restore)})
+                       static_cast<QWidget *>(m_restore), static_cast<QWidget *>(m_dump)})
         w->setEnabled(have);
+    // Cold backups copy files: only for a cluster on this machine.
+    m_cold->setVisible(have && app::DumpService::isLocal(e));
+    updateActions();
     if (have)
         refresh();
 }
@@ -169,6 +218,95 @@ QString BackupsView::commandLine() const { return m_command->text(); }
 QString BackupsView::statusText() const { return m_status->text(); }
 void BackupsView::showCommand(const QString &command) { m_command->setText(command); }
 void BackupsView::setStatus(const QString &text) { m_status->setText(text); }
+
+QString BackupsView::selectedKind() const
+{
+    const QModelIndex i = m_table->currentIndex();
+    return i.isValid() ? i.data(BackupsModel::KindRole).toString() : QString();
+}
+
+void BackupsView::updateActions()
+{
+    const bool dump = selectedKind() == QLatin1String("dump");
+    m_restoreDump->setEnabled(m_serverId && dump);
+    m_restoreDump->setToolTip(dump ? tr("Restore the selected dump, or parts of it, into a database of any server")
+                                   : tr("Select a dump in the list first (Kind: dump)"));
+    m_restore->setEnabled(m_serverId && !dump);
+    for (QAction *a : m_table->actions()) {
+        if (a->objectName() == QLatin1String("restoreDumpAction"))
+            a->setVisible(dump);
+        else if (a->objectName() == QLatin1String("drillAction") || a->text() == tr("Restore This Backup…"))
+            a->setVisible(!dump);
+    }
+}
+
+void BackupsView::setKindFilter(const QString &kind)
+{
+    const int i = m_kind->findData(kind);
+    if (i >= 0)
+        m_kind->setCurrentIndex(i);
+}
+
+DumpDialog *BackupsView::openDump()
+{
+    app::ServerEntry e;
+    if (!currentEntry(&e))
+        return nullptr;
+    auto *d = new DumpDialog(m_app, e, this);
+    d->setAttribute(Qt::WA_DeleteOnClose);
+    connect(d, &DumpDialog::dumpStarted, this, [this, d, e] {
+        const engine::DumpOptions o = d->options();
+        showCommand(app::DumpService::dumpCommand(o));
+        setStatus(tr("Dumping… (progress and Cancel in the Jobs panel)"));
+        m_app.dumps().dump(e, o, this, [this](const app::JobInfo &info, const repo::DumpManifest &m) {
+            const bool ok = info.state == app::JobInfo::State::Succeeded;
+            if (ok)
+                setStatus(tr("Dump %1 done: %n database(s), %2 stored.", nullptr, int(m.databases.size())).arg(m.id, dataSize(m.storedBytes())));
+            else
+                setStatus(info.state == app::JobInfo::State::Cancelled ? tr("Dump cancelled; nothing of it is in the repository.")
+                                                                       : tr("Dump failed: %1").arg(info.error.toString()));
+            refresh();
+            emit actionFinished(QStringLiteral("dump"), ok);
+        });
+    });
+    d->open();
+    return d;
+}
+
+RestoreDumpDialog *BackupsView::openRestoreDump()
+{
+    app::ServerEntry e;
+    if (!currentEntry(&e) || selectedKind() != QLatin1String("dump"))
+        return nullptr;
+    auto *d = new RestoreDumpDialog(m_app, e, selectedBackup(), this);
+    d->setAttribute(Qt::WA_DeleteOnClose);
+    d->setWindowModality(Qt::NonModal);
+    d->show();
+    return d;
+}
+
+ColdBackupDialog *BackupsView::openColdBackup()
+{
+    app::ServerEntry e;
+    if (!currentEntry(&e) || !app::DumpService::isLocal(e))
+        return nullptr;
+    auto *d = new ColdBackupDialog(e, e.sandbox ? app::DumpService::sandboxDataDir() : QString(), this);
+    d->setAttribute(Qt::WA_DeleteOnClose);
+    connect(d, &QDialog::accepted, this, [this, d, e] {
+        const engine::ColdBackupOptions o = d->options();
+        showCommand(d->commandLine());
+        setStatus(tr("Cold backup running… (progress and Cancel in the Jobs panel)"));
+        m_app.dumps().coldBackup(e, o, this, [this](const app::JobInfo &info, const repo::BackupManifest &m) {
+            const bool ok = info.state == app::JobInfo::State::Succeeded;
+            setStatus(ok ? tr("Cold backup %1 done: %2 of files, %3 newly stored.").arg(m.id, dataSize(m.logicalBytes), dataSize(m.newBytes))
+                         : tr("Cold backup failed: %1").arg(info.error.toString()));
+            refresh();
+            emit actionFinished(QStringLiteral("cold-backup"), ok);
+        });
+    });
+    d->open();
+    return d;
+}
 
 QString BackupsView::selectedBackup() const
 {
@@ -186,7 +324,7 @@ void BackupsView::refresh()
         if (request != m_request)
             return;  // stale
         if (r && !r->isEmpty())
-            m_model->setBackups(r->first().backupList);
+            m_model->setBackups(r->first().backupList + r->first().dumpList);
         else
             m_model->setBackups({});
         if (!r && r.error().code != Error::Code::NotFound)

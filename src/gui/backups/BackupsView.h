@@ -2,6 +2,8 @@
 
 #include <QWidget>
 
+class QComboBox;
+class QSortFilterProxyModel;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
@@ -16,6 +18,9 @@ struct ServerEntry;
 namespace pga::gui {
 
 class BackupsModel;
+class ColdBackupDialog;
+class DumpDialog;
+class RestoreDumpDialog;
 class RestoreWizard;
 class SchedulesDialog;
 
@@ -35,9 +40,16 @@ public:
     // Opens the restore wizard (for the selected backup when one is); it deletes itself when closed.
     RestoreWizard *openRestoreWizard();
     SchedulesDialog *openSchedules();
+    // Dump…, Restore Dump… (of the selected dump) and Cold Backup… (local clusters only); each deletes itself when closed.
+    DumpDialog *openDump();
+    RestoreDumpDialog *openRestoreDump();
+    ColdBackupDialog *openColdBackup();
+    // "", "base", "cold" or "dump": which kinds the table shows.
+    void setKindFilter(const QString &kind);
 
     BackupsModel *model() const { return m_model; }
     QTableView *table() const { return m_table; }
+    QComboBox *kindFilter() const { return m_kind; }
     QString commandLine() const;
     QString statusText() const;
     void setRetention(int retainFull, int retainDays);
@@ -50,6 +62,8 @@ private:
     void showCommand(const QString &command);
     void setStatus(const QString &text);
     QString selectedBackup() const;
+    QString selectedKind() const;
+    void updateActions();
     bool currentEntry(app::ServerEntry *out);
 
     app::AppContext &m_app;
@@ -66,6 +80,11 @@ private:
     QToolButton *m_expire;
     QToolButton *m_restore = nullptr;
     QToolButton *m_schedules = nullptr;
+    QToolButton *m_dump = nullptr;
+    QToolButton *m_restoreDump = nullptr;
+    QToolButton *m_cold = nullptr;
+    QComboBox *m_kind = nullptr;
+    QSortFilterProxyModel *m_proxy = nullptr;
 };
 
 } // namespace pga::gui

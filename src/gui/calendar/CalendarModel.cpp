@@ -95,7 +95,11 @@ void CalendarModel::rebuild()
     for (const engine::BackupListing &b : std::as_const(m_data.backups)) {
         const QString server = m_data.backupServer.value(b.id);
         const QString who = server.isEmpty() ? QString() : server + QStringLiteral(": ");
-        if (Day *d = add(b.stopTimeUtc, Kind::Backup, tr("%1%2 backup %3 (%4)").arg(who, hhmm(b.stopTimeUtc, m_zone), b.id, b.status)))
+        const QString text = b.kind == QLatin1String("dump")   ? tr("%1%2 dump %3 of %4 (%5)").arg(who, hhmm(b.stopTimeUtc, m_zone), b.id,
+                                                                                            b.databases.join(QStringLiteral(", ")), b.status)
+                             : b.kind == QLatin1String("cold") ? tr("%1%2 cold backup %3 (%4)").arg(who, hhmm(b.stopTimeUtc, m_zone), b.id, b.status)
+                                                               : tr("%1%2 backup %3 (%4)").arg(who, hhmm(b.stopTimeUtc, m_zone), b.id, b.status);
+        if (Day *d = add(b.stopTimeUtc, Kind::Backup, text))
             ++d->backups;
         if (m_data.expiring.contains(b.id))
             if (Day *d = add(b.stopTimeUtc, Kind::Expiring, tr("%1backup %2 expires under the retention").arg(who, b.id)))
@@ -106,7 +110,7 @@ void CalendarModel::rebuild()
         const QString server = m_data.serverNames.value(r.serverId);
         const QString when = server.isEmpty() ? hhmm(r.finishedAt, m_zone) : server + QStringLiteral(": ") + hhmm(r.finishedAt, m_zone);
         Day *d = nullptr;
-        if (r.kind == QLatin1String("backup")) {
+        if (r.kind == QLatin1String("backup") || r.kind == QLatin1String("dump") || r.kind == QLatin1String("cold-backup")) {
             if (ok)
                 continue;  // a backup that exists is in the catalog
             d = add(r.finishedAt, Kind::BackupFailed, tr("%1 %2 %3: %4").arg(when, r.title, r.state, r.message), r.id);

@@ -119,7 +119,7 @@ Gathered gather(const QList<app::ServerEntry> &servers, bool named)
         const QString name = e.repoServer.isEmpty() ? e.name : e.repoServer;
         auto s = engine::archiveSummary(e.repoDir, name);
         if (s && !s->isEmpty()) {
-            for (const engine::BackupListing &b : s->first().backupList) {
+            for (const engine::BackupListing &b : s->first().backupList + s->first().dumpList) {
                 g.backups << b;
                 if (named)
                     g.backupServer.insert(b.id, e.name);

@@ -51,6 +51,7 @@ QString ScheduleModel::kindText(const QString &kind)
     if (kind == QLatin1String("verify")) return tr("Verify");
     if (kind == QLatin1String("expire")) return tr("Expire");
     if (kind == QLatin1String("drill")) return tr("Restore drill");
+    if (kind == QLatin1String("dump")) return tr("Dump (all databases)");
     return kind;
 }
 
