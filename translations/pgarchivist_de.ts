@@ -328,6 +328,21 @@
     </message>
 </context>
 <context>
+    <name>pga::app::DumpService</name>
+    <message>
+        <source>Dump %1</source>
+        <translation>Dump von %1</translation>
+    </message>
+    <message>
+        <source>Restore dump %1</source>
+        <translation>Dump %1 wiederherstellen</translation>
+    </message>
+    <message>
+        <source>Cold backup of %1</source>
+        <translation>Kaltsicherung von %1</translation>
+    </message>
+</context>
+<context>
     <name>pga::app::JobRunner</name>
     <message>
         <source>Cancelled before it started.</source>
@@ -725,6 +740,50 @@ SELECT pg_reload_conf();</translation>
         <source>Status</source>
         <translation>Status</translation>
     </message>
+    <message>
+        <source>%1 format%2</source>
+        <translation>Format %1%2</translation>
+    </message>
+    <message>
+        <source>, with roles</source>
+        <translation>, mit Rollen</translation>
+    </message>
+    <message>
+        <source>checkpoint %1</source>
+        <translation>Checkpoint %1</translation>
+    </message>
+    <message>
+        <source>Bytes stored for this dump (zstd-compressed)</source>
+        <translation>Für diesen Dump gespeicherte Bytes (zstd-komprimiert)</translation>
+    </message>
+    <message>
+        <source>A logical dump (pg_dump): restore it into any server with Restore Dump…</source>
+        <translation>Ein logischer Dump (pg_dump): mit „Dump wiederherstellen…“ in einen beliebigen Server wiederherstellen</translation>
+    </message>
+    <message>
+        <source>The files of the cluster while it was shut down: restores as it was, nothing to replay</source>
+        <translation>Die Dateien des Clusters im heruntergefahrenen Zustand: wird so wiederhergestellt, wie er war, ohne etwas einzuspielen</translation>
+    </message>
+    <message>
+        <source>An online base backup: restores to any moment the WAL after it reaches</source>
+        <translation>Eine Online-Basissicherung: lässt sich auf jeden Zeitpunkt wiederherstellen, den das nachfolgende WAL erreicht</translation>
+    </message>
+    <message>
+        <source>dump</source>
+        <translation>Dump</translation>
+    </message>
+    <message>
+        <source>cold</source>
+        <translation>kalt</translation>
+    </message>
+    <message>
+        <source>base</source>
+        <translation>Basis</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
 </context>
 <context>
     <name>pga::gui::BackupsView</name>
@@ -922,6 +981,93 @@ Jetzt entfernen?</translation>
         <source>Test-restore the selected backup (or the newest): restore into a scratch directory, start it, replay, check with pg_amcheck, count rows, remove it</source>
         <translation>Die gewählte (oder neueste) Sicherung probeweise wiederherstellen: in ein Arbeitsverzeichnis wiederherstellen, starten, einspielen, mit pg_amcheck prüfen, Zeilen zählen, entfernen</translation>
     </message>
+    <message>
+        <source>D&amp;ump…</source>
+        <translation>&amp;Dump…</translation>
+    </message>
+    <message>
+        <source>Dump databases with pg_dump (the version matched to the server) into the repository, with the roles</source>
+        <translation>Datenbanken mit pg_dump (in der zum Server passenden Version) samt Rollen ins Repository sichern</translation>
+    </message>
+    <message>
+        <source>Restore Dum&amp;p…</source>
+        <translation>D&amp;ump wiederherstellen…</translation>
+    </message>
+    <message>
+        <source>Restore the selected dump, or parts of it, into a database of any server</source>
+        <translation>Den gewählten Dump ganz oder teilweise in eine Datenbank eines beliebigen Servers wiederherstellen</translation>
+    </message>
+    <message>
+        <source>&amp;Cold Backup…</source>
+        <translation>&amp;Kaltsicherung…</translation>
+    </message>
+    <message>
+        <source>Copy the files of this cluster while it is stopped (local clusters only)</source>
+        <translation>Die Dateien dieses Clusters kopieren, während er gestoppt ist (nur lokale Cluster)</translation>
+    </message>
+    <message>
+        <source>All kinds</source>
+        <translation>Alle Arten</translation>
+    </message>
+    <message>
+        <source>Base backups</source>
+        <translation>Basissicherungen</translation>
+    </message>
+    <message>
+        <source>Cold backups</source>
+        <translation>Kaltsicherungen</translation>
+    </message>
+    <message>
+        <source>Dumps</source>
+        <translation>Dumps</translation>
+    </message>
+    <message>
+        <source>Show one kind of backup only</source>
+        <translation>Nur eine Art von Sicherung zeigen</translation>
+    </message>
+    <message>
+        <source>Restore This Dump…</source>
+        <translation>Diesen Dump wiederherstellen…</translation>
+    </message>
+    <message>
+        <source>Select a dump in the list first (Kind: dump)</source>
+        <translation>Wählen Sie zuerst einen Dump in der Liste (Art: Dump)</translation>
+    </message>
+    <message>
+        <source>Dumping… (progress and Cancel in the Jobs panel)</source>
+        <translation>Dump läuft… (Fortschritt und Abbruch in der Auftragsliste)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Dump %1 done: %n database(s), %2 stored.</source>
+        <translation>
+            <numerusform>Dump %1 fertig: %n Datenbank, %2 gespeichert.</numerusform>
+            <numerusform>Dump %1 fertig: %n Datenbanken, %2 gespeichert.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Dump cancelled; nothing of it is in the repository.</source>
+        <translation>Dump abgebrochen; nichts davon ist im Repository.</translation>
+    </message>
+    <message>
+        <source>Dump failed: %1</source>
+        <translation>Dump fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Cold backup running… (progress and Cancel in the Jobs panel)</source>
+        <translation>Kaltsicherung läuft… (Fortschritt und Abbruch in der Auftragsliste)</translation>
+    </message>
+    <message>
+        <source>Cold backup %1 done: %2 of files, %3 newly stored.</source>
+        <translation>Kaltsicherung %1 fertig: %2 Dateien, %3 neu gespeichert.</translation>
+    </message>
+    <message>
+        <source>Cold backup failed: %1</source>
+        <translation>Kaltsicherung fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>Anzeigen:</translation>
+    </message>
 </context>
 <context>
     <name>pga::gui::CalendarModel</name>
@@ -976,6 +1122,14 @@ Jetzt entfernen?</translation>
     <message>
         <source>not recoverable</source>
         <translation>nicht wiederherstellbar</translation>
+    </message>
+    <message>
+        <source>%1%2 dump %3 of %4 (%5)</source>
+        <translation>%1%2 Dump %3 von %4 (%5)</translation>
+    </message>
+    <message>
+        <source>%1%2 cold backup %3 (%4)</source>
+        <translation>%1%2 Kaltsicherung %3 (%4)</translation>
     </message>
 </context>
 <context>
@@ -1112,6 +1266,41 @@ Jetzt entfernen?</translation>
     <message>
         <source>Now set in</source>
         <translation>Jetzt gesetzt in</translation>
+    </message>
+</context>
+<context>
+    <name>pga::gui::ColdBackupDialog</name>
+    <message>
+        <source>Cold Backup of %1</source>
+        <translation>Kaltsicherung von %1</translation>
+    </message>
+    <message>
+        <source>only when outside the data directory, e.g. /etc/postgresql/15/main</source>
+        <translation>nur wenn außerhalb des Datenverzeichnisses, z. B. /etc/postgresql/15/main</translation>
+    </message>
+    <message>
+        <source>&amp;Back Up</source>
+        <translation>&amp;Sichern</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The server must be stopped&lt;/b&gt; (pg_ctl stop, or systemctl stop postgresql@15-main). A running or crashed cluster is refused: its files are only consistent after a clean shutdown. Every file, every tablespace and the configuration directory go into the repository&apos;s chunk store; the copy restores as it was, with nothing to replay. While the server runs, use Back Up Now instead.</source>
+        <translation>&lt;b&gt;Der Server muss gestoppt sein&lt;/b&gt; (pg_ctl stop oder systemctl stop postgresql@15-main). Ein laufender oder abgestürzter Cluster wird abgelehnt: Seine Dateien sind erst nach einem sauberen Herunterfahren konsistent. Jede Datei, jeder Tablespace und das Konfigurationsverzeichnis kommen in den Blockspeicher des Repositorys; die Kopie wird so wiederhergestellt, wie sie war, ohne etwas einzuspielen. Solange der Server läuft, verwenden Sie stattdessen „Jetzt sichern“.</translation>
+    </message>
+    <message>
+        <source>&amp;Data directory:</source>
+        <translation>&amp;Datenverzeichnis:</translation>
+    </message>
+    <message>
+        <source>&amp;Configuration directory:</source>
+        <translation>&amp;Konfigurationsverzeichnis:</translation>
+    </message>
+    <message>
+        <source>Command line:</source>
+        <translation>Befehlszeile:</translation>
+    </message>
+    <message>
+        <source>Give the data directory of a cluster on this machine (it has PG_VERSION)</source>
+        <translation>Geben Sie das Datenverzeichnis eines Clusters auf diesem Rechner an (es enthält PG_VERSION)</translation>
     </message>
 </context>
 <context>
@@ -1320,6 +1509,17 @@ Jetzt entfernen?</translation>
     </message>
 </context>
 <context>
+    <name>pga::gui::DatabaseListModel</name>
+    <message>
+        <source>Database</source>
+        <translation>Datenbank</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+</context>
+<context>
     <name>pga::gui::DestinationPage</name>
     <message>
         <source>A new &amp;data directory:</source>
@@ -1412,6 +1612,128 @@ Jetzt entfernen?</translation>
     <message>
         <source>Write each tablespace mapping as OLD=NEW with absolute paths, separated by &apos;;&apos; (got &apos;%1&apos;).</source>
         <translation>Schreiben Sie jede Tablespace-Abbildung als ALT=NEU mit absoluten Pfaden, getrennt durch &apos;;&apos; (erhalten: &apos;%1&apos;).</translation>
+    </message>
+</context>
+<context>
+    <name>pga::gui::DumpDialog</name>
+    <message>
+        <source>Roles and &amp;tablespaces (pg_dumpall --globals-only)</source>
+        <translation>Rollen und &amp;Tablespaces (pg_dumpall --globals-only)</translation>
+    </message>
+    <message>
+        <source>Dump %1</source>
+        <translation>Dump von %1</translation>
+    </message>
+    <message>
+        <source>Databases to dump</source>
+        <translation>Zu sichernde Datenbanken</translation>
+    </message>
+    <message>
+        <source>Space toggles the selected database</source>
+        <translation>Die Leertaste schaltet die gewählte Datenbank um</translation>
+    </message>
+    <message>
+        <source>Custom (pg_restore picks objects; recommended)</source>
+        <translation>Custom (pg_restore kann Objekte auswählen; empfohlen)</translation>
+    </message>
+    <message>
+        <source>Directory (parallel dump and restore)</source>
+        <translation>Verzeichnis (paralleler Dump und parallele Wiederherstellung)</translation>
+    </message>
+    <message>
+        <source>Plain SQL script (psql)</source>
+        <translation>Einfaches SQL-Skript (psql)</translation>
+    </message>
+    <message>
+        <source>pg_dump writes uncompressed; pgArchivist compresses with zstd as it streams into the repository</source>
+        <translation>pg_dump schreibt unkomprimiert; pgArchivist komprimiert mit zstd, während die Daten ins Repository fließen</translation>
+    </message>
+    <message>
+        <source>Parallel pg_dump workers (directory format only)</source>
+        <translation>Parallele pg_dump-Prozesse (nur Verzeichnisformat)</translation>
+    </message>
+    <message>
+        <source>all; or schema names, comma-separated</source>
+        <translation>alle; oder Schemanamen, durch Kommas getrennt</translation>
+    </message>
+    <message>
+        <source>all; or tables (patterns like sales.*), comma-separated</source>
+        <translation>alle; oder Tabellen (Muster wie sales.*), durch Kommas getrennt</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>pgarchivist dump ID</source>
+        <translation>Dump-ID von pgarchivist</translation>
+    </message>
+    <message>
+        <source>The same dump from a shell or cron (the password comes from PGPASSWORD or ~/.pgpass there)</source>
+        <translation>Derselbe Dump aus einer Shell oder per cron (das Passwort kommt dort aus PGPASSWORD oder ~/.pgpass)</translation>
+    </message>
+    <message>
+        <source>Reading the server&apos;s databases…</source>
+        <translation>Die Datenbanken des Servers werden gelesen…</translation>
+    </message>
+    <message>
+        <source>&amp;Dump</source>
+        <translation>&amp;Dump erstellen</translation>
+    </message>
+    <message>
+        <source>Select &amp;all</source>
+        <translation>&amp;Alle auswählen</translation>
+    </message>
+    <message>
+        <source>Select n&amp;one</source>
+        <translation>&amp;Keine auswählen</translation>
+    </message>
+    <message>
+        <source>&amp;Format:</source>
+        <translation>&amp;Format:</translation>
+    </message>
+    <message>
+        <source>&amp;Jobs:</source>
+        <translation>Parallele &amp;Prozesse:</translation>
+    </message>
+    <message>
+        <source>Only &amp;schemas:</source>
+        <translation>Nur &amp;Schemas:</translation>
+    </message>
+    <message>
+        <source>Only t&amp;ables:</source>
+        <translation>Nur Tab&amp;ellen:</translation>
+    </message>
+    <message>
+        <source>E&amp;xclude tables:</source>
+        <translation>Tabellen a&amp;usschließen:</translation>
+    </message>
+    <message>
+        <source>&amp;Label:</source>
+        <translation>&amp;Bezeichnung:</translation>
+    </message>
+    <message>
+        <source>Command line:</source>
+        <translation>Befehlszeile:</translation>
+    </message>
+    <message>
+        <source>Databases of %1:</source>
+        <translation>Datenbanken von %1:</translation>
+    </message>
+    <message>
+        <source>Could not list the databases: %1</source>
+        <translation>Die Datenbanken konnten nicht aufgelistet werden: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n database(s), %1 in all. The dump goes into the repository, published only when complete.</source>
+        <translation>
+            <numerusform>%n Datenbank, insgesamt %1. Der Dump kommt ins Repository und wird erst sichtbar, wenn er vollständig ist.</numerusform>
+            <numerusform>%n Datenbanken, insgesamt %1. Der Dump kommt ins Repository und wird erst sichtbar, wenn er vollständig ist.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Check at least one database</source>
+        <translation>Markieren Sie mindestens eine Datenbank</translation>
     </message>
 </context>
 <context>
@@ -1883,6 +2205,171 @@ Wählen Sie „Nein“, um stattdessen einen Ihrer Server einzutragen.</translat
     </message>
 </context>
 <context>
+    <name>pga::gui::RestoreDumpDialog</name>
+    <message>
+        <source>Into a &amp;new database:</source>
+        <translation>In eine &amp;neue Datenbank:</translation>
+    </message>
+    <message>
+        <source>Into the connection&apos;s &amp;database</source>
+        <translation>In die Datenbank der &amp;Verbindung</translation>
+    </message>
+    <message>
+        <source>&amp;Recreate it under its own name (--create)</source>
+        <translation>&amp;Unter eigenem Namen neu anlegen (--create)</translation>
+    </message>
+    <message>
+        <source>Drop the objects first (--c&amp;lean)</source>
+        <translation>Objekte vorher löschen (--c&amp;lean)</translation>
+    </message>
+    <message>
+        <source>Definitions and &amp;data</source>
+        <translation>Definitionen und &amp;Daten</translation>
+    </message>
+    <message>
+        <source>Data &amp;only</source>
+        <translation>Nur Da&amp;ten</translation>
+    </message>
+    <message>
+        <source>Definitions onl&amp;y</source>
+        <translation>Nur Def&amp;initionen</translation>
+    </message>
+    <message>
+        <source>Restore Dump %1</source>
+        <translation>Dump %1 wiederherstellen</translation>
+    </message>
+    <message>
+        <source>Contents of the dump</source>
+        <translation>Inhalt des Dumps</translation>
+    </message>
+    <message>
+        <source>Uncheck what not to restore; Space toggles the selected entry</source>
+        <translation>Entfernen Sie den Haken bei allem, was nicht wiederhergestellt werden soll; die Leertaste schaltet den gewählten Eintrag um</translation>
+    </message>
+    <message>
+        <source>The server to restore into (the source by default; any server PostgreSQL %1 or newer)</source>
+        <translation>Der Server, in den wiederhergestellt wird (standardmäßig die Quelle; jeder Server ab PostgreSQL %1)</translation>
+    </message>
+    <message>
+        <source>Parallel pg_restore workers (not for plain dumps)</source>
+        <translation>Parallele pg_restore-Prozesse (nicht für einfache SQL-Dumps)</translation>
+    </message>
+    <message>
+        <source>Warnings</source>
+        <translation>Warnungen</translation>
+    </message>
+    <message>
+        <source>&amp;Restore</source>
+        <translation>&amp;Wiederherstellen</translation>
+    </message>
+    <message>
+        <source>Ca&amp;ncel Restore</source>
+        <translation>Wiederherstellung a&amp;bbrechen</translation>
+    </message>
+    <message>
+        <source>Select &amp;all</source>
+        <translation>&amp;Alle auswählen</translation>
+    </message>
+    <message>
+        <source>Select non&amp;e</source>
+        <translation>&amp;Keine auswählen</translation>
+    </message>
+    <message>
+        <source>Database in the dump:</source>
+        <translation>Datenbank im Dump:</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>Wohin</translation>
+    </message>
+    <message>
+        <source>&amp;Server:</source>
+        <translation>&amp;Server:</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Was</translation>
+    </message>
+    <message>
+        <source>Jobs:</source>
+        <translation>Parallele Prozesse:</translation>
+    </message>
+    <message>
+        <source>Command line:</source>
+        <translation>Befehlszeile:</translation>
+    </message>
+    <message>
+        <source>Reading dump %1…</source>
+        <translation>Dump %1 wird gelesen…</translation>
+    </message>
+    <message>
+        <source>The dump cannot be read: %1</source>
+        <translation>Der Dump kann nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>All databases, with the roles (each recreated under its own name)</source>
+        <translation>Alle Datenbanken samt Rollen (jede unter eigenem Namen neu angelegt)</translation>
+    </message>
+    <message>
+        <source>A plain SQL dump has no table of contents: it restores whole, with psql.</source>
+        <translation>Ein einfacher SQL-Dump hat kein Inhaltsverzeichnis: Er wird vollständig mit psql wiederhergestellt.</translation>
+    </message>
+    <message>
+        <source>Every database of the dump is restored whole, with the roles and tablespaces first.</source>
+        <translation>Jede Datenbank des Dumps wird vollständig wiederhergestellt, vorher die Rollen und Tablespaces.</translation>
+    </message>
+    <message>
+        <source>Reading the table of contents of %1…</source>
+        <translation>Das Inhaltsverzeichnis von %1 wird gelesen…</translation>
+    </message>
+    <message>
+        <source>The table of contents cannot be read: %1</source>
+        <translation>Das Inhaltsverzeichnis kann nicht gelesen werden: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n entries in the table of contents; all are restored unless unchecked.</source>
+        <translation>
+            <numerusform>%n Eintrag im Inhaltsverzeichnis; er wird wiederhergestellt, sofern er nicht abgewählt wird.</numerusform>
+            <numerusform>%n Einträge im Inhaltsverzeichnis; alle werden wiederhergestellt, sofern sie nicht abgewählt werden.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Name the server to restore into</source>
+        <translation>Geben Sie den Server an, in den wiederhergestellt wird</translation>
+    </message>
+    <message>
+        <source>Name the new database</source>
+        <translation>Geben Sie der neuen Datenbank einen Namen</translation>
+    </message>
+    <message>
+        <source>Check at least one object</source>
+        <translation>Markieren Sie mindestens ein Objekt</translation>
+    </message>
+    <message>
+        <source>Restoring… (checking the dump&apos;s files first)</source>
+        <translation>Wiederherstellung läuft… (zuerst werden die Dateien des Dumps geprüft)</translation>
+    </message>
+    <message>
+        <source>Restored into %1 in %2 s.</source>
+        <translation>In %2 s nach %1 wiederhergestellt.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Restored into %1 in %2 s, with %n warning(s): errors pg_restore ran past, listed below with their statements.</source>
+        <translation>
+            <numerusform>In %2 s nach %1 wiederhergestellt, mit %n Warnung: ein Fehler, über den pg_restore hinweggegangen ist, unten mit seiner Anweisung aufgeführt.</numerusform>
+            <numerusform>In %2 s nach %1 wiederhergestellt, mit %n Warnungen: Fehler, über die pg_restore hinweggegangen ist, unten mit ihren Anweisungen aufgeführt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The restore was cancelled; what it already created stays in the target.</source>
+        <translation>Die Wiederherstellung wurde abgebrochen; was sie bereits angelegt hat, bleibt im Ziel.</translation>
+    </message>
+    <message>
+        <source>The restore failed: %1</source>
+        <translation>Die Wiederherstellung ist fehlgeschlagen: %1</translation>
+    </message>
+</context>
+<context>
     <name>pga::gui::RestoreWizard</name>
     <message>
         <source>%1 s</source>
@@ -1982,6 +2469,10 @@ Wählen Sie „Nein“, um stattdessen einen Ihrer Server einzutragen.</translat
     <message>
         <source>On</source>
         <translation>An</translation>
+    </message>
+    <message>
+        <source>Dump (all databases)</source>
+        <translation>Dump (alle Datenbanken)</translation>
     </message>
 </context>
 <context>
@@ -2583,6 +3074,32 @@ Wählen Sie „Nein“, um stattdessen einen Ihrer Server einzutragen.</translat
     <message>
         <source>Next runs:</source>
         <translation>Nächste Läufe:</translation>
+    </message>
+</context>
+<context>
+    <name>pga::gui::TocTreeModel</name>
+    <message>
+        <source>(outside any schema)</source>
+        <translation>(ohne Schema)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n object(s)</source>
+        <translation>
+            <numerusform>%n Objekt</numerusform>
+            <numerusform>%n Objekte</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Object</source>
+        <translation>Objekt</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Typ</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
     </message>
 </context>
 <context>

@@ -116,6 +116,7 @@ private slots:
         QCOMPARE(view->table()->model()->rowCount(), 0);
         view->kindFilter()->setCurrentIndex(view->kindFilter()->findData(QStringLiteral("dump")));
         QCOMPARE(view->table()->model()->rowCount(), 1);
+        window.resize(1280, 640);
         test::screenshot(view, "backups-dumps.png");
 
         // Restore Dump… of the selected dump: only stock.items (and its schema), into a new database.

@@ -109,9 +109,11 @@ BackupsView::BackupsView(app::AppContext &app, QWidget *parent)
     m_cold = toolButton(tr("&Cold Backup…"), QStringLiteral("add"),
                         tr("Copy the files of this cluster while it is stopped (local clusters only)"), this);
     m_cold->setObjectName(QStringLiteral("coldBackupButton"));
-    tools->addWidget(m_dump);
-    tools->addWidget(m_restoreDump);
-    tools->addWidget(m_cold);
+    // Logical dumps and cold backups on a second row: one row of nine buttons does not fit a laptop screen.
+    auto *tools2 = new QHBoxLayout;
+    tools2->addWidget(m_dump);
+    tools2->addWidget(m_restoreDump);
+    tools2->addWidget(m_cold);
     tools->addWidget(m_schedules);
     tools->addSpacing(12);
     tools->addWidget(new QLabel(tr("Keep:")));
@@ -126,7 +128,9 @@ BackupsView::BackupsView(app::AppContext &app, QWidget *parent)
     m_kind->addItem(tr("Cold backups"), QStringLiteral("cold"));
     m_kind->addItem(tr("Dumps"), QStringLiteral("dump"));
     m_kind->setToolTip(tr("Show one kind of backup only"));
-    tools->addWidget(m_kind);
+    tools2->addStretch();
+    tools2->addWidget(new QLabel(tr("Show:")));
+    tools2->addWidget(m_kind);
     connect(m_kind, &QComboBox::currentIndexChanged, this, [this] {
         const QString k = m_kind->currentData().toString();
         m_proxy->setFilterRegularExpression(k.isEmpty() ? QString() : QStringLiteral("^%1$").arg(k));
@@ -136,6 +140,7 @@ BackupsView::BackupsView(app::AppContext &app, QWidget *parent)
     cmd->addRow(tr("Command line:"), m_command);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(tools);
+    layout->addLayout(tools2);
     layout->addWidget(m_table, 1);
     layout->addWidget(m_status);
     layout->addLayout(cmd);
