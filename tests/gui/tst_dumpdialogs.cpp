@@ -116,11 +116,11 @@ private slots:
         QCOMPARE(view->table()->model()->rowCount(), 0);
         view->kindFilter()->setCurrentIndex(view->kindFilter()->findData(QStringLiteral("dump")));
         QCOMPARE(view->table()->model()->rowCount(), 1);
-        window.resize(1280, 640);
-        test::screenshot(view, "backups-dumps.png");
 
         // Restore Dump… of the selected dump: only stock.items (and its schema), into a new database.
         view->table()->setCurrentIndex(view->table()->model()->index(0, 0));
+        view->resize(1180, 420);
+        test::screenshot(view, "backups-dumps.png");
         auto *restoreButton = view->findChild<QToolButton *>(QStringLiteral("restoreDumpButton"));
         QVERIFY(restoreButton->isEnabled());
         QTest::mouseClick(restoreButton, Qt::LeftButton);
