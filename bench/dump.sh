@@ -8,11 +8,11 @@
 # then restore, interleaved the same way: R1 pgarchivist-cli restore-dump --into, R2 pg_restore of B's file into a new db.
 # Prints medians with min/max, output sizes, our peak RSS, and the ratios the issue sets targets for. Page cache is
 # not dropped (the source is the server's, the same for all). A measurement, not a test; run as root.
-#   bench/dump.sh BUILD_DIR   (BENCH_SCALE pgbench scale, default 30; BENCH_FILLER_MB random filler, default 300)
+#   bench/dump.sh BUILD_DIR   (BENCH_SCALE pgbench scale, default 60; BENCH_FILLER_MB random filler, default 300)
 set -euo pipefail
 BUILD=${1:?usage: bench/dump.sh BUILD_DIR}
 CLI=$(realpath "${PGA_CLI:-$BUILD/src/cli/pgarchivist-cli}")
-SCALE=${BENCH_SCALE:-30}
+SCALE=${BENCH_SCALE:-60}
 FILLER_MB=${BENCH_FILLER_MB:-300}
 BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 [ "$(id -u)" -eq 0 ] || { echo "$0 runs as root (the server runs as postgres)"; exit 1; }
@@ -93,8 +93,8 @@ measure() {
 
 measure pgbench
 psql -d bench -c "CREATE EXTENSION IF NOT EXISTS pgcrypto"
-rows=$((FILLER_MB * 1024 * 1024 / 1500))
-psql -d bench -c "CREATE TABLE filler AS SELECT g, encode(gen_random_bytes(1125), 'base64') AS junk FROM generate_series(1, $rows) g"
+rows=$((FILLER_MB * 1024 * 1024 / 1400))
+psql -d bench -c "CREATE TABLE filler AS SELECT g, encode(gen_random_bytes(1000), 'base64') AS junk FROM generate_series(1, $rows) g"
 psql -d bench -c "ALTER TABLE filler ALTER junk SET STORAGE EXTERNAL; VACUUM ANALYZE filler"
 measure filler
 

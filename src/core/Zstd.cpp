@@ -180,6 +180,9 @@ Status StreamCompressor::finish(QByteArray &out)
 struct StreamDecompressor::Ctx {
     ZSTD_DCtx *d = ZSTD_createDCtx();
     QByteArray buf = QByteArray(qsizetype(ZSTD_DStreamOutSize()), Qt::Uninitialized);
+    QByteArray in;
+    size_t inPos = 0;
+    bool full = false;    // the last call filled its output: zstd may hold more
     size_t last = 0;      // 0: at a frame boundary
     bool any = false;
     ~Ctx() { ZSTD_freeDCtx(d); }
@@ -206,6 +209,37 @@ Status StreamDecompressor::add(const char *data, size_t size, QByteArray &out)
             m_ctx->last = r;
         full = o.pos == o.size;  // zstd may hold more output than fitted
     } while (in.pos < in.size || full);
+    return {};
+}
+
+void StreamDecompressor::feed(const char *data, size_t size)
+{
+    m_ctx->in = QByteArray(data, qsizetype(size));
+    m_ctx->inPos = 0;
+    if (size)
+        m_ctx->any = true;
+}
+
+Status StreamDecompressor::drain(QByteArray &out, size_t maxOut, bool *needInput)
+{
+    *needInput = false;
+    while (size_t(out.size()) < maxOut) {
+        if (m_ctx->inPos >= size_t(m_ctx->in.size()) && !m_ctx->full) {
+            *needInput = true;
+            return {};
+        }
+        ZSTD_inBuffer in{m_ctx->in.constData(), size_t(m_ctx->in.size()), m_ctx->inPos};
+        const size_t before = in.pos;
+        ZSTD_outBuffer o{m_ctx->buf.data(), size_t(m_ctx->buf.size()), 0};
+        const size_t r = ZSTD_decompressStream(m_ctx->d, &o, &in);
+        if (ZSTD_isError(r))
+            return Error(Error::Code::Corrupt, QStringLiteral("The compressed data is damaged."), QString::fromLatin1(ZSTD_getErrorName(r)));
+        m_ctx->inPos = in.pos;
+        out.append(m_ctx->buf.constData(), qsizetype(o.pos));
+        if (o.pos > 0 || in.pos > before)
+            m_ctx->last = r;
+        m_ctx->full = o.pos == o.size;
+    }
     return {};
 }
 

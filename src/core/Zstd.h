@@ -56,8 +56,13 @@ public:
     ~StreamDecompressor();
     StreamDecompressor(const StreamDecompressor &) = delete;
     StreamDecompressor &operator=(const StreamDecompressor &) = delete;
-    // Corrupt when the data is not zstd or its checksum does not match.
+    // Corrupt when the data is not zstd or its checksum does not match. All of the output at once: only for input whose
+    // expansion is bounded (use feed/drain for files).
     Status add(const char *data, size_t size, QByteArray &out);
+    // Bounded memory whatever the ratio (a dump of zeros expands 1000-fold): feed input, then drain up to maxOut bytes
+    // at a time; *needInput says the input is used up and nothing more is buffered.
+    void feed(const char *data, size_t size);
+    Status drain(QByteArray &out, size_t maxOut, bool *needInput);
     Status finish() const;
 
 private:

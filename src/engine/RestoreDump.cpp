@@ -21,7 +21,7 @@ namespace {
 // Reads a stored dump file, decompressing, and checks its SHA-256 and length at the end.
 class StoredReader {
 public:
-    StoredReader(QString path, repo::DumpFile f) : m_file(std::move(path)), m_meta(std::move(f)) {}
+    StoredReader(QString path, repo::DumpFile f, bool decompress = true) : m_file(std::move(path)), m_meta(std::move(f)), m_decompress(decompress) {}
     Status open()
     {
         if (!m_file.open(QIODevice::ReadOnly))
@@ -29,11 +29,18 @@ public:
                          QStringLiteral("The dump file %1 cannot be read: %2").arg(m_file.fileName(), m_file.errorString()));
         return {};
     }
-    // The next decompressed piece; empty at the end (after the checks passed).
+    // The next decompressed piece (at most 4 MiB, whatever the compression ratio); empty at the end, after the checks.
     Result<QByteArray> next()
     {
         QByteArray out;
-        while (out.isEmpty()) {
+        for (;;) {
+            if (m_decompress) {
+                bool needInput = false;
+                if (Status s = m_z.drain(out, 4 << 20, &needInput); !s)
+                    return Error(Error::Code::Corrupt, QStringLiteral("The dump file %1 is damaged: %2").arg(m_file.fileName(), s.error().message));
+                if (!out.isEmpty())
+                    return out;
+            }
             const qint64 n = m_file.read(m_buf.data(), m_buf.size());
             if (n < 0)
                 return Error(Error::Code::Io, QStringLiteral("Could not read %1: %2").arg(m_file.fileName(), m_file.errorString()));
@@ -44,10 +51,10 @@ public:
             }
             m_read += n;
             m_sha.add(m_buf.constData(), size_t(n));
-            if (Status s = m_z.add(m_buf.constData(), size_t(n), out); !s)
-                return Error(Error::Code::Corrupt, QStringLiteral("The dump file %1 is damaged: %2").arg(m_file.fileName(), s.error().message));
+            if (!m_decompress)
+                return QByteArray(1, '\0');  // a token: something was read
+            m_z.feed(m_buf.constData(), size_t(n));
         }
-        return out;
     }
 
 private:
@@ -57,16 +64,19 @@ private:
             return Error(Error::Code::Corrupt, QStringLiteral("The dump file %1 is damaged: its content does not match the SHA-256 in the "
                                                               "manifest. This dump cannot be restored; use another dump.")
                                                    .arg(m_file.fileName()));
+        if (!m_decompress)
+            return {};
         if (Status s = m_z.finish(); !s)
             return Error(Error::Code::Corrupt, QStringLiteral("The dump file %1 is damaged: %2").arg(m_file.fileName(), s.error().message));
         return {};
     }
     QFile m_file;
     repo::DumpFile m_meta;
-    QByteArray m_buf = QByteArray(1 << 20, Qt::Uninitialized);
+    QByteArray m_buf = QByteArray(256 << 10, Qt::Uninitialized);
     Sha256 m_sha;
     zstd::StreamDecompressor m_z;
     qint64 m_read = 0;
+    bool m_decompress = true;
 };
 
 Status decompressTo(const QString &from, const repo::DumpFile &f, const QString &to, const CancelToken &cancel)
@@ -114,13 +124,13 @@ struct ClientRun {
 } // namespace
 
 Result<QStringList> checkDumpFiles(const repo::DumpCatalog &catalog, const repo::DumpManifest &m, const QList<repo::DumpFile> &files,
-                                   const CancelToken &cancel)
+                                   const CancelToken &cancel, bool decompress)
 {
     QStringList problems;
     for (const repo::DumpFile &f : files) {
         if (cancel.isCancelled())
             return Error(Error::Code::Cancelled, QStringLiteral("Cancelled."));
-        StoredReader r(catalog.filePath(m.id, f.path), f);
+        StoredReader r(catalog.filePath(m.id, f.path), f, decompress);
         Status s = r.open();
         while (s) {
             auto piece = r.next();
@@ -277,7 +287,7 @@ Result<RestoreDumpResult> RestoreDump::run(ProgressSink &progress, const CancelT
     for (const repo::DumpDatabase *d : dbs)
         needed << d->files;
     progress.info(QStringLiteral("Checking %1 file(s) of dump %2 against their SHA-256…").arg(needed.size()).arg(m->id));
-    auto problems = checkDumpFiles(catalog, *m, needed, cancel);
+    auto problems = checkDumpFiles(catalog, *m, needed, cancel, false);
     if (!problems)
         return problems.error();
     if (!problems->isEmpty())

@@ -58,9 +58,11 @@ private:
 
 QJsonObject restoreDumpJson(const RestoreDumpResult &r);
 
-// Every stored file of the dump read back and checked against its SHA-256 (and the zstd frame checksum): the
-// problems found, one line each naming the file. verify and restore-dump use it.
+// Every stored file of the dump read back and checked against its SHA-256 and size, and with `decompress` its zstd
+// frames and their checksums too: the problems found, one line each naming the file. verify decompresses; restore-dump
+// only hashes before it starts (the stored bytes' SHA-256 catches any damage, and decompressing a large dump twice
+// would cost as much as the restore), then checks the frames as it feeds the client.
 Result<QStringList> checkDumpFiles(const repo::DumpCatalog &catalog, const repo::DumpManifest &m, const QList<repo::DumpFile> &files,
-                                   const CancelToken &cancel);
+                                   const CancelToken &cancel, bool decompress = true);
 
 } // namespace pga::engine

@@ -125,6 +125,20 @@ private slots:
             QVERIFY(d.add(packed.constData() + at, size_t(std::min<qsizetype>(777, packed.size() - at)), unpacked));
         QVERIFY(d.finish());
         QCOMPARE(unpacked, input);
+        // Bounded draining: never more than asked for at a time, the same bytes in the end.
+        zstd::StreamDecompressor bounded;
+        QByteArray drained;
+        for (qsizetype at = 0; at < packed.size(); at += 4096) {
+            bounded.feed(packed.constData() + at, size_t(std::min<qsizetype>(4096, packed.size() - at)));
+            for (bool need = false; !need;) {
+                QByteArray piece;
+                QVERIFY(bounded.drain(piece, 10000, &need));
+                QVERIFY(piece.size() < 10000 + 131072);
+                drained += piece;
+            }
+        }
+        QVERIFY(bounded.finish());
+        QCOMPARE(drained, input);
         zstd::StreamDecompressor cut;
         QByteArray partial;
         QVERIFY(cut.add(packed.constData(), size_t(packed.size() - 10), partial));

@@ -208,6 +208,7 @@ void BackupsView::setServer(qint64 id)
         w->setEnabled(have);
     // Cold backups copy files: only for a cluster on this machine.
     m_cold->setVisible(have && app::DumpService::isLocal(e));
+    m_haveRepository = have;
     updateActions();
     if (have)
         refresh();
@@ -233,10 +234,10 @@ QString BackupsView::selectedKind() const
 void BackupsView::updateActions()
 {
     const bool dump = selectedKind() == QLatin1String("dump");
-    m_restoreDump->setEnabled(m_serverId && dump);
+    m_restoreDump->setEnabled(m_haveRepository && dump);
     m_restoreDump->setToolTip(dump ? tr("Restore the selected dump, or parts of it, into a database of any server")
                                    : tr("Select a dump in the list first (Kind: dump)"));
-    m_restore->setEnabled(m_serverId && !dump);
+    m_restore->setEnabled(m_haveRepository && !dump);
     for (QAction *a : m_table->actions()) {
         if (a->objectName() == QLatin1String("restoreDumpAction"))
             a->setVisible(dump);

@@ -84,6 +84,7 @@ private:
     QToolButton *m_restoreDump = nullptr;
     QToolButton *m_cold = nullptr;
     QComboBox *m_kind = nullptr;
+    bool m_haveRepository = false;
     QSortFilterProxyModel *m_proxy = nullptr;
 };
 
