@@ -11,6 +11,7 @@
 #include "backups/DumpDialog.h"
 #include "backups/DumpModels.h"
 #include "backups/RestoreDumpDialog.h"
+#include "calendar/CalendarModel.h"
 #include "pg/Connection.h"
 #include "repo/Repository.h"
 #include "servers/ServerView.h"
@@ -163,6 +164,18 @@ private slots:
         QCOMPARE(scalar(QStringLiteral("items_only"), QStringLiteral("SELECT count(*) || '/' || sum(qty) FROM stock.items")),
                  scalar(QStringLiteral("shop"), QStringLiteral("SELECT count(*) || '/' || sum(qty) FROM stock.items")));
         QCOMPARE(scalar(QStringLiteral("items_only"), QStringLiteral("SELECT count(*) FROM pg_tables WHERE tablename = 'orders'")), QStringLiteral("0"));
+
+        // The dump is on the calendar of its day, named as a dump with its databases.
+        CalendarModel calendar;
+        CalendarData cd0;
+        cd0.backups = view->model()->backups();
+        calendar.setData(cd0);
+        const QDateTime when = view->model()->backups().first().stopTimeUtc;
+        calendar.setMonth(when.toLocalTime().date());
+        const QList<CalendarEvent> events = calendar.events(when.toLocalTime().date());
+        QCOMPARE(events.size(), 1);
+        QVERIFY2(events.first().text.contains(QLatin1String(" dump ")) && events.first().text.contains(QLatin1String("shop")),
+                 qPrintable(events.first().text));
 
         // Cold backups are offered for this cluster (it runs on this machine), with the warning that it must be stopped.
         auto *cold = view->findChild<QToolButton *>(QStringLiteral("coldBackupButton"));

@@ -18,9 +18,12 @@ class TestColdBackup : public QObject {
     QString m_repo, m_ts, m_id;
 
     QStringList rs() const { return {QStringLiteral("--repo"), m_repo, QStringLiteral("--server"), QStringLiteral("cold")}; }
+    // With a configuration directory outside the data directory, as Debian keeps one.
+    QString configDir() const { return m_c->baseDir() + QStringLiteral("/etc-main"); }
     test::CliOutput coldBackup() const
     {
-        return test::cli(QStringList{QStringLiteral("cold-backup")} + rs() + QStringList{QStringLiteral("--data-dir"), m_c->dataDir(), QStringLiteral("--json")});
+        return test::cli(QStringList{QStringLiteral("cold-backup")} + rs()
+                         + QStringList{QStringLiteral("--data-dir"), m_c->dataDir(), QStringLiteral("--config-dir"), configDir(), QStringLiteral("--json")});
     }
     static QString scalar(const QString &conninfo, const QString &sql)
     {
@@ -50,6 +53,10 @@ private slots:
         QVERIFY(m_c->query(QStringLiteral("CREATE TABLE inside(i int, s text) TABLESPACE ts")));
         QVERIFY(m_c->query(QStringLiteral("INSERT INTO inside SELECT i, md5(i::text) FROM generate_series(1, 5000) i")));
         QVERIFY(m_c->query(QStringLiteral("CREATE TABLE outside AS SELECT g FROM generate_series(1, 777) g")));
+        QVERIFY(QDir().mkpath(configDir() + QStringLiteral("/conf.d")));
+        QFile conf(configDir() + QStringLiteral("/conf.d/tuning.conf"));
+        QVERIFY(conf.open(QIODevice::WriteOnly));
+        conf.write("work_mem = '64MB'\n");
     }
 
     void refusedWhileRunning()
@@ -102,6 +109,13 @@ private slots:
         const QString target = m_c->makeServerWritableDir(QStringLiteral("restored"));
         QDir(target).removeRecursively();
         const QString mapped = m_c->baseDir() + QStringLiteral("/ts-restored");
+        const QString confTo = m_c->baseDir() + QStringLiteral("/etc-restored");
+        // The configuration directory still exists where it was: restoring over it is refused, like a live tablespace.
+        auto over = test::cli(QStringList{QStringLiteral("restore")} + rs()
+                              + QStringList{QStringLiteral("--backup"), m_id, QStringLiteral("--target-dir"), target, QStringLiteral("--tablespace-map"),
+                                            m_ts + QLatin1Char('=') + mapped});
+        QCOMPARE(over.code, 1);
+        QVERIFY2(over.err.contains(configDir().toUtf8()), over.err.constData());
         auto refused = test::cli(QStringList{QStringLiteral("restore")} + rs()
                                  + QStringList{QStringLiteral("--backup"), m_id, QStringLiteral("--target-dir"), target, QStringLiteral("--target-time"),
                                                QStringLiteral("2026-01-01 00:00:00+00")});
@@ -109,8 +123,11 @@ private slots:
         QVERIFY2(refused.err.contains("cold backup"), refused.err.constData());
         auto r = test::cli(QStringList{QStringLiteral("restore")} + rs()
                            + QStringList{QStringLiteral("--backup"), m_id, QStringLiteral("--target-dir"), target, QStringLiteral("--tablespace-map"),
-                                         m_ts + QLatin1Char('=') + mapped});
+                                         m_ts + QLatin1Char('=') + mapped, QStringLiteral("--tablespace-map"), configDir() + QLatin1Char('=') + confTo});
         QVERIFY2(r.code == 0, r.err.constData());
+        QFile restoredConf(confTo + QStringLiteral("/conf.d/tuning.conf"));
+        QVERIFY(restoredConf.open(QIODevice::ReadOnly));
+        QCOMPARE(restoredConf.readAll(), QByteArray("work_mem = '64MB'\n"));
         QVERIFY2(r.out.contains("nothing to replay"), r.out.constData());
         QVERIFY(!QFileInfo::exists(target + QStringLiteral("/recovery.signal")));
         QVERIFY(!QFileInfo::exists(target + QStringLiteral("/backup_label")));

@@ -1,6 +1,7 @@
 #include "CliRunner.h"
 #include "TestCluster.h"
 #include "app/BackupService.h"
+#include "app/DumpService.h"
 #include "app/JobRunner.h"
 #include "app/Scheduler.h"
 #include "app/SecretStore.h"
@@ -27,12 +28,14 @@ class TestScheduler : public QObject {
     app::SecretStore m_secrets;
     std::unique_ptr<app::JobRunner> m_jobs;
     std::unique_ptr<app::BackupService> m_backups;
+    std::unique_ptr<app::DumpService> m_dumps;
     app::ServerEntry m_server;
     QDateTime m_now;
 
     std::unique_ptr<app::Scheduler> scheduler()
     {
         auto s = std::make_unique<app::Scheduler>(&m_registry, m_backups.get());
+        s->setDumpService(m_dumps.get());
         s->setClock([this] { return m_now; });
         return s;
     }
@@ -98,6 +101,7 @@ private slots:
         m_secrets.setTimeout(1000);
         m_jobs = std::make_unique<app::JobRunner>(&m_registry);
         m_backups = std::make_unique<app::BackupService>(&m_secrets, m_jobs.get());
+        m_dumps = std::make_unique<app::DumpService>(&m_secrets, m_jobs.get());
         app::ServerEntry e;
         e.name = QStringLiteral("main");
         e.conninfo = m_c->conninfo();
@@ -106,6 +110,27 @@ private slots:
         QVERIFY(saved);
         m_server = *saved;
         QVERIFY(m_c->query(QStringLiteral("CREATE TABLE t AS SELECT generate_series(1, 5000) AS i")));
+    }
+
+    void dumpTaskRunsAllDatabasesWithTheRoles()
+    {
+        app::ScheduleStore store(m_registry);
+        auto added = store.add(task(QStringLiteral("dump"), QStringLiteral("*-*-* 04:00 America/New_York"), utc("2027-05-01T00:00:00Z")));
+        QVERIFY2(added, qPrintable(added ? QString() : added.error().toString()));
+        auto s = scheduler();
+        m_now = utc("2027-05-01T08:30:00Z");  // 04:30 EDT: the day's run is due
+        QCOMPARE(runDue(*s), QStringList{QStringLiteral("succeeded")});
+        const app::JobRecord last = m_registry.jobHistory().first();
+        QCOMPARE(last.kind, QStringLiteral("dump"));
+        QCOMPARE(last.scheduleId, added->id);
+        auto summary = engine::archiveSummary(m_c->repoDir(), QStringLiteral("main"));
+        QVERIFY(summary && !summary->isEmpty());
+        QCOMPARE(summary->first().dumpList.size(), 1);
+        const engine::BackupListing d = summary->first().dumpList.first();
+        QCOMPARE(d.kind, QStringLiteral("dump"));
+        QVERIFY(d.globals);
+        QVERIFY2(d.databases.contains(QStringLiteral("postgres")), qPrintable(d.databases.join(QLatin1Char(','))));
+        QVERIFY(store.remove(added->id));
     }
 
     void backupDueMissedOnceAndTheSpringForwardDay()
@@ -142,7 +167,10 @@ private slots:
         m_now = m_now.addDays(10);
         QVERIFY(s->dueTasks().isEmpty());
         auto info = test::cli({QStringLiteral("info"), QStringLiteral("--repo"), m_c->repoDir(), QStringLiteral("--server"), QStringLiteral("main"), QStringLiteral("--json")});
-        QCOMPARE(QJsonDocument::fromJson(info.out)[QStringLiteral("servers")][0][QStringLiteral("backups")].toArray().size(), 2);
+        int baseBackups = 0;
+        for (const QJsonValue &b : QJsonDocument::fromJson(info.out)[QStringLiteral("servers")][0][QStringLiteral("backups")].toArray())
+            baseBackups += b[QStringLiteral("kind")].toString() == QLatin1String("base");
+        QCOMPARE(baseBackups, 2);
         QVERIFY(store.remove(added->id));
     }
 
