@@ -22,6 +22,19 @@
 
 namespace pga::engine::detail {
 
+// Until manifest.json is written a backup directory is an unfinished backup: invisible, and removed here on every
+// way out but success (after a kill, by the next backup or expire).
+struct UnpublishedBackup {
+    const repo::BackupCatalog &catalog;
+    QString id;
+    bool published = false;
+    ~UnpublishedBackup()
+    {
+        if (!published)
+            (void)catalog.remove(id);
+    }
+};
+
 // Entries wait here until their chunks are hashed, then go to files.jsonl in stream order. Only entries whose
 // chunks are still in the pipeline (or queued behind one that is) are held, so memory does not grow with the
 // backup. Workers report chunks from their threads; the stream reader writes.

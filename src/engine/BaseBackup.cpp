@@ -162,16 +162,7 @@ Result<repo::BackupManifest> BaseBackup::run(ProgressSink &progress, const Cance
     // or, after a kill, by the next backup or expire.
     if (Status s = catalog.begin(id); !s)
         return s.error();
-    struct Unfinished {
-        const repo::BackupCatalog &catalog;
-        QString id;
-        bool published = false;
-        ~Unfinished()
-        {
-            if (!published)
-                (void)catalog.remove(id);
-        }
-    } unfinished{catalog, id};
+    detail::UnpublishedBackup unfinished{catalog, id};
     auto fileList = repo::BackupFileListWriter::create(catalog.fileListPath(id), repo->writeAs());
     if (!fileList)
         return fileList.error();

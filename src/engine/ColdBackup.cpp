@@ -244,16 +244,7 @@ Result<repo::BackupManifest> ColdBackup::run(ProgressSink &progress, const Cance
 
     if (Status s = catalog.begin(id); !s)
         return s.error();
-    struct Unfinished {
-        const repo::BackupCatalog &catalog;
-        QString id;
-        bool published = false;
-        ~Unfinished()
-        {
-            if (!published)
-                (void)catalog.remove(id);
-        }
-    } unfinished{catalog, id};
+    detail::UnpublishedBackup unfinished{catalog, id};
     auto fileList = repo::BackupFileListWriter::create(catalog.fileListPath(id), repo->writeAs());
     if (!fileList)
         return fileList.error();

@@ -210,20 +210,7 @@ Status BackupCatalog::publish(const BackupManifest &m) const
 
 Status BackupCatalog::remove(const QString &id) const
 {
-    const QString d = dir(id);
-    const QString manifest = d + QLatin1Char('/') + kManifest;
-    auto published = pathExists(manifest);
-    if (!published)
-        return published.error();
-    if (*published) {
-        if (!QFile::remove(manifest))
-            return Error(Error::Code::Io, QStringLiteral("Could not remove %1.").arg(manifest));
-        if (Status s = syncDirectory(d); !s)
-            return s;
-    }
-    if (!QDir(d).removeRecursively())
-        return Error(Error::Code::Io, QStringLiteral("Could not remove the backup directory %1.").arg(d));
-    return syncDirectory(m_repo.backupsDir(m_server));
+    return removePublishedDirectory(dir(id), kManifest, QStringLiteral("the backup directory"));
 }
 
 QString BackupCatalog::makeId(const QDateTime &utc)

@@ -246,23 +246,7 @@ Status DumpCatalog::publish(const DumpManifest &m) const
     return writeFileDurably(dir(m.id) + QLatin1Char('/') + kManifest, m.toJsonBytes(), Publish::Replace, m_repo.writeAs());
 }
 
-Status DumpCatalog::remove(const QString &id) const
-{
-    const QString d = dir(id);
-    const QString manifest = d + QLatin1Char('/') + kManifest;
-    auto published = pathExists(manifest);
-    if (!published)
-        return published.error();
-    if (*published) {
-        if (!QFile::remove(manifest))
-            return Error(Error::Code::Io, QStringLiteral("Could not remove %1.").arg(manifest));
-        if (Status s = syncDirectory(d); !s)
-            return s;
-    }
-    if (!QDir(d).removeRecursively())
-        return Error(Error::Code::Io, QStringLiteral("Could not remove the dump directory %1.").arg(d));
-    return syncDirectory(root());
-}
+Status DumpCatalog::remove(const QString &id) const { return removePublishedDirectory(dir(id), kManifest, QStringLiteral("the dump directory")); }
 
 QString DumpCatalog::makeId(const QDateTime &utc) { return utc.toUTC().toString(QStringLiteral("yyyyMMdd'T'HHmmss'Z-D'")); }
 

@@ -308,4 +308,21 @@ Result<QByteArray> readWholeFile(const QString &path, qint64 maxSize)
     return data;
 }
 
+Status removePublishedDirectory(const QString &dir, const QString &manifest, const QString &what)
+{
+    const QString path = dir + QLatin1Char('/') + manifest;
+    struct stat st{};
+    if (::lstat(QFile::encodeName(path).constData(), &st) == 0) {
+        if (::unlink(QFile::encodeName(path).constData()) != 0)
+            return ioError(QStringLiteral("Removing"), path, errno);
+        if (Status s = syncDirectory(dir); !s)
+            return s;
+    } else if (errno != ENOENT) {
+        return ioError(QStringLiteral("Examining"), path, errno);
+    }
+    if (!QDir(dir).removeRecursively())
+        return Error(Error::Code::Io, QStringLiteral("Could not remove %1 %2.").arg(what, dir));
+    return syncDirectory(QFileInfo(dir).absolutePath());
+}
+
 } // namespace pga::repo

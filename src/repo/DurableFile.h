@@ -71,6 +71,10 @@ private:
     qint64 m_bytes = 0;
 };
 
+// Removes a published directory (a backup or a dump) so that a crash at any moment leaves it published or invisible:
+// its `manifest` file first, durably, then the rest, then the parent's entry. `what` names it in errors.
+Status removePublishedDirectory(const QString &dir, const QString &manifest, const QString &what);
+
 // Reads a whole file; NotFound when absent, Corrupt when it is larger than maxSize.
 Result<QByteArray> readWholeFile(const QString &path, qint64 maxSize = qint64(1) << 30);
 

@@ -34,14 +34,7 @@ class TestDumpDialogs : public QObject {
     QTemporaryDir m_dir;
     QString m_repo;
 
-    QString scalar(const QString &db, const QString &sql)
-    {
-        auto c = pg::Connection::connect({m_cluster->conninfo(db)});
-        if (!c)
-            return QStringLiteral("ERROR ") + c.error().message;
-        auto r = (*c)->exec(sql);
-        return r ? (r->rowCount() ? r->value(0, 0) : QString()) : QStringLiteral("ERROR ") + r.error().message;
-    }
+    QString scalar(const QString &db, const QString &sql) { return test::TestCluster::scalarAt(m_cluster->conninfo(db), sql); }
     static QModelIndex find(QAbstractItemModel *m, const QString &text, const QModelIndex &parent = {})
     {
         for (int r = 0; r < m->rowCount(parent); ++r) {

@@ -25,14 +25,7 @@ class TestColdBackup : public QObject {
         return test::cli(QStringList{QStringLiteral("cold-backup")} + rs()
                          + QStringList{QStringLiteral("--data-dir"), m_c->dataDir(), QStringLiteral("--config-dir"), configDir(), QStringLiteral("--json")});
     }
-    static QString scalar(const QString &conninfo, const QString &sql)
-    {
-        auto conn = pg::Connection::connect({conninfo});
-        if (!conn)
-            return QStringLiteral("ERROR: ") + conn.error().message;
-        auto r = (*conn)->exec(sql);
-        return r ? r->value(0, 0) : QStringLiteral("ERROR: ") + r.error().message;
-    }
+    static QString scalar(const QString &conninfo, const QString &sql) { return TestCluster::scalarAt(conninfo, sql); }
 
 private slots:
     void initTestCase()

@@ -21,14 +21,7 @@ class TestDump : public QObject {
 
     QStringList rs() const { return {QStringLiteral("--repo"), m_repo, QStringLiteral("--server"), QStringLiteral("src")}; }
     QString dumpsDir() const { return m_repo + QStringLiteral("/servers/src/dumps"); }
-    static QString scalar(const QString &conninfo, const QString &sql)
-    {
-        auto conn = pg::Connection::connect({conninfo});
-        if (!conn)
-            return QStringLiteral("ERROR: ") + conn.error().message;
-        auto r = (*conn)->exec(sql);
-        return r ? (r->rowCount() ? r->value(0, 0) : QString()) : QStringLiteral("ERROR: ") + r.error().message;
-    }
+    static QString scalar(const QString &conninfo, const QString &sql) { return TestCluster::scalarAt(conninfo, sql); }
     // What a DBA compares: the row count and an md5 over every row, in key order.
     static QString fingerprint(const QString &conninfo, const QString &table, const QString &key)
     {

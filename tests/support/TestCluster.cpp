@@ -172,6 +172,17 @@ QString TestCluster::scalar(const QString &sql)
     return r->value(0, 0);
 }
 
+QString TestCluster::scalarAt(const QString &conninfo, const QString &sql)
+{
+    auto conn = pg::Connection::connect({conninfo});
+    if (!conn)
+        return QStringLiteral("ERROR: ") + conn.error().message;
+    auto r = (*conn)->exec(sql);
+    if (!r)
+        return QStringLiteral("ERROR: ") + r.error().message;
+    return r->rowCount() && r->columnCount() ? r->value(0, 0) : QString();
+}
+
 Status TestCluster::createRole(const QString &name, const QString &password, const QString &attributes)
 {
     auto r = query(QStringLiteral("CREATE ROLE \"%1\" %2 PASSWORD '%3'").arg(name, attributes, password));

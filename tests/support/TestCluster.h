@@ -58,6 +58,9 @@ public:
     Result<pg::QueryResult> query(const QString &sql, const QStringList &params = {});
     // First column of the first row, or an empty string on error.
     QString scalar(const QString &sql);
+    // The first value of a query on any server (a restored copy, another database); "ERROR: …" when it fails, so a
+    // comparison shows why.
+    static QString scalarAt(const QString &conninfo, const QString &sql);
     // Creates a login role with a password (for TCP tests).
     Status createRole(const QString &name, const QString &password, const QString &attributes = QStringLiteral("LOGIN"));
     // pg_switch_wal() and the name of the segment that was switched away from.
