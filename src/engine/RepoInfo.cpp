@@ -223,38 +223,40 @@ QJsonObject toJson(const ServerArchiveSummary &s)
         o.insert(QStringLiteral("restore_points_complete"), s.restorePointsComplete);
         tls.append(o);
     }
-    QJsonArray backups;
-    for (const BackupListing &b : s.backupList) {
+    // What every entry has; then a backup's WAL positions, or what a dump has instead ("kind": "dump", after them).
+    auto entry = [](const BackupListing &b, bool *usable) {
         QJsonObject o{{QStringLiteral("id"), b.id}, {QStringLiteral("status"), b.status}, {QStringLiteral("kind"), b.kind}};
         if (!b.problem.isEmpty())
             o.insert(QStringLiteral("problem"), b.problem);
-        if (b.status != QLatin1String("damaged")) {
+        *usable = b.status != QLatin1String("damaged");
+        if (*usable) {
             o.insert(QStringLiteral("label"), b.label);
             o.insert(QStringLiteral("start_time"), iso(b.startTimeUtc));
             o.insert(QStringLiteral("stop_time"), iso(b.stopTimeUtc));
+            o.insert(QStringLiteral("files"), b.files);
+            o.insert(QStringLiteral("logical_bytes"), b.logicalBytes);
+        }
+        return o;
+    };
+    QJsonArray backups;
+    for (const BackupListing &b : s.backupList) {
+        bool usable = false;
+        QJsonObject o = entry(b, &usable);
+        if (usable) {
             o.insert(QStringLiteral("start_lsn"), b.startLsn.toString());
             o.insert(QStringLiteral("stop_lsn"), b.stopLsn.toString());
             o.insert(QStringLiteral("timeline"), qint64(b.timeline));
-            o.insert(QStringLiteral("files"), b.files);
-            o.insert(QStringLiteral("logical_bytes"), b.logicalBytes);
             o.insert(QStringLiteral("new_bytes"), b.newBytes);
         }
         backups.append(o);
     }
-    // Dumps beside them ("kind": "dump"), with what a dump has instead of WAL positions.
     for (const BackupListing &b : s.dumpList) {
-        QJsonObject o{{QStringLiteral("id"), b.id}, {QStringLiteral("status"), b.status}, {QStringLiteral("kind"), b.kind}};
-        if (!b.problem.isEmpty())
-            o.insert(QStringLiteral("problem"), b.problem);
-        if (b.status != QLatin1String("damaged")) {
-            o.insert(QStringLiteral("label"), b.label);
-            o.insert(QStringLiteral("start_time"), iso(b.startTimeUtc));
-            o.insert(QStringLiteral("stop_time"), iso(b.stopTimeUtc));
+        bool usable = false;
+        QJsonObject o = entry(b, &usable);
+        if (usable) {
             o.insert(QStringLiteral("format"), b.format);
             o.insert(QStringLiteral("databases"), QJsonArray::fromStringList(b.databases));
             o.insert(QStringLiteral("globals"), b.globals);
-            o.insert(QStringLiteral("files"), b.files);
-            o.insert(QStringLiteral("logical_bytes"), b.logicalBytes);
             o.insert(QStringLiteral("stored_bytes"), b.newBytes);
         }
         backups.append(o);

@@ -145,14 +145,6 @@ Result<QStringList> checkDumpFiles(const repo::DumpCatalog &catalog, const repo:
     return problems;
 }
 
-Result<repo::DumpManifest> RestoreDump::manifest() const
-{
-    auto repo = repo::Repository::open(m_o.repoDir);
-    if (!repo)
-        return repo.error();
-    return repo::DumpCatalog(*repo, m_o.server).read(m_o.dumpId);
-}
-
 Result<QList<TocEntry>> RestoreDump::toc(const CancelToken &cancel) const
 {
     auto repo = repo::Repository::open(m_o.repoDir);
@@ -162,6 +154,12 @@ Result<QList<TocEntry>> RestoreDump::toc(const CancelToken &cancel) const
     auto m = catalog.read(m_o.dumpId);
     if (!m)
         return m.error();
+    return tocOf(catalog, *m, cancel);
+}
+
+Result<QList<TocEntry>> RestoreDump::tocOf(const repo::DumpCatalog &catalog, const repo::DumpManifest &dump, const CancelToken &cancel) const
+{
+    const repo::DumpManifest *m = &dump;
     if (m->format == QLatin1String("plain"))
         return Error(Error::Code::Unsupported, QStringLiteral("Dump %1 is a plain SQL script: it has no table of contents to choose from; "
                                                               "restore it whole, or take custom-format dumps to restore parts.")

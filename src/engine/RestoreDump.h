@@ -52,7 +52,7 @@ public:
     static QStringList cliArgs(const RestoreDumpOptions &o);
 
 private:
-    Result<repo::DumpManifest> manifest() const;
+    Result<QList<TocEntry>> tocOf(const repo::DumpCatalog &catalog, const repo::DumpManifest &m, const CancelToken &cancel) const;
     RestoreDumpOptions m_o;
 };
 
