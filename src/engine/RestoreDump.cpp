@@ -1,9 +1,8 @@
 #include "RestoreDump.h"
 
 #include "ClientRun.h"
+#include "DumpFiles.h"
 #include "DumpProgress.h"
-#include "core/Sha256.h"
-#include "core/Zstd.h"
 #include "pg/ClientTools.h"
 #include "pg/Connection.h"
 #include "repo/DurableFile.h"
@@ -17,89 +16,6 @@
 namespace pga::engine {
 
 namespace {
-
-// Reads a stored dump file, decompressing, and checks its SHA-256 and length at the end.
-class StoredReader {
-public:
-    StoredReader(QString path, repo::DumpFile f, bool decompress = true) : m_file(std::move(path)), m_meta(std::move(f)), m_decompress(decompress) {}
-    Status open()
-    {
-        if (!m_file.open(QIODevice::ReadOnly))
-            return Error(m_file.exists() ? Error::Code::Io : Error::Code::Corrupt,
-                         QStringLiteral("The dump file %1 cannot be read: %2").arg(m_file.fileName(), m_file.errorString()));
-        return {};
-    }
-    // The next decompressed piece (at most 4 MiB, whatever the compression ratio); empty at the end, after the checks.
-    Result<QByteArray> next()
-    {
-        QByteArray out;
-        for (;;) {
-            if (m_decompress) {
-                bool needInput = false;
-                if (Status s = m_z.drain(out, 4 << 20, &needInput); !s)
-                    return Error(Error::Code::Corrupt, QStringLiteral("The dump file %1 is damaged: %2").arg(m_file.fileName(), s.error().message));
-                if (!out.isEmpty())
-                    return out;
-            }
-            const qint64 n = m_file.read(m_buf.data(), m_buf.size());
-            if (n < 0)
-                return Error(Error::Code::Io, QStringLiteral("Could not read %1: %2").arg(m_file.fileName(), m_file.errorString()));
-            if (n == 0) {
-                if (Status s = check(); !s)
-                    return s.error();
-                return QByteArray();
-            }
-            m_read += n;
-            m_sha.add(m_buf.constData(), size_t(n));
-            if (!m_decompress)
-                return QByteArray(1, '\0');  // a token: something was read
-            m_z.feed(m_buf.constData(), size_t(n));
-        }
-    }
-
-private:
-    Status check()
-    {
-        if (m_read != m_meta.bytes || m_sha.finishHex() != m_meta.sha256)
-            return Error(Error::Code::Corrupt, QStringLiteral("The dump file %1 is damaged: its content does not match the SHA-256 in the "
-                                                              "manifest. This dump cannot be restored; use another dump.")
-                                                   .arg(m_file.fileName()));
-        if (!m_decompress)
-            return {};
-        if (Status s = m_z.finish(); !s)
-            return Error(Error::Code::Corrupt, QStringLiteral("The dump file %1 is damaged: %2").arg(m_file.fileName(), s.error().message));
-        return {};
-    }
-    QFile m_file;
-    repo::DumpFile m_meta;
-    QByteArray m_buf = QByteArray(256 << 10, Qt::Uninitialized);
-    Sha256 m_sha;
-    zstd::StreamDecompressor m_z;
-    qint64 m_read = 0;
-    bool m_decompress = true;
-};
-
-Status decompressTo(const QString &from, const repo::DumpFile &f, const QString &to, const CancelToken &cancel)
-{
-    StoredReader r(from, f);
-    if (Status s = r.open(); !s)
-        return s;
-    QFile out(to);
-    if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        return Error(Error::Code::Io, QStringLiteral("Could not write %1: %2").arg(to, out.errorString()));
-    for (;;) {
-        if (cancel.isCancelled())
-            return Error(Error::Code::Cancelled, QStringLiteral("Cancelled."));
-        auto piece = r.next();
-        if (!piece)
-            return piece.error();
-        if (piece->isEmpty())
-            return {};
-        if (out.write(*piece) != piece->size())
-            return Error(out.error() == QFileDevice::ResourceError ? Error::Code::DiskFull : Error::Code::Io,
-                         QStringLiteral("Could not write %1: %2").arg(to, out.errorString()));
-    }
-}
 
 // psql learnt \restrict in these releases; a plain dump from a pg_dump as new starts with it.
 bool psqlKnowsRestrict(int v)
@@ -122,28 +38,6 @@ struct ClientRun {
 };
 
 } // namespace
-
-Result<QStringList> checkDumpFiles(const repo::DumpCatalog &catalog, const repo::DumpManifest &m, const QList<repo::DumpFile> &files,
-                                   const CancelToken &cancel, bool decompress)
-{
-    QStringList problems;
-    for (const repo::DumpFile &f : files) {
-        if (cancel.isCancelled())
-            return Error(Error::Code::Cancelled, QStringLiteral("Cancelled."));
-        StoredReader r(catalog.filePath(m.id, f.path), f, decompress);
-        Status s = r.open();
-        while (s) {
-            auto piece = r.next();
-            if (!piece)
-                s = piece.error();
-            else if (piece->isEmpty())
-                break;
-        }
-        if (!s)
-            problems << QStringLiteral("%1: %2").arg(f.path, s.error().message);
-    }
-    return problems;
-}
 
 Result<QList<TocEntry>> RestoreDump::toc(const CancelToken &cancel) const
 {
