@@ -25,6 +25,8 @@ public:
     // watcher: a connection to the database whose COPYs to follow (the source for a dump, the target for a restore).
     void startDatabase(const QString &db, const QList<repo::DumpTable> &tables, pg::Connection *watcher, const QString &appName);
     void verboseLine(const QString &line);
+    // A watcher that could connect only later (pg_restore --create makes the database first).
+    void setWatcher(pg::Connection *watcher) { m_watcher = watcher; }
     void poll(const CancelToken &cancel);
     void finishDatabase();
     // "schema.name" of a --verbose line about a table's data, empty for other lines.

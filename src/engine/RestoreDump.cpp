@@ -212,7 +212,9 @@ Result<RestoreDumpResult> RestoreDump::run(ProgressSink &progress, const CancelT
     result.dumpId = m->id;
 
     // Feeds a stored file to a client's stdin (or discards) and collects its errors as the warnings they are.
-    auto runClient = [&](const QString &program, const QStringList &args, StoredReader *feed, DumpProgress *track, ClientRun &run) -> Result<int> {
+    // beforePoll: a chance to connect the progress watcher once pg_restore --create has made the database.
+    auto runClient = [&](const QString &program, const QStringList &args, StoredReader *feed, DumpProgress *track, ClientRun &run,
+                         const std::function<void()> &beforePoll = {}) -> Result<int> {
         const QString cmd = shellJoin(program, args);
         result.commands << cmd;
         progress.info(cmd);
@@ -242,7 +244,11 @@ Result<RestoreDumpResult> RestoreDump::run(ProgressSink &progress, const CancelT
         if (feed)
             h.in = [feed]() -> Result<QByteArray> { return feed->next(); };
         if (track) {
-            h.tick = [&] { track->poll(cancel); };
+            h.tick = [&] {
+                if (beforePoll)
+                    beforePoll();
+                track->poll(cancel);
+            };
             h.tickMs = 1000;
         }
         return (*child)->pump(h, cancel);
@@ -423,7 +429,13 @@ Result<RestoreDumpResult> RestoreDump::run(ProgressSink &progress, const CancelT
             if (!createOwn)
                 attachWatcher();
             overall.startDatabase(targetDb, d->tables, watcher.get(), appName);
-            rc = runClient(restoreTool->path, args, feed.get(), &overall, run);
+            rc = runClient(restoreTool->path, args, feed.get(), &overall, run, [&] {
+                // Not with --clean: a session of ours in the database would make pg_restore's DROP DATABASE fail.
+                if (watcher || !createOwn || m_o.clean)
+                    return;
+                attachWatcher();
+                overall.setWatcher(watcher.get());
+            });
         }
         if (!rc)
             return rc.error();
