@@ -125,7 +125,8 @@ Result<StartResult> startRestored(const StartOptions &o, ProgressSink &progress,
             } else {
                 last = *p;
                 const qint64 done = std::clamp<qint64>(qint64(last.lsn.value()) - qint64(o.replayFrom.value()), 0, span);
-                if (timer.elapsed() - lastReport >= 1000) {
+                // Not once it runs: a cold backup starts out of recovery, with nothing replayed to report.
+                if (last.inRecovery && timer.elapsed() - lastReport >= 1000) {
                     lastReport = timer.elapsed();
                     const double rate = double(done) / std::max(0.001, timer.elapsed() / 1000.0) / (1 << 20);
                     progress.info(QStringLiteral("Replayed to %1 (%2%, %3 MiB/s)")

@@ -70,6 +70,32 @@ private slots:
         QVERIFY(m_c->start());
     }
 
+    void refusedWhenAPageIsDamaged()
+    {
+        // A flipped byte inside a data page of "outside": pg_checksums --check finds it before anything is copied.
+        const QString rel = m_c->scalar(QStringLiteral("SELECT pg_relation_filepath('outside')"));
+        QVERIFY(!rel.isEmpty());
+        QVERIFY(m_c->stop());
+        QFile f(m_c->dataDir() + QLatin1Char('/') + rel);
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        QVERIFY(f.seek(4000));
+        char c = 0;
+        QVERIFY(f.getChar(&c));
+        QVERIFY(f.seek(4000));
+        QVERIFY(f.putChar(char(c ^ 0x5a)));
+        f.close();
+        auto r = coldBackup();
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("pg_checksums") && r.err.contains("damaged"), r.err.constData());
+        QVERIFY(!QDir(m_repo + QStringLiteral("/servers/cold/backups")).exists()
+                || QDir(m_repo + QStringLiteral("/servers/cold/backups")).isEmpty());
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        QVERIFY(f.seek(4000));
+        QVERIFY(f.putChar(c));
+        f.close();
+        QVERIFY(m_c->start());
+    }
+
     void takenWhenShutDown()
     {
         QVERIFY(m_c->stop());
