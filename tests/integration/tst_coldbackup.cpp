@@ -140,6 +140,13 @@ private slots:
                                                QStringLiteral("2026-01-01 00:00:00+00")});
         QCOMPARE(refused.code, 1);
         QVERIFY2(refused.err.contains("cold backup"), refused.err.constData());
+        // The restore wizard plans through the same estimate: the cold backup, its bytes, no WAL to replay.
+        auto plan = test::cli(QStringList{QStringLiteral("estimate")} + rs() + QStringList{QStringLiteral("--backup"), m_id, QStringLiteral("--json")});
+        QVERIFY2(plan.code == 0, plan.err.constData());
+        const QJsonObject pj = QJsonDocument::fromJson(plan.out).object();
+        QCOMPARE(pj[QStringLiteral("backup")].toString(), m_id);
+        QCOMPARE(pj[QStringLiteral("replay_wal_bytes")].toInteger(), 0);
+        QVERIFY(pj[QStringLiteral("restore_bytes")].toInteger() > 0);
         auto r = test::cli(QStringList{QStringLiteral("restore")} + rs()
                            + QStringList{QStringLiteral("--backup"), m_id, QStringLiteral("--target-dir"), target, QStringLiteral("--tablespace-map"),
                                          m_ts + QLatin1Char('=') + mapped, QStringLiteral("--tablespace-map"), configDir() + QLatin1Char('=') + confTo});
