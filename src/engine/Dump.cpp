@@ -288,8 +288,7 @@ Result<repo::DumpManifest> Dump::run(ProgressSink &progress, const CancelToken &
     if (m_o.globals) {
         m.dumpallProgram = dumpallTool->path;
         m.dumpallVersionNum = dumpallTool->versionNum;
-        auto gc = pg::conninfoForDatabase(m_o.conninfo, QString(), &pw);
-        QStringList args{QStringLiteral("--globals-only"), QStringLiteral("--dbname=") + *gc};
+        QStringList args{QStringLiteral("--globals-only"), QStringLiteral("--dbname=") + *baseConninfo};
         QStringList errors;
         for (int attempt = 0; attempt < 2; ++attempt) {
             auto out = CompressedFile::create(catalog.filePath(m.id, QStringLiteral("globals.sql.zst")), QStringLiteral("globals.sql.zst"),
