@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Logical dumps (issue 13), side by side in one run on the same cluster, interleaved over three rounds (A B C D, D C B A,
 # A B C D) on two data sets: pgbench data (compressible), then the same plus random filler (incompressible):
-#   A  pgarchivist-cli dump (pg_dump -Fc -Z0 streamed through our zstd -3, SHA-256, into the repository)
+#   A  pgarchivist-cli dump (pg_dump -Fc -Z0 streamed through our zstd (level 1 by default), SHA-256, into the repository)
 #   B  pg_dump -Fc (its gzip, level 6)
 #   C  pg_dump -Fc -Z0 | zstd -3
 #   D  pg_dump -Fc -Z0 > /dev/null (what pg_dump itself costs: the floor for A and C)

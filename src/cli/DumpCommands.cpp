@@ -30,7 +30,7 @@ int runDump(const QStringList &args)
     p.addOption({QStringLiteral("table"), QStringLiteral("Only this table (pg_dump --table; repeatable)."), QStringLiteral("T")});
     p.addOption({QStringLiteral("exclude-table"), QStringLiteral("Leave out this table (repeatable)."), QStringLiteral("T")});
     p.addOption({QStringLiteral("no-globals"), QStringLiteral("Leave out the roles and tablespaces (pg_dumpall --globals-only).")});
-    p.addOption({QStringLiteral("compress-level"), QStringLiteral("zstd level 1-19 (default 3)."), QStringLiteral("N"), QStringLiteral("3")});
+    p.addOption({QStringLiteral("compress-level"), QStringLiteral("zstd level 1-19 (default 1)."), QStringLiteral("N"), QStringLiteral("1")});
     p.addOption({QStringLiteral("label"), QStringLiteral("Dump label."), QStringLiteral("TEXT")});
     p.addOption({QStringLiteral("json"), QStringLiteral("Print the result as JSON.")});
     int code = 0;

@@ -23,7 +23,7 @@ struct DumpOptions {
     QStringList schemas, tables, excludeTables;
     QString label;
     bool globals = true;           // pg_dumpall --globals-only, once per dump
-    int compressLevel = 3;         // our zstd; pg_dump itself writes uncompressed
+    int compressLevel = 1;         // our zstd (as base backups); pg_dump itself writes uncompressed
 };
 
 // A database as the Dump dialog lists it.
