@@ -102,12 +102,10 @@ QString lastErrors(const QStringList &errors)
 
 } // namespace
 
-Result<QList<DatabaseSize>> Dump::databases(const QString &conninfo, const QString &password, const CancelToken &cancel)
+namespace {
+Result<QList<DatabaseSize>> databasesOn(pg::Connection &c, const CancelToken &cancel)
 {
-    auto c = connectTo(conninfo, password, QString(), cancel);
-    if (!c)
-        return c.error();
-    auto r = (*c)->exec(QStringLiteral("SELECT datname, pg_database_size(oid) FROM pg_database WHERE datallowconn AND NOT datistemplate "
+    auto r = c.exec(QStringLiteral("SELECT datname, pg_database_size(oid) FROM pg_database WHERE datallowconn AND NOT datistemplate "
                                        "AND has_database_privilege(datname, 'CONNECT') ORDER BY datname"),
                         {}, &cancel, 60000);
     if (!r)
@@ -116,6 +114,15 @@ Result<QList<DatabaseSize>> Dump::databases(const QString &conninfo, const QStri
     for (int i = 0; i < r->rowCount(); ++i)
         out << DatabaseSize{r->value(i, 0), r->value(i, 1).toLongLong()};
     return out;
+}
+} // namespace
+
+Result<QList<DatabaseSize>> Dump::databases(const QString &conninfo, const QString &password, const CancelToken &cancel)
+{
+    auto c = connectTo(conninfo, password, QString(), cancel);
+    if (!c)
+        return c.error();
+    return databasesOn(**c, cancel);
 }
 
 QStringList Dump::cliArgs(const DumpOptions &o)
@@ -187,7 +194,7 @@ Result<repo::DumpManifest> Dump::run(ProgressSink &progress, const CancelToken &
     QStringList dbNames = m_o.databases;
     QList<DatabaseSize> sizes;
     {
-        auto all = databases(m_o.conninfo, m_o.password, cancel);
+        auto all = databasesOn(c, cancel);  // on the connection we have
         if (!all)
             return all.error();
         sizes = *all;
