@@ -201,6 +201,25 @@ Result<RestoreDumpResult> RestoreDump::run(ProgressSink &progress, const CancelT
     if ((!plain && !restoreTool) || ((plain || withGlobals) && !psqlTool))
         return !plain && !restoreTool ? restoreTool.error() : psqlTool.error();
 
+    // A plain script from pg_dump 15.14 and later starts with \\restrict: refused, before anything changes, when this psql
+    // cannot run it.
+    if (plain && !psqlKnowsRestrict(psqlTool->versionNum))
+        for (const repo::DumpDatabase *d : dbs) {
+            StoredReader feed(catalog.filePath(m->id, d->files.first().path), d->files.first());
+            if (Status s = feed.open(); !s)
+                return s.error();
+            auto head = feed.next();
+            if (!head)
+                return head.error();
+            if (head->startsWith("\\restrict") || head->contains("\n\\restrict "))
+                return Error(Error::Code::Unsupported,
+                             QStringLiteral("Dump %1 is a plain script from pg_dump %2, which starts with \\restrict; psql %3 (%4) cannot run it. "
+                                            "Install a newer postgresql-client-%5 (psql 13.22, 14.19, 15.14, 16.10, 17.6 and later know "
+                                            "\\restrict). Nothing was restored.")
+                                 .arg(m->id, pg::versionText(m->dumpVersionNum), pg::versionText(psqlTool->versionNum), psqlTool->path)
+                                 .arg(psqlTool->versionNum / 10000));
+        }
+
     auto passFile = PassFile::create(pw);
     if (!passFile)
         return passFile.error();
@@ -213,12 +232,13 @@ Result<RestoreDumpResult> RestoreDump::run(ProgressSink &progress, const CancelT
 
     // Feeds a stored file to a client's stdin (or discards) and collects its errors as the warnings they are.
     // beforePoll: a chance to connect the progress watcher once pg_restore --create has made the database.
-    auto runClient = [&](const QString &program, const QStringList &args, StoredReader *feed, DumpProgress *track, ClientRun &run,
+    using Feed = std::function<Result<QByteArray>()>;
+    auto runClient = [&](const QString &program, const QStringList &args, Feed feed, DumpProgress *track, ClientRun &run,
                          const std::function<void()> &beforePoll = {}) -> Result<int> {
         const QString cmd = shellJoin(program, args);
         result.commands << cmd;
         progress.info(cmd);
-        auto child = pg::ChildProcess::start({program, args, env, feed != nullptr, QString()});
+        auto child = pg::ChildProcess::start({program, args, env, bool(feed), QString()});
         if (!child)
             return child.error();
         pg::ChildProcess::Handlers h;
@@ -241,8 +261,7 @@ Result<RestoreDumpResult> RestoreDump::run(ProgressSink &progress, const CancelT
                 track->verboseLine(l);
             }
         };
-        if (feed)
-            h.in = [feed]() -> Result<QByteArray> { return feed->next(); };
+        h.in = std::move(feed);
         if (track) {
             h.tick = [&] {
                 if (beforePoll)
@@ -254,14 +273,27 @@ Result<RestoreDumpResult> RestoreDump::run(ProgressSink &progress, const CancelT
         return (*child)->pump(h, cancel);
     };
 
+    // psql runs a script from stdin past its errors (they become warnings), without ~/.psqlrc.
+    auto psqlArgs = [](const QString &conninfo) {
+        return QStringList{QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("--dbname=") + conninfo, QStringLiteral("-v"),
+                           QStringLiteral("ON_ERROR_STOP=0"), QStringLiteral("-f"), QStringLiteral("-")};
+    };
+    auto createDatabase = [&](const QString &name) -> Status {
+        QString q = name;
+        q.replace(QLatin1Char('"'), QStringLiteral("\"\""));
+        auto created = (*admin)->exec(QStringLiteral("CREATE DATABASE \"%1\" TEMPLATE template0").arg(q), {}, &cancel, 600000);
+        if (!created)
+            return created.error();
+        progress.info(QStringLiteral("Created database %1.").arg(name));
+        return {};
+    };
+
     if (withGlobals) {
         StoredReader feed(catalog.filePath(m->id, m->globals.path), m->globals);
         if (Status s = feed.open(); !s)
             return s.error();
         ClientRun run;
-        auto rc = runClient(psqlTool->path, {QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("--dbname=") + *adminCi,
-                                             QStringLiteral("-v"), QStringLiteral("ON_ERROR_STOP=0"), QStringLiteral("-f"), QStringLiteral("-")},
-                            &feed, nullptr, run);
+        auto rc = runClient(psqlTool->path, psqlArgs(*adminCi), [&feed] { return feed.next(); }, nullptr, run);
         if (!rc)
             return rc.error();
         if (*rc != 0)
@@ -297,14 +329,9 @@ Result<RestoreDumpResult> RestoreDump::run(ProgressSink &progress, const CancelT
                 return Error(Error::Code::Conflict, QStringLiteral("The target already has a database \"%1\"; choose a new name for --into, "
                                                                    "or add --clean to replace the dumped objects in it.")
                                                         .arg(m_o.into));
-            if (exists->rowCount() == 0) {
-                QString q = m_o.into;
-                q.replace(QLatin1Char('"'), QStringLiteral("\"\""));
-                auto created = (*admin)->exec(QStringLiteral("CREATE DATABASE \"%1\" TEMPLATE template0").arg(q), {}, &cancel, 600000);
-                if (!created)
-                    return created.error();
-                progress.info(QStringLiteral("Created database %1.").arg(m_o.into));
-            }
+            if (exists->rowCount() == 0)
+                if (Status s = createDatabase(m_o.into); !s)
+                    return s.error();
         }
         auto dbCi = pg::conninfoForDatabase(m_o.conninfo, createOwn ? QString() : targetDb, &pw);
         if (!dbCi)
@@ -327,54 +354,25 @@ Result<RestoreDumpResult> RestoreDump::run(ProgressSink &progress, const CancelT
             auto head = feed.next();
             if (!head)
                 return head.error();
-            if ((head->startsWith("\\restrict") || head->contains("\n\\restrict ")) && !psqlKnowsRestrict(psqlTool->versionNum))
-                return Error(Error::Code::Unsupported,
-                             QStringLiteral("Dump %1 is a plain script from pg_dump %2, which starts with \\restrict; psql %3 (%4) cannot run it. "
-                                            "Install a newer postgresql-client-%5 (15.14 or later knows \\restrict).")
-                                 .arg(m->id, pg::versionText(m->dumpVersionNum), pg::versionText(psqlTool->versionNum), psqlTool->path)
-                                 .arg(psqlTool->versionNum / 10000));
-            // The first piece was read for the check; it goes first.
-            QByteArray first = *head;
-            StoredReader *f = &feed;
-            struct Prefixed {
-                QByteArray first;
-                StoredReader *rest;
-            } src{first, f};
             if (createOwn && targetDb != targetDefaultDb) {
-                QString q = targetDb;
-                q.replace(QLatin1Char('"'), QStringLiteral("\"\""));
-                auto created = (*admin)->exec(QStringLiteral("CREATE DATABASE \"%1\" TEMPLATE template0").arg(q), {}, &cancel, 600000);
+                Status created = createDatabase(targetDb);
                 if (!created && created.error().message.contains(QLatin1String("already exists")))
                     result.warnings << QStringLiteral("%1: the database already exists; the script runs in it.").arg(targetDb);
                 else if (!created)
                     return created.error();
             }
             auto ci = pg::conninfoForDatabase(m_o.conninfo, targetDb, &pw);
+            if (!ci)
+                return ci.error();
             attachWatcher();
             overall.startDatabase(targetDb, d->tables, watcher.get(), appName);
-            const QString cmd = shellJoin(psqlTool->path, {QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("--dbname=") + *ci,
-                                                           QStringLiteral("-v"), QStringLiteral("ON_ERROR_STOP=0"), QStringLiteral("-f"), QStringLiteral("-")});
-            result.commands << cmd;
-            progress.info(cmd);
-            auto child = pg::ChildProcess::start({psqlTool->path,
-                                                  {QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("--dbname=") + *ci, QStringLiteral("-v"),
-                                                   QStringLiteral("ON_ERROR_STOP=0"), QStringLiteral("-f"), QStringLiteral("-")},
-                                                  env, true, QString()});
-            if (!child)
-                return child.error();
-            pg::ChildProcess::Handlers h;
-            h.errLine = [&](const QString &l) {
-                if (classifyClientLine(l) == ClientLineKind::Error)
-                    run.errors << l.trimmed();
-            };
-            h.in = [&src]() -> Result<QByteArray> {
-                if (!src.first.isEmpty())
-                    return std::exchange(src.first, QByteArray());
-                return src.rest->next();
-            };
-            h.tick = [&] { overall.poll(cancel); };
-            h.tickMs = 1000;
-            rc = (*child)->pump(h, cancel);
+            // The first piece was read for the check; it goes first.
+            QByteArray first = *head;
+            rc = runClient(psqlTool->path, psqlArgs(*ci), [&]() -> Result<QByteArray> {
+                if (!first.isEmpty())
+                    return std::exchange(first, QByteArray());
+                return feed.next();
+            }, &overall, run);
         } else {
             QStringList args{QStringLiteral("--verbose"), QStringLiteral("--no-password")};
             args << QStringLiteral("--dbname=") + *dbCi;
@@ -429,7 +427,7 @@ Result<RestoreDumpResult> RestoreDump::run(ProgressSink &progress, const CancelT
             if (!createOwn)
                 attachWatcher();
             overall.startDatabase(targetDb, d->tables, watcher.get(), appName);
-            rc = runClient(restoreTool->path, args, feed.get(), &overall, run, [&] {
+            rc = runClient(restoreTool->path, args, feed ? Feed([&feed] { return feed->next(); }) : Feed(), &overall, run, [&] {
                 // Not with --clean: a session of ours in the database would make pg_restore's DROP DATABASE fail.
                 if (watcher || !createOwn || m_o.clean)
                     return;

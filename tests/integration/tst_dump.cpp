@@ -276,6 +276,36 @@ private slots:
         QVERIFY(QDir(dumpsDir() + QLatin1Char('/') + id).removeRecursively());
     }
 
+    void plainDumpNeedsAPsqlThatKnowsRestrict()
+    {
+        auto d = dump({QStringLiteral("--database"), QStringLiteral("crm"), QStringLiteral("--format"), QStringLiteral("plain"), QStringLiteral("--json")});
+        QVERIFY2(d.code == 0, d.err.constData());
+        const QString id = QJsonDocument::fromJson(d.out)[QStringLiteral("id")].toString();
+        // A psql 16.2 on this machine (newer than the server, older than \restrict): it would be picked, and is refused.
+        const QString dir = m_src->baseDir() + QStringLiteral("/old-psql/bin");
+        QVERIFY(QDir().mkpath(dir));
+        QFile f(dir + QStringLiteral("/psql"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QStringLiteral("#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'psql (PostgreSQL) 16.2'; exit 0; fi\nexec %1 \"$@\"\n")
+                    .arg(*pg::ClientTools::program(QStringLiteral("psql"), 15))
+                    .toUtf8());
+        f.close();
+        f.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("PGA_PG_CLIENT_DIRS"), dir);
+        QByteArray out, err;
+        const QStringList args = QStringList{QStringLiteral("restore-dump")} + rs()
+            + QStringList{QStringLiteral("--dump"), id, QStringLiteral("--into"), QStringLiteral("crm_plain"), QStringLiteral("--conninfo"), m_dst->conninfo()};
+        QCOMPARE(test::runCli(args, &out, &err, env), 1);
+        QVERIFY2(err.contains("\\restrict") && err.contains("postgresql-client-16") && err.contains("Nothing was restored"), err.constData());
+        QCOMPARE(scalar(m_dst->conninfo(), QStringLiteral("SELECT count(*) FROM pg_database WHERE datname = 'crm_plain'")), QStringLiteral("0"));
+        // With the psql that came with the server it runs.
+        auto r = test::cli(args);
+        QVERIFY2(r.code == 0, r.err.constData());
+        QCOMPARE(fingerprint(m_dst->conninfo(QStringLiteral("crm_plain")), QStringLiteral("contacts"), QStringLiteral("id")),
+                 fingerprint(m_src->conninfo(QStringLiteral("crm")), QStringLiteral("contacts"), QStringLiteral("id")));
+    }
+
     void dumpsKeptByTheirOwnRetention()
     {
         auto a = dump({QStringLiteral("--database"), QStringLiteral("crm"), QStringLiteral("--format"), QStringLiteral("plain"), QStringLiteral("--json")});
