@@ -134,12 +134,12 @@ int runVerify(const QStringList &args)
     QJsonArray arr;
     for (const engine::BackupCheck &c : *r) {
         allOk = allOk && c.ok();
-        arr.append(QJsonObject{{QStringLiteral("id"), c.id}, {QStringLiteral("ok"), c.ok()}, {QStringLiteral("chunks"), c.chunks},
+        arr.append(QJsonObject{{QStringLiteral("id"), c.id}, {QStringLiteral("kind"), c.kind}, {QStringLiteral("ok"), c.ok()}, {QStringLiteral("chunks"), c.chunks},
                                {QStringLiteral("problems"), QJsonArray::fromStringList(c.problems)}});
         if (p.isSet(QStringLiteral("json")))
             continue;
-        const bool dump = c.id.endsWith(QLatin1String("-D"));
-        const bool cold = c.id.endsWith(QLatin1String("-C"));
+        const bool dump = c.kind == QLatin1String("dump");
+        const bool cold = c.kind == QLatin1String("cold");
         if (c.ok()) {
             if (dump)
                 out() << "Dump " << c.id << ": OK (" << c.chunks << " files verified against their SHA-256)\n";

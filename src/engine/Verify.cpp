@@ -148,6 +148,7 @@ Result<QList<BackupCheck>> Verify::run(ProgressSink &progress, const CancelToken
             out << check;
             continue;
         }
+        check.kind = m->kind;
         progress.info(QStringLiteral("Verifying backup %1").arg(id));
         auto serverSha = m->isCold() ? Result<QString>(m->backupManifestSha256) : catalog.serverManifestSha256(id);
         if (!serverSha)
@@ -186,6 +187,7 @@ Result<QList<BackupCheck>> Verify::run(ProgressSink &progress, const CancelToken
     for (const QString &id : std::as_const(dumpIds)) {
         BackupCheck check;
         check.id = id;
+        check.kind = QStringLiteral("dump");
         auto m = dumps.read(id);
         if (!m) {
             check.problems << m.error().message;

@@ -19,6 +19,7 @@ struct VerifyOptions {
 
 struct BackupCheck {
     QString id;
+    QString kind = QStringLiteral("base");   // base | cold | dump (what was checked: chunks and WAL, chunks, files)
     qint64 chunks = 0;   // chunk reads (a chunk used twice is read once, as a rule)
     QStringList problems;   // one line each: what is wrong and which file it affects
     bool ok() const { return problems.isEmpty(); }
