@@ -22,6 +22,29 @@
 
 namespace pga::engine::detail {
 
+// What a backup (base or cold) holds while it writes: the repository open for writing, the server's lock exclusively
+// (serialized with expire and other backups of it) and the repository's chunk lock shared.
+struct BackupWriteLocks {
+    repo::Repository repo;
+    std::unique_ptr<repo::RepoLock> server;
+    std::unique_ptr<repo::RepoLock> chunks;
+};
+inline Result<BackupWriteLocks> lockForBackup(const QString &repoDir, const QString &server)
+{
+    auto repo = repo::Repository::open(repoDir, repo::Repository::Access::Write);
+    if (!repo)
+        return repo.error();
+    if (Status s = repo::Repository::validateServerName(server); !s)
+        return s.error();
+    auto serverLock = repo->lock(server, repo::Repository::LockMode::Exclusive, 30000);
+    if (!serverLock)
+        return serverLock.error();
+    auto chunkLock = repo->lock(QString(), repo::Repository::LockMode::Shared, 30000);
+    if (!chunkLock)
+        return chunkLock.error();
+    return BackupWriteLocks{*repo, std::move(*serverLock), std::move(*chunkLock)};
+}
+
 // Until manifest.json is written a backup directory is an unfinished backup: invisible, and removed here on every
 // way out but success (after a kill, by the next backup or expire).
 struct UnpublishedBackup {

@@ -96,17 +96,10 @@ QString archiverState(pg::ConnectOptions co, const CancelToken &cancel)
 
 Result<repo::BackupManifest> BaseBackup::run(ProgressSink &progress, const CancelToken &cancel)
 {
-    auto repo = repo::Repository::open(m_o.repoDir, repo::Repository::Access::Write);
-    if (!repo)
-        return repo.error();
-    if (Status s = repo::Repository::validateServerName(m_o.server); !s)
-        return s.error();
-    auto serverLock = repo->lock(m_o.server, repo::Repository::LockMode::Exclusive, 30000);
-    if (!serverLock)
-        return serverLock.error();
-    auto chunkLock = repo->lock(QString(), repo::Repository::LockMode::Shared, 30000);
-    if (!chunkLock)
-        return chunkLock.error();
+    auto locked = detail::lockForBackup(m_o.repoDir, m_o.server);
+    if (!locked)
+        return locked.error();
+    repo::Repository *repo = &locked->repo;
 
     pg::ConnectOptions co;
     co.conninfo = m_o.conninfo;

@@ -195,17 +195,10 @@ Result<repo::BackupManifest> ColdBackup::run(ProgressSink &progress, const Cance
             if (w.type == repo::BackupFileEntry::Type::File)
                 total += w.st.st_size;
 
-    auto repo = repo::Repository::open(m_o.repoDir, repo::Repository::Access::Write);
-    if (!repo)
-        return repo.error();
-    if (Status s = repo::Repository::validateServerName(m_o.server); !s)
-        return s.error();
-    auto serverLock = repo->lock(m_o.server, repo::Repository::LockMode::Exclusive, 30000);
-    if (!serverLock)
-        return serverLock.error();
-    auto chunkLock = repo->lock(QString(), repo::Repository::LockMode::Shared, 30000);
-    if (!chunkLock)
-        return chunkLock.error();
+    auto locked = detail::lockForBackup(m_o.repoDir, m_o.server);
+    if (!locked)
+        return locked.error();
+    repo::Repository *repo = &locked->repo;
     auto rec = repo->ensureServer(m_o.server, state->systemIdentifier, state->pgVersionNum);
     if (!rec)
         return rec.error();
