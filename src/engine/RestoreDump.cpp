@@ -201,7 +201,7 @@ Result<RestoreDumpResult> RestoreDump::run(ProgressSink &progress, const CancelT
     if ((!plain && !restoreTool) || ((plain || withGlobals) && !psqlTool))
         return !plain && !restoreTool ? restoreTool.error() : psqlTool.error();
 
-    // A plain script from pg_dump 15.14 and later starts with \\restrict: refused, before anything changes, when this psql
+    // A plain script from pg_dump 15.14 and later starts with \restrict: refused, before anything changes, when this psql
     // cannot run it.
     if (plain && !psqlKnowsRestrict(psqlTool->versionNum))
         for (const repo::DumpDatabase *d : dbs) {
