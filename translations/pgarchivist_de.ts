@@ -1299,8 +1299,8 @@ Jetzt entfernen?</translation>
         <translation>Befehlszeile:</translation>
     </message>
     <message>
-        <source>Give the data directory of a cluster on this machine (it has PG_VERSION)</source>
-        <translation>Geben Sie das Datenverzeichnis eines Clusters auf diesem Rechner an (es enthält PG_VERSION)</translation>
+        <source>Give the full path of the cluster&apos;s data directory on this machine</source>
+        <translation>Den vollständigen Pfad des Datenverzeichnisses des Clusters auf diesem Rechner angeben</translation>
     </message>
 </context>
 <context>

@@ -62,10 +62,10 @@ QString ColdBackupDialog::commandLine() const { return m_command->text(); }
 void ColdBackupDialog::updatePreview()
 {
     m_command->setText(app::DumpService::coldBackupCommand(options()));
-    const QString dir = m_dataDir->text().trimmed();
-    const bool ok = !dir.isEmpty() && QFileInfo::exists(dir + QStringLiteral("/PG_VERSION"));
+    // No look at the disk here (the GUI thread never waits on it): the job says when the directory is no data directory.
+    const bool ok = QDir::isAbsolutePath(m_dataDir->text().trimmed());
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(ok);
-    m_buttons->button(QDialogButtonBox::Ok)->setToolTip(ok ? QString() : tr("Give the data directory of a cluster on this machine (it has PG_VERSION)"));
+    m_buttons->button(QDialogButtonBox::Ok)->setToolTip(ok ? QString() : tr("Give the full path of the cluster's data directory on this machine"));
 }
 
 } // namespace pga::gui
