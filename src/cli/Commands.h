@@ -24,4 +24,7 @@ int runForecast(const QStringList &args);
 int runDump(const QStringList &args);
 int runRestoreDump(const QStringList &args);
 int runColdBackup(const QStringList &args);
+int runBlunders(const QStringList &args);
+int runUndo(const QStringList &args);
+int runCatalogSnapshot(const QStringList &args);
 } // namespace pga::cli

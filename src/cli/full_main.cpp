@@ -18,6 +18,8 @@ const Command kCommands[] = {
     {"archive-get", "Restore one WAL file (restore_command)", runArchiveGet},
     {"archive-push", "Archive one WAL file (archive_command)", runArchivePush},
     {"backup", "Take a base backup into the repository", runBackup},
+    {"blunders", "Find DROP, TRUNCATE and mass DELETE/UPDATE in the archived WAL", runBlunders},
+    {"catalog-snapshot", "Record a server's table names for blunders", runCatalogSnapshot},
     {"check", "Audit the archive configuration and say what to fix", runCheck},
     {"connect", "Connect to a server and print what it is", runConnect},
     {"cold-backup", "Copy a stopped local cluster's files into the repository", runColdBackup},
@@ -33,6 +35,7 @@ const Command kCommands[] = {
     {"estimate", "Estimate how long a restore to a target would take (RTO)", runEstimate},
     {"schedule", "List, add and run scheduled backups, verifies, expiries and drills", runSchedule},
     {"sandbox", "Create, start, stop or destroy a local sandbox server", runSandbox},
+    {"undo", "Bring back what a transaction dropped or deleted, into new tables", runUndo},
     {"verify", "Check a backup's chunks and WAL", runVerify},
     {"version", "Print the version", runVersion},
 };

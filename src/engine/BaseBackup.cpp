@@ -1,5 +1,8 @@
 #include "BaseBackup.h"
 
+#include "CatalogCapture.h"
+#include "repo/CatalogStore.h"
+
 #include "BackupPipeline.h"
 
 #include "core/Buffer.h"
@@ -90,6 +93,23 @@ QString archiverState(pg::ConnectOptions co, const CancelToken &cancel)
         return QStringLiteral("could not read pg_stat_archiver");
     return QStringLiteral("server: archive_mode=%1, archive_command='%2', last archived %3, last failed %4 at %5, %6 failures")
         .arg(r->value(0, 0), r->value(0, 1), r->value(0, 2), r->value(0, 3), r->value(0, 4), r->value(0, 5));
+}
+
+// The names the blunder finder needs, as the backup ends: without them a table dropped later is named by its file only.
+// A backup never fails for want of it.
+void recordCatalog(const pg::ConnectOptions &replication, const repo::BackupCatalog &catalog, const QString &id, ProgressSink &progress,
+                   const CancelToken &cancel)
+{
+    QStringList warnings;
+    auto snap = captureCatalog(replication.conninfo, replication.password, cancel, &warnings);
+    if (!snap) {
+        progress.warning(QStringLiteral("No catalog snapshot was recorded with the backup: %1").arg(snap.error().message));
+        return;
+    }
+    for (const QString &w : warnings)
+        progress.warning(w);
+    if (Status s = repo::CatalogStore(catalog.repository(), catalog.server()).writeInto(catalog.dir(id), *snap); !s)
+        progress.warning(QStringLiteral("No catalog snapshot was recorded with the backup: %1").arg(s.error().message));
 }
 
 } // namespace
@@ -190,6 +210,7 @@ Result<repo::BackupManifest> BaseBackup::run(ProgressSink &progress, const Cance
     if (!workers)
         return workers.error();
     conn->reset();
+    recordCatalog(co, catalog, id, progress, cancel);
     if (Status s = entries.drain(); !s)
         return s.error();
     if (!entries.empty())

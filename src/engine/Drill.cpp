@@ -21,29 +21,6 @@ namespace pga::engine {
 
 namespace {
 
-QString sqlLiteral(const QString &s) { return QLatin1Char('\'') + QString(s).replace(QLatin1Char('\''), QLatin1String("''")) + QLatin1Char('\''); }
-
-// The copy answers only on its own socket (in its data directory, 0700), and there to anyone who can reach that:
-// the source's pg_hba.conf may want passwords or peer users this drill does not have. Also covers Debian clusters
-// whose configuration lives outside the data directory.
-Status openLocalTrust(const QString &dataDir, const QString &owner)
-{
-    const QString hba = dataDir + QStringLiteral("/pgarchivist-drill-hba.conf");
-    QFile f(hba);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write("local all all trust\n") < 0 || !f.flush())
-        return Error(Error::Code::Io, QStringLiteral("Cannot write %1.").arg(hba), f.errorString());
-    f.close();
-    if (pg::runningAsRoot()) {
-        const QByteArray user = (owner.isEmpty() ? QStringLiteral("postgres") : owner).toLocal8Bit();
-        if (const passwd *pw = ::getpwnam(user.constData()); !pw || ::chown(QFile::encodeName(hba).constData(), pw->pw_uid, pw->pw_gid) != 0)
-            return Error(Error::Code::Io, QStringLiteral("Cannot give %1 to %2.").arg(hba, QString::fromLocal8Bit(user)));
-    }
-    pg::LocalCluster::Spec spec;
-    spec.dataDir = dataDir;
-    return pg::LocalCluster(spec).appendConf({QStringLiteral("# added by pgarchivist-cli drill"),
-                                              QStringLiteral("hba_file = %1").arg(sqlLiteral(hba))});
-}
-
 // pg_amcheck exits 0 when all is well, 2 when it found corruption (listed on stdout), 1 when it could not check.
 void amcheck(const DrillOptions &o, const QString &socketDir, int port, const QString &user, DrillResult &r, ProgressSink &progress)
 {
@@ -198,25 +175,10 @@ Result<DrillResult> runDrill(const DrillOptions &o, ProgressSink &progress, cons
             progress.log(ProgressSink::Level::Error, QStringLiteral("Drill %1 at %2: %3").arg(r.outcome, r.failedStep, r.failure));
             keepLog(o, logFile, r);
         }
-        pg::LocalCluster::Spec spec;
-        spec.dataDir = dataDir;
-        spec.osUser = o.owner;
-        pg::LocalCluster copy(spec);
-        if (QFileInfo::exists(dataDir + QStringLiteral("/postmaster.pid")) && copy.isRunning())
-            if (Status stopped = copy.stop(QStringLiteral("immediate"), 60000); !stopped || copy.isRunning()) {
-                // Removing the files under a running server would leave it serving deleted files on its port.
-                progress.log(ProgressSink::Level::Error, QStringLiteral("The drill's copy in %1 did not stop; it was left in place: stop it "
-                                                                        "with pg_ctl -D %1 stop, then remove it.").arg(dataDir));
-                if (r.passed()) {
-                    r.outcome = QStringLiteral("failed");
-                    r.failedStep = QStringLiteral("cleanup");
-                    r.failure = QStringLiteral("The copy in %1 did not stop and was left in place.").arg(dataDir);
-                }
-                return r;
-            }
-        if (QFileInfo::exists(dataDir)) {
-            QDir(dataDir).removeRecursively();
-            progress.info(QStringLiteral("Removed the drill's copy %1").arg(dataDir));
+        if (Status removed = removeScratchCopy(dataDir, o.owner, progress); !removed && r.passed()) {
+            r.outcome = QStringLiteral("failed");
+            r.failedStep = QStringLiteral("cleanup");
+            r.failure = removed.error().message;
         }
         return r;
     };

@@ -4,9 +4,11 @@
 #include "pg/LocalCluster.h"
 #include "repo/DurableFile.h"
 
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
@@ -153,6 +155,44 @@ Result<StartResult> startRestored(const StartOptions &o, ProgressSink &progress,
     result.replayedWalBytes = last.lsn.isValid() ? std::max<qint64>(0, qint64(last.lsn.value()) - qint64(o.replayFrom.value())) : 0;
     progress.progress(span, span);
     return result;
+}
+
+Status openLocalTrust(const QString &dataDir, const QString &owner)
+{
+    const QString hba = dataDir + QStringLiteral("/pgarchivist-scratch-hba.conf");
+    QFile f(hba);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write("local all all trust\n") < 0 || !f.flush())
+        return Error(Error::Code::Io, QStringLiteral("Cannot write %1.").arg(hba), f.errorString());
+    f.close();
+    if (pg::runningAsRoot()) {
+        const QByteArray user = (owner.isEmpty() ? QStringLiteral("postgres") : owner).toLocal8Bit();
+        if (const passwd *pw = ::getpwnam(user.constData()); !pw || ::chown(QFile::encodeName(hba).constData(), pw->pw_uid, pw->pw_gid) != 0)
+            return Error(Error::Code::Io, QStringLiteral("Cannot give %1 to %2.").arg(hba, QString::fromLocal8Bit(user)));
+    }
+    pg::LocalCluster::Spec spec;
+    spec.dataDir = dataDir;
+    return pg::LocalCluster(spec).appendConf({QStringLiteral("# added by pgarchivist for a scratch copy"),
+                                              QStringLiteral("hba_file = %1").arg(QLatin1Char('\'') + QString(hba).replace(QLatin1Char('\''), QLatin1String("''")) + QLatin1Char('\''))});
+}
+
+Status removeScratchCopy(const QString &dataDir, const QString &owner, ProgressSink &progress)
+{
+    pg::LocalCluster::Spec spec;
+    spec.dataDir = dataDir;
+    spec.osUser = owner;
+    pg::LocalCluster copy(spec);
+    if (QFileInfo::exists(dataDir + QStringLiteral("/postmaster.pid")) && copy.isRunning())
+        if (Status stopped = copy.stop(QStringLiteral("immediate"), 60000); !stopped || copy.isRunning()) {
+            // Removing the files under a running server would leave it serving deleted files on its port.
+            progress.log(ProgressSink::Level::Error, QStringLiteral("The scratch copy in %1 did not stop; it was left in place: stop it "
+                                                                    "with pg_ctl -D %1 stop, then remove it.").arg(dataDir));
+            return Error(Error::Code::Io, QStringLiteral("The copy in %1 did not stop and was left in place.").arg(dataDir));
+        }
+    if (QFileInfo::exists(dataDir)) {
+        QDir(dataDir).removeRecursively();
+        progress.info(QStringLiteral("Removed the scratch copy %1").arg(dataDir));
+    }
+    return {};
 }
 
 QString scratchRoot()

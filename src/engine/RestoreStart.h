@@ -39,6 +39,13 @@ struct StartResult {
 // unless it shut down. On a failed start or recovery: the log's last lines, and the server is stopped.
 Result<StartResult> startRestored(const StartOptions &options, ProgressSink &progress, const CancelToken &cancel);
 
+// A scratch copy (drill, undo) answers only on its own socket (in its data directory, 0700), and there to anyone who
+// can reach that: the source's pg_hba.conf may want passwords or peer users we do not have. Also covers Debian
+// clusters whose configuration lives outside the data directory.
+Status openLocalTrust(const QString &dataDir, const QString &owner);
+// Stops a scratch copy (immediate) and removes its directory; leaves it in place, saying so, if it will not stop.
+Status removeScratchCopy(const QString &dataDir, const QString &owner, ProgressSink &progress);
+
 // Where scratch copies (the wizard's default, drills) go: /var/lib/pgarchivist/scratch as root, since the server's
 // user must traverse every parent, else $XDG_DATA_HOME/pgarchivist/scratch.
 QString scratchRoot();

@@ -59,6 +59,8 @@ class BackupCatalog {
 public:
     BackupCatalog(Repository repo, QString server) : m_repo(std::move(repo)), m_server(std::move(server)) {}
 
+    const Repository &repository() const { return m_repo; }
+    QString server() const { return m_server; }
     QString dir(const QString &id) const;
     QString fileListPath(const QString &id) const;
     QString serverManifestPath(const QString &id) const;

@@ -1,0 +1,52 @@
+#include "WalScanCache.h"
+
+#include "DurableFile.h"
+
+#include <QFileInfo>
+
+namespace pga::repo {
+
+namespace {
+constexpr qsizetype kKeyLength = 64;  // the SHA-256 of the archived file's WAL, hex, then '\n'
+}
+
+QString WalScanCache::pathFor(const WalFileMeta &m) const
+{
+    const QString timeline = QStringLiteral("%1").arg(m.timeline, 8, 16, QLatin1Char('0')).toUpper();
+    return m_archive.repository().serverDir(m_archive.server()) + QStringLiteral("/walscan/") + timeline + QLatin1Char('/') + m.name +
+           QStringLiteral(".act");
+}
+
+Result<wal::SegmentActivity> WalScanCache::activity(const WalFileMeta &m, bool *fromCache) const
+{
+    if (fromCache)
+        *fromCache = false;
+    const QString path = pathFor(m);
+    if (auto bytes = readWholeFile(path, qint64(256) << 20); bytes && bytes->size() > kKeyLength &&
+                                                               bytes->left(kKeyLength) == m.sha256.toLatin1() && bytes->at(kKeyLength) == '\n') {
+        if (auto a = wal::decodeActivity(bytes->mid(kKeyLength + 1))) {
+            if (fromCache)
+                *fromCache = true;
+            return a;
+        }
+    }
+    auto name = WalName::parse(m.name);
+    if (!name)
+        return Error(Error::Code::Corrupt, QStringLiteral("%1 is not a WAL file name.").arg(m.name));
+    auto data = m_archive.fetch(*name);
+    if (!data)
+        return data.error();
+    auto a = wal::scanActivity(data->data(), data->size());
+    if (!a)
+        return Error(a.error().code, QStringLiteral("%1: %2").arg(m.name, a.error().message));
+    const Repository &repo = m_archive.repository();
+    if (repo.mayWrite()) {  // a reader without write access reads the WAL again next time
+        const QString tlDir = QFileInfo(path).absolutePath();
+        if (makeDirectoryDurably(QFileInfo(tlDir).absolutePath(), repo.cacheOwner()) && makeDirectoryDurably(tlDir, repo.cacheOwner()))
+            (void)writeFileDurably(path, {QByteArrayView(m.sha256.toLatin1()), QByteArrayView("\n"), QByteArrayView(wal::encodeActivity(*a))},
+                                   Publish::Replace, repo.cacheOwner());
+    }
+    return a;
+}
+
+} // namespace pga::repo
