@@ -2,6 +2,7 @@
 
 #include "ArchivingService.h"
 #include "AuditService.h"
+#include "BlunderService.h"
 #include "BackupService.h"
 #include "DumpService.h"
 #include "RestoreService.h"
@@ -24,7 +25,7 @@ public:
     explicit AppContext(QObject *parent = nullptr)
         : QObject(parent), m_registry(this), m_secrets(this), m_jobs(&m_registry, this),
           m_status(&m_registry, &m_secrets, this), m_audits(&m_registry, &m_secrets, &m_jobs, this),
-          m_backups(&m_secrets, &m_jobs, this), m_dumps(&m_secrets, &m_jobs, this), m_archiving(&m_secrets, &m_jobs, this), m_restores(&m_registry, &m_jobs, this),
+          m_backups(&m_secrets, &m_jobs, this), m_dumps(&m_secrets, &m_jobs, this), m_blunders(&m_secrets, &m_jobs, this), m_archiving(&m_secrets, &m_jobs, this), m_restores(&m_registry, &m_jobs, this),
           m_scheduler(&m_registry, &m_backups, this), m_metrics(&m_registry, &m_secrets, this)
     {
         m_scheduler.setDumpService(&m_dumps);
@@ -40,6 +41,7 @@ public:
     AuditService &audits() { return m_audits; }
     BackupService &backups() { return m_backups; }
     DumpService &dumps() { return m_dumps; }
+    BlunderService &blunders() { return m_blunders; }
     ArchivingService &archiving() { return m_archiving; }
     RestoreService &restores() { return m_restores; }
     Scheduler &scheduler() { return m_scheduler; }
@@ -54,6 +56,7 @@ private:
     AuditService m_audits;
     BackupService m_backups;
     DumpService m_dumps;
+    BlunderService m_blunders;
     ArchivingService m_archiving;
     RestoreService m_restores;
     Scheduler m_scheduler;

@@ -1,8 +1,10 @@
 #include "MetricSampler.h"
 
+#include "BackupService.h"
 #include "SecretStore.h"
 #include "ServerRegistry.h"
 #include "core/Lsn.h"
+#include "engine/CatalogCapture.h"
 #include "pg/Connection.h"
 
 #include <QDirIterator>
@@ -97,6 +99,27 @@ std::optional<qint64> MetricSampler::directoryBytes(const QString &dir)
     return total;
 }
 
+void MetricSampler::recordCatalog(const ServerEntry &e, const QString &password)
+{
+    // The names the blunder finder needs for tables created since the last backup: at most every 15 minutes per
+    // server, and a new file in the repository only when the catalog changed.
+    if (e.repoDir.isEmpty())
+        return;
+    static QMutex mutex;
+    static QHash<qint64, qint64> taken;  // server id -> ms since epoch
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    {
+        QMutexLocker lock(&mutex);
+        if (auto it = taken.constFind(e.id); it != taken.constEnd() && nowMs - *it < 15 * 60 * 1000)
+            return;
+        taken.insert(e.id, nowMs);
+    }
+    NullProgressSink quiet;
+    if (auto r = engine::recordCatalogSnapshot(e.repoDir, BackupService::repoServerName(e), e.conninfo, password, quiet, CancelToken());
+        !r && r.error().code != Error::Code::NotFound)
+        qCWarning(lcMetrics) << "catalog snapshot of" << e.name << ":" << r.error().toString();
+}
+
 MetricSample MetricSampler::takeSample(const ServerEntry &e, const QString &password, const QDateTime &nowUtc)
 {
     MetricSample s;
@@ -106,6 +129,7 @@ MetricSample MetricSampler::takeSample(const ServerEntry &e, const QString &pass
     auto conn = pg::Connection::connect({e.conninfo, password, false, 10, QStringLiteral("pgarchivist metrics")});
     if (!conn)
         return s;  // unreachable: the repository's size is still worth keeping
+    recordCatalog(e, password);
     auto r = (*conn)->exec(QStringLiteral(
         "SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END - '0/0'::pg_lsn, "
         "w.wal_records, w.wal_fpi, w.wal_bytes, a.archived_count, a.failed_count "

@@ -36,6 +36,8 @@ public:
     static MetricSample takeSample(const ServerEntry &e, const QString &password, const QDateTime &nowUtc);
     // The directory's size on disk, walked at most once an hour per directory.
     static std::optional<qint64> directoryBytes(const QString &dir);
+    // A rolling catalog snapshot for the blunder finder, at most every 15 minutes per server (on the sample's thread).
+    static void recordCatalog(const ServerEntry &e, const QString &password);
 
 signals:
     void sampled(qint64 serverId, const pga::app::MetricSample &sample);

@@ -131,6 +131,20 @@ void TargetPage::presetTime(qint64 us)
     changed();
 }
 
+void TargetPage::presetXid(quint32 xid, bool exclusive)
+{
+    m_kind->setCurrentIndex(m_kind->findData(int(Kind::Xid)));
+    m_xid->setText(QString::number(xid));
+    m_exclusive->setChecked(exclusive);
+    changed();
+}
+
+void RestoreWizard::presetXid(quint32 xid, bool exclusive)
+{
+    if (auto *p = qobject_cast<TargetPage *>(page(TargetPageId)))
+        p->presetXid(xid, exclusive);
+}
+
 void RestoreWizard::presetTime(qint64 us)
 {
     if (auto *p = qobject_cast<TargetPage *>(page(TargetPageId)))

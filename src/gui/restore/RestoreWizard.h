@@ -43,6 +43,8 @@ public:
     RecoveryTimelineModel *timelineModel() const { return m_timelineModel; }
     // Starts at "a moment in time" with this one (µs since the epoch), shown in local time with its zone.
     void presetTime(qint64 us);
+    // Starts at "a transaction" with this xid; exclusive: stop just before it (the blunder view's "Restore to just before").
+    void presetXid(quint32 xid, bool exclusive);
 
     // Filled in by the pages.
     engine::RecoveryTarget target;
@@ -71,7 +73,9 @@ public:
     QLineEdit *timeEdit() const { return m_time; }
     QLineEdit *xidEdit() const { return m_xid; }
     QLineEdit *lsnEdit() const { return m_lsn; }
+    QCheckBox *exclusiveBox() const { return m_exclusive; }
     void presetTime(qint64 us);
+    void presetXid(quint32 xid, bool exclusive);
 
 signals:
     void verdictChanged();

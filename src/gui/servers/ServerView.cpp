@@ -7,6 +7,7 @@
 #include "calendar/CalendarView.h"
 #include "config/ConfigurationView.h"
 #include "wal/WalView.h"
+#include "blunders/BlundersView.h"
 
 #include <QFormLayout>
 #include <QLabel>
@@ -20,7 +21,7 @@ using app::ServerStatus;
 ServerView::ServerView(app::AppContext &app, QWidget *parent)
     : QWidget(parent), m_app(app), m_tabs(new QTabWidget(this)), m_title(new QLabel(this)), m_form(new QFormLayout),
       m_archive(new ArchiveStatusWidget(app)), m_configuration(new ConfigurationView(app)),
-      m_backups(new BackupsView(app)), m_calendar(new CalendarView(app)), m_wal(new WalView(app))
+      m_backups(new BackupsView(app)), m_calendar(new CalendarView(app)), m_wal(new WalView(app)), m_blunders(new BlundersView(app))
 {
     QFont f = m_title->font();
     f.setPointSizeF(f.pointSizeF() * 1.4);
@@ -50,6 +51,8 @@ ServerView::ServerView(app::AppContext &app, QWidget *parent)
     m_tabs->addTab(m_backups, tr("&Backups"));
     m_tabs->addTab(m_calendar, icon(QStringLiteral("schedule")), tr("C&alendar"));
     m_tabs->addTab(m_wal, icon(QStringLiteral("chart")), tr("&WAL"));
+    m_tabs->addTab(m_blunders, tr("Bl&unders"));
+    m_tabs->setTabToolTip(m_tabs->indexOf(m_blunders), tr("DROP, TRUNCATE and mass DELETE/UPDATE found in the archived WAL, and their undo"));
     // The calendar and the charts read the repository: only when shown, and again when the server changes.
     connect(m_tabs, &QTabWidget::currentChanged, this, &ServerView::loadVisibleTab);
     connect(m_wal, &WalView::whatIfChanged, m_calendar, &CalendarView::setRetention);
@@ -92,7 +95,7 @@ void ServerView::setServer(qint64 id)
     m_archive->setServer(id);
     m_configuration->setServer(id);
     m_backups->setServer(id);
-    m_calendarFor = m_walFor = -1;
+    m_calendarFor = m_walFor = m_blundersFor = -1;
     refresh();
     loadVisibleTab();
 }
@@ -108,6 +111,9 @@ void ServerView::loadVisibleTab()
     } else if (m_tabs->currentWidget() == m_wal && m_walFor != m_serverId) {
         m_walFor = m_serverId;
         m_wal->setServer(*entry);
+    } else if (m_tabs->currentWidget() == m_blunders && m_blundersFor != m_serverId) {
+        m_blundersFor = m_serverId;
+        m_blunders->setServer(*entry);
     }
 }
 

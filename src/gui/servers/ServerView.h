@@ -17,6 +17,7 @@ class ConfigurationView;
 class BackupsView;
 class CalendarView;
 class WalView;
+class BlundersView;
 
 // The selected server, in views: Overview, Configuration (the audit), Backups, Calendar and WAL.
 class ServerView : public QWidget {
@@ -32,6 +33,7 @@ public:
     BackupsView *backups() const { return m_backups; }
     CalendarView *calendar() const { return m_calendar; }
     WalView *wal() const { return m_wal; }
+    BlundersView *blunders() const { return m_blunders; }
     // The Overview's text for one field ("status", "version", ...), for tests and accessibility.
     QString overviewValue(const QString &field) const;
 
@@ -51,7 +53,8 @@ private:
     BackupsView *m_backups;
     CalendarView *m_calendar;
     WalView *m_wal;
-    qint64 m_calendarFor = -1, m_walFor = -1;
+    BlundersView *m_blunders;
+    qint64 m_calendarFor = -1, m_walFor = -1, m_blundersFor = -1;
 };
 
 } // namespace pga::gui
