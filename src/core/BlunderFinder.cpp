@@ -160,8 +160,12 @@ void BlunderFinder::commit(const wal::XactEnd &e, quint32 timeline)
         return;  // rolled back: nothing it did happened
     applySnapshotsUpTo(e.lsn);
 
-    for (const wal::RelNode &n : merged.creates)
-        m_counters[fileKey(n.db, n.rel)] = Counter{0, true, false};
+    for (const wal::RelNode &n : merged.creates) {
+        // A file written page by page (VACUUM FULL, CLUSTER, a rewriting ALTER) holds rows no record counts: unknown.
+        auto c = merged.changes.find(n);
+        const bool rewritten = c != merged.changes.end() && c->second.pages > 0;
+        m_counters[fileKey(n.db, n.rel)] = Counter{0, !rewritten, false};
+    }
     for (const auto &[node, c] : merged.changes)
         if (c.inserted || c.deleted) {
             Counter &k = m_counters[fileKey(node.db, node.rel)];

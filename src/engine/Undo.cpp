@@ -614,7 +614,9 @@ QStringList undoLines(const UndoResult &r)
                        .arg(i.targetName.isEmpty() ? QStringLiteral("(named in the scratch copy)") : i.targetText(), i.database);
         else
             line = QStringLiteral("  table %1 in database %2 (the rows of %3 before the %4)")
-                       .arg(i.targetText(), i.database, i.sourceSchema + QLatin1Char('.') + i.sourceName, blunderKindText(i.event));
+                       .arg(i.targetName.isEmpty() ? QStringLiteral("(named in the scratch copy)") : i.targetText(), i.database,
+                            i.sourceName.isEmpty() ? QStringLiteral("file %1").arg(i.sourceFilenode) : i.sourceSchema + QLatin1Char('.') + i.sourceName,
+                            blunderKindText(i.event));
         if (i.createSchema)
             line += QStringLiteral(", creating schema %1").arg(i.targetSchema);
         if (!r.dryRun)

@@ -168,6 +168,7 @@ void UndoDialog::run(bool dryRun)
         }
         m_check->setEnabled(!m_finished);
         m_undo->setEnabled(ok && dryRun);
+        emit runFinished(ok);
     });
 }
 

@@ -47,7 +47,8 @@ public:
     bool succeeded() const { return m_succeeded; }
 
 signals:
-    void undone();
+    void undone();                 // the data was copied back
+    void runFinished(bool ok);     // a check or an undo ended, either way
 
 private:
     engine::UndoOptions options(bool dryRun) const;
