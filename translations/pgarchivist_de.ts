@@ -328,6 +328,21 @@
     </message>
 </context>
 <context>
+    <name>pga::app::BlunderService</name>
+    <message>
+        <source>Find blunders of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Plan undo of transaction %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undo transaction %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>pga::app::DumpService</name>
     <message>
         <source>Dump %1</source>
@@ -1067,6 +1082,191 @@ Jetzt entfernen?</translation>
     <message>
         <source>Show:</source>
         <translation>Anzeigen:</translation>
+    </message>
+</context>
+<context>
+    <name>pga::gui::BlundersModel</name>
+    <message>
+        <source>DROP TABLE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>TRUNCATE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>DROP DATABASE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>DELETE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>UPDATE</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Estimated from the planner&apos;s statistics in the last catalog snapshot and the WAL since</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Committed at LSN %1 on timeline %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Committed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation type="unfinished">Datenbank</translation>
+    </message>
+    <message>
+        <source>Objects</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Transaction</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>pga::gui::BlundersView</name>
+    <message>
+        <source>&amp;Between</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Scan WAL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Restore to Just Before…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Undo…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All kinds</source>
+        <translation type="unfinished">Alle Arten</translation>
+    </message>
+    <message>
+        <source>Show one kind of blunder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>DELETE/UPDATE from </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> rows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A DELETE or UPDATE counts as a blunder from this many rows in one transaction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only blunders committed in this range (local time, zone shown)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Read the archived WAL again (new segments only; the rest comes from the scan cache)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open the restore wizard at this transaction, stopping just before it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bring back what this transaction destroyed, into new tables of the live server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a blunder to see what its transaction did.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>and</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 archives into no repository: there is no WAL to read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the archived WAL of %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The WAL could not be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n blunder(s) in %1 WAL files (%2 from the scan cache); names from %3 catalog snapshots%4.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>, the newest %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;%1&lt;/b&gt; by transaction %2, committed %3 (LSN %4, timeline %5) in database &lt;b&gt;%6&lt;/b&gt;.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>: %1 rows%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (estimated)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;The statements themselves are not in the WAL; this is what the transaction changed:&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;No other rows.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Inserted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deleted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (new file)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (file removed)</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2799,6 +2999,14 @@ Wählen Sie „Nein“, um stattdessen einen Ihrer Server einzutragen.</translat
         <source>C&amp;alendar</source>
         <translation>&amp;Kalender</translation>
     </message>
+    <message>
+        <source>Bl&amp;unders</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>DROP, TRUNCATE and mass DELETE/UPDATE found in the archived WAL, and their undo</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>pga::gui::SettingsModel</name>
@@ -3100,6 +3308,196 @@ Wählen Sie „Nein“, um stattdessen einen Ihrer Server einzutragen.</translat
     <message>
         <source>Size</source>
         <translation>Größe</translation>
+    </message>
+</context>
+<context>
+    <name>pga::gui::UndoDialog</name>
+    <message>
+        <source>In the table&apos;s own &amp;schema</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In schema:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Keep the scratch copy running afterwards</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>C&amp;heck</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undo transaction %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; in database %2, committed %3 by transaction %4.&lt;br&gt;The newest backup before it is restored into a scratch copy that stops just before the transaction; what it destroyed is copied from there into the live server under new names. Live rows are never overwritten.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>recovered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Created in the live database if it does not exist</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The dropped table is recreated under this name (default: its own)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A new directory for the scratch copy; it needs room for the whole restored cluster</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The same undo from a shell</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Say what will be created where, and check every name on the live server, without restoring</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore, replay to just before the transaction, and copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copies go:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recreate &amp;as:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scratch &amp;copy in:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restoring the backup…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking what would be created…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undoing transaction %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled; the scratch copy was removed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refused or failed: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backup %1 will be restored into %2. Every name above is free on the live server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Done: every copy has the same rows as the scratch copy (count and md5).%1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> The scratch copy keeps running: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copied, but some copies differ from the scratch copy: see Check.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Step 1 of 3: restoring the backup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Step 2 of 3: replaying WAL to just before the transaction</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Step 3 of 3: copying into the live server</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>pga::gui::UndoPlanModel</name>
+    <message>
+        <source>Row count and md5 of every row, in the scratch copy and in the live server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New database (the dropped one as it was)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dropped table, recreated with its indexes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New table with the rows before the %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(named in the scratch copy)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> (new schema)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>identical</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>DIFFERENT</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation type="unfinished">Was</translation>
+    </message>
+    <message>
+        <source>Created as</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation type="unfinished">Datenbank</translation>
+    </message>
+    <message>
+        <source>Rows then</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rows in the copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rows copied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>

@@ -204,6 +204,8 @@ int runExpire(const QStringList &args)
     out() << '\n' << verb << ' ' << r->chunks << " chunk(s) (" << mib(r->chunkBytes) << ")\n";
     if (r->leftovers)
         out() << verb << ' ' << r->leftovers << " leftover(s) of interrupted backups or pushes\n";
+    if (r->cacheFiles)
+        out() << verb << ' ' << r->cacheFiles << " scan cache entr" << (r->cacheFiles == 1 ? "y" : "ies") << " and catalog snapshot(s) no kept WAL needs\n";
     out() << "Kept " << r->keptBackups.size() << " backup(s)" << (r->keptBackups.isEmpty() ? QString() : QStringLiteral(": ") + r->keptBackups.join(QStringLiteral(", ")))
           << '\n';
     if (o.retainDumps >= 0 || o.retainDumpDays >= 0)

@@ -1,5 +1,7 @@
 #include "Expire.h"
 
+#include "repo/CatalogStore.h"
+
 #include "repo/DumpCatalog.h"
 
 #include "Retention.h"
@@ -166,6 +168,25 @@ Result<ExpireResult> Expire::run(ProgressSink &progress, const CancelToken &canc
         // The restore-point index is rebuilt from the WAL headers on the next listing.
         if (!m_o.dryRun && !r.walFiles.isEmpty())
             QDir(repo->landmarksDir(m_o.server)).removeRecursively();
+        // The blunder finder's cache of removed files, and the rolling catalog snapshots no kept WAL needs (the newest
+        // one older than the oldest kept backup still names what that WAL changes).
+        for (const QString &f : std::as_const(r.walFiles)) {
+            auto name = WalName::parse(f);
+            const QString entry = repo->serverDir(m_o.server) + QStringLiteral("/walscan/%1/%2.act")
+                                      .arg(QStringLiteral("%1").arg(name ? name->timeline : 0, 8, 16, QLatin1Char('0')).toUpper(), f);
+            if (QFileInfo::exists(entry)) {
+                ++r.cacheFiles;
+                if (!m_o.dryRun)
+                    QFile::remove(entry);
+            }
+        }
+        QDateTime oldestKept;
+        for (const repo::BackupManifest &m : manifests)
+            if (keep.contains(m.id) && (!oldestKept.isValid() || m.startTimeUtc < oldestKept))
+                oldestKept = m.startTimeUtc;
+        if (oldestKept.isValid() && !m_o.dryRun)
+            if (auto pruned = repo::CatalogStore(*repo, m_o.server).pruneRolling(oldestKept))
+                r.cacheFiles += *pruned;
     }
 
     // Chunks are shared by every server's backups: keep all that any remaining backup references. That set is kept

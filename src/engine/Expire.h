@@ -29,6 +29,7 @@ struct ExpireResult {
     int chunks = 0;               // chunks no backup (of any server) references any more
     qint64 chunkBytes = 0;
     int leftovers = 0;            // temporaries and unfinished backups cleaned up
+    int cacheFiles = 0;           // WAL scan cache entries of removed WAL and rolling catalog snapshots no kept WAL needs
 };
 
 // Retention: removes backups beyond --retain-full / --retain-days, then the WAL older than the oldest kept

@@ -3,6 +3,7 @@
 #include "BackupManifest.h"
 #include "DurableFile.h"
 #include "FileAccess.h"
+#include "core/Sha256.h"
 #include "core/Zstd.h"
 
 #include <QFile>
@@ -14,10 +15,20 @@ namespace pga::repo {
 
 QString CatalogStore::rollingDir() const { return m_repo.serverDir(m_server) + QStringLiteral("/catalog"); }
 
+namespace {
+
+// A snapshot file: the SHA-256 of the rest (hex) '\n', then the zstd-compressed JSON; checked before it is used.
+QByteArray encodeFile(const CatalogSnapshot &s)
+{
+    const QByteArray body = zstd::compress(catalogSnapshotJson(s), 3);
+    return Sha256::hexOf(body).toLatin1() + '\n' + body;
+}
+
+} // namespace
+
 Status CatalogStore::writeInto(const QString &dir, const CatalogSnapshot &s) const
 {
-    return writeFileDurably(dir + QLatin1Char('/') + backupFileName(), zstd::compress(catalogSnapshotJson(s), 3), Publish::Replace,
-                            m_repo.writeAs());
+    return writeFileDurably(dir + QLatin1Char('/') + backupFileName(), encodeFile(s), Publish::Replace, m_repo.writeAs());
 }
 
 Result<CatalogSnapshot> CatalogStore::readFile(const QString &path)
@@ -25,7 +36,10 @@ Result<CatalogSnapshot> CatalogStore::readFile(const QString &path)
     auto bytes = readWholeFile(path, qint64(1) << 30);
     if (!bytes)
         return bytes.error();
-    auto json = zstd::decompress(*bytes, size_t(1) << 31);
+    if (bytes->size() < 65 || bytes->at(64) != '\n' ||
+        Sha256::hexOf(bytes->constData() + 65, size_t(bytes->size() - 65)).toLatin1() != bytes->left(64))
+        return Error(Error::Code::Corrupt, QStringLiteral("The catalog snapshot %1 is damaged (its checksum does not match).").arg(path));
+    auto json = zstd::decompress(bytes->mid(65), size_t(1) << 31);
     if (!json)
         return Error(Error::Code::Corrupt, QStringLiteral("The catalog snapshot %1 is damaged.").arg(path), json.error().message);
     auto s = parseCatalogSnapshot(*json);
@@ -65,7 +79,7 @@ Result<bool> CatalogStore::addRolling(const CatalogSnapshot &s) const
     if (Status st = makeDirectoryDurably(dir, m_repo.writeAs()); !st)
         return st.error();
     const QString path = dir + QLatin1Char('/') + s.takenUtc.toUTC().toString(QStringLiteral("yyyyMMddTHHmmsszzz")) + QStringLiteral("Z.json.zst");
-    if (Status st = writeFileDurably(path, zstd::compress(catalogSnapshotJson(s), 3), Publish::Replace, m_repo.writeAs()); !st)
+    if (Status st = writeFileDurably(path, encodeFile(s), Publish::Replace, m_repo.writeAs()); !st)
         return st.error();
     return true;
 }

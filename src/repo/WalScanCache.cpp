@@ -1,13 +1,16 @@
 #include "WalScanCache.h"
 
 #include "DurableFile.h"
+#include "core/Sha256.h"
 
 #include <QFileInfo>
 
 namespace pga::repo {
 
 namespace {
-constexpr qsizetype kKeyLength = 64;  // the SHA-256 of the archived file's WAL, hex, then '\n'
+// An entry: the SHA-256 of the archived file's WAL (hex) '\n', the SHA-256 of the rest (hex) '\n', the encoding.
+constexpr qsizetype kHex = 64;
+constexpr qsizetype kHeader = 2 * (kHex + 1);
 }
 
 QString WalScanCache::pathFor(const WalFileMeta &m) const
@@ -22,9 +25,11 @@ Result<wal::SegmentActivity> WalScanCache::activity(const WalFileMeta &m, bool *
     if (fromCache)
         *fromCache = false;
     const QString path = pathFor(m);
-    if (auto bytes = readWholeFile(path, qint64(256) << 20); bytes && bytes->size() > kKeyLength &&
-                                                               bytes->left(kKeyLength) == m.sha256.toLatin1() && bytes->at(kKeyLength) == '\n') {
-        if (auto a = wal::decodeActivity(bytes->mid(kKeyLength + 1))) {
+    if (auto bytes = readWholeFile(path, qint64(256) << 20); bytes && bytes->size() > kHeader && bytes->left(kHex) == m.sha256.toLatin1() &&
+                                                               bytes->at(kHex) == '\n' && bytes->at(kHeader - 1) == '\n' &&
+                                                               Sha256::hexOf(bytes->constData() + kHeader, size_t(bytes->size() - kHeader)).toLatin1() ==
+                                                                   bytes->mid(kHex + 1, kHex)) {
+        if (auto a = wal::decodeActivity(bytes->mid(kHeader))) {
             if (fromCache)
                 *fromCache = true;
             return a;
@@ -43,8 +48,11 @@ Result<wal::SegmentActivity> WalScanCache::activity(const WalFileMeta &m, bool *
     if (repo.mayWrite()) {  // a reader without write access reads the WAL again next time
         const QString tlDir = QFileInfo(path).absolutePath();
         if (makeDirectoryDurably(QFileInfo(tlDir).absolutePath(), repo.cacheOwner()) && makeDirectoryDurably(tlDir, repo.cacheOwner()))
-            (void)writeFileDurably(path, {QByteArrayView(m.sha256.toLatin1()), QByteArrayView("\n"), QByteArrayView(wal::encodeActivity(*a))},
-                                   Publish::Replace, repo.cacheOwner());
+        {
+            const QByteArray body = wal::encodeActivity(*a);
+            const QByteArray header = m.sha256.toLatin1() + '\n' + Sha256::hexOf(body).toLatin1() + '\n';
+            (void)writeFileDurably(path, {QByteArrayView(header), QByteArrayView(body)}, Publish::Replace, repo.cacheOwner());
+        }
     }
     return a;
 }

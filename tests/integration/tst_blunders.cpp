@@ -287,6 +287,34 @@ private slots:
         QVERIFY(e[QStringLiteral("objects")][0][QStringLiteral("schema")].isNull());
         QCOMPARE(e[QStringLiteral("rows")].toInteger(), 150);
     }
+
+    void expireTrimsTheScanCacheAndSnapshots()
+    {
+        const QString server = m_repo + QStringLiteral("/servers/main");
+        auto snap = [&] { return test::cli(QStringList{QStringLiteral("catalog-snapshot")} + rs() + QStringList{QStringLiteral("--conninfo"), m_c->conninfo()}); };
+        QVERIFY(snap().code == 0);  // the catalog changed since the first (ghost came and went, orders came back)
+        QCOMPARE(QDir(server + QStringLiteral("/catalog")).entryList(QDir::Files).size(), 2);
+        QCOMPARE(snap().out, QByteArray("The catalog has not changed since the last snapshot; nothing written.\n"));
+        auto b = test::cli(QStringList{QStringLiteral("backup")} + rs() + QStringList{QStringLiteral("--conninfo"), m_c->conninfo()});
+        QVERIFY2(b.code == 0, b.err.constData());
+        QVERIFY(m_c->query(QStringLiteral("CREATE TABLE later(i int)")));
+        QVERIFY(snap().code == 0);
+        QCOMPARE(QDir(server + QStringLiteral("/catalog")).entryList(QDir::Files).size(), 3);
+        QVERIFY(m_c->waitForArchived(m_c->switchWal()));
+        (void)blunders();  // every segment cached
+        const QString first = QStringLiteral("000000010000000000000001");
+        QVERIFY(QFileInfo::exists(server + QStringLiteral("/walscan/00000001/%1.act").arg(first)));
+
+        auto e = test::cli(QStringList{QStringLiteral("expire")} + rs() + QStringList{QStringLiteral("--retain-full"), QStringLiteral("1")});
+        QVERIFY2(e.code == 0, e.err.constData());
+        QVERIFY2(e.out.contains("scan cache entr"), e.out.constData());
+        QVERIFY(!QFileInfo::exists(m_repo + QStringLiteral("/servers/main/wal/00000001/%1.zst").arg(first)));
+        QVERIFY(!QFileInfo::exists(server + QStringLiteral("/walscan/00000001/%1.act").arg(first)));
+        // The snapshot taken before the kept backup stays (it names what the kept WAL changes); the older one goes.
+        QCOMPARE(QDir(server + QStringLiteral("/catalog")).entryList(QDir::Files).size(), 2);
+        auto after = test::cli(QStringList{QStringLiteral("blunders")} + rs());
+        QCOMPARE(after.code, 0);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestBlunders)
