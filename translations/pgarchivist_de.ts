@@ -331,15 +331,15 @@
     <name>pga::app::BlunderService</name>
     <message>
         <source>Find blunders of %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlgriffe auf %1 suchen</translation>
     </message>
     <message>
         <source>Plan undo of transaction %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Rückgängigmachen von Transaktion %1 planen</translation>
     </message>
     <message>
         <source>Undo transaction %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Transaktion %1 rückgängig machen</translation>
     </message>
 </context>
 <context>
@@ -1088,185 +1088,185 @@ Jetzt entfernen?</translation>
     <name>pga::gui::BlundersModel</name>
     <message>
         <source>DROP TABLE</source>
-        <translation type="unfinished"></translation>
+        <translation>DROP TABLE</translation>
     </message>
     <message>
         <source>TRUNCATE</source>
-        <translation type="unfinished"></translation>
+        <translation>TRUNCATE</translation>
     </message>
     <message>
         <source>DROP DATABASE</source>
-        <translation type="unfinished"></translation>
+        <translation>DROP DATABASE</translation>
     </message>
     <message>
         <source>DELETE</source>
-        <translation type="unfinished"></translation>
+        <translation>DELETE</translation>
     </message>
     <message>
         <source>UPDATE</source>
-        <translation type="unfinished"></translation>
+        <translation>UPDATE</translation>
     </message>
     <message>
         <source>Estimated from the planner&apos;s statistics in the last catalog snapshot and the WAL since</source>
-        <translation type="unfinished"></translation>
+        <translation>Geschätzt aus den Statistiken des Planers im letzten Katalog-Schnappschuss und dem WAL seither</translation>
     </message>
     <message>
         <source>Committed at LSN %1 on timeline %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Festgeschrieben bei LSN %1 auf Timeline %2</translation>
     </message>
     <message>
         <source>Committed</source>
-        <translation type="unfinished"></translation>
+        <translation>Festgeschrieben</translation>
     </message>
     <message>
         <source>Kind</source>
-        <translation type="unfinished"></translation>
+        <translation>Art</translation>
     </message>
     <message>
         <source>Database</source>
-        <translation type="unfinished">Datenbank</translation>
+        <translation>Datenbank</translation>
     </message>
     <message>
         <source>Objects</source>
-        <translation type="unfinished"></translation>
+        <translation>Objekte</translation>
     </message>
     <message>
         <source>Rows</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeilen</translation>
     </message>
     <message>
         <source>Transaction</source>
-        <translation type="unfinished"></translation>
+        <translation>Transaktion</translation>
     </message>
 </context>
 <context>
     <name>pga::gui::BlundersView</name>
     <message>
         <source>&amp;Between</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Zwischen</translation>
     </message>
     <message>
         <source>&amp;Scan WAL</source>
-        <translation type="unfinished"></translation>
+        <translation>WAL &amp;durchsuchen</translation>
     </message>
     <message>
         <source>&amp;Restore to Just Before…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Bis kurz davor wiederherstellen…</translation>
     </message>
     <message>
         <source>&amp;Undo…</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Rückgängig machen…</translation>
     </message>
     <message>
         <source>All kinds</source>
-        <translation type="unfinished">Alle Arten</translation>
+        <translation>Alle Arten</translation>
     </message>
     <message>
         <source>Show one kind of blunder</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur eine Art von Fehlgriff zeigen</translation>
     </message>
     <message>
         <source>DELETE/UPDATE from </source>
-        <translation type="unfinished"></translation>
+        <translation>DELETE/UPDATE ab </translation>
     </message>
     <message>
         <source> rows</source>
-        <translation type="unfinished"></translation>
+        <translation> Zeilen</translation>
     </message>
     <message>
         <source>A DELETE or UPDATE counts as a blunder from this many rows in one transaction</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein DELETE oder UPDATE gilt ab so vielen Zeilen in einer Transaktion als Fehlgriff</translation>
     </message>
     <message>
         <source>Only blunders committed in this range (local time, zone shown)</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur Fehlgriffe, die in diesem Zeitraum festgeschrieben wurden (Ortszeit, mit angezeigter Zone)</translation>
     </message>
     <message>
         <source>Read the archived WAL again (new segments only; the rest comes from the scan cache)</source>
-        <translation type="unfinished"></translation>
+        <translation>Das archivierte WAL erneut lesen (nur neue Segmente; der Rest kommt aus dem Scan-Cache)</translation>
     </message>
     <message>
         <source>Open the restore wizard at this transaction, stopping just before it</source>
-        <translation type="unfinished"></translation>
+        <translation>Den Wiederherstellungsassistenten bei dieser Transaktion öffnen, mit Halt kurz vor ihr</translation>
     </message>
     <message>
         <source>Bring back what this transaction destroyed, into new tables of the live server</source>
-        <translation type="unfinished"></translation>
+        <translation>Zurückholen, was diese Transaktion zerstört hat, in neue Tabellen des laufenden Servers</translation>
     </message>
     <message>
         <source>Select a blunder to see what its transaction did.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie einen Fehlgriff, um zu sehen, was seine Transaktion getan hat.</translation>
     </message>
     <message>
         <source>and</source>
-        <translation type="unfinished"></translation>
+        <translation>und</translation>
     </message>
     <message>
         <source>%1 archives into no repository: there is no WAL to read.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 archiviert in kein Repository: Es gibt kein WAL zu lesen.</translation>
     </message>
     <message>
         <source>Reading the archived WAL of %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Das archivierte WAL von %1 wird gelesen…</translation>
     </message>
     <message>
         <source>The WAL could not be read: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Das WAL konnte nicht gelesen werden: %1</translation>
     </message>
     <message numerus="yes">
         <source>%n blunder(s) in %1 WAL files (%2 from the scan cache); names from %3 catalog snapshots%4.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Fehlgriff in %1 WAL-Dateien (%2 aus dem Scan-Cache); Namen aus %3 Katalog-Schnappschüssen%4.</numerusform>
+            <numerusform>%n Fehlgriffe in %1 WAL-Dateien (%2 aus dem Scan-Cache); Namen aus %3 Katalog-Schnappschüssen%4.</numerusform>
         </translation>
     </message>
     <message>
         <source>, the newest %1</source>
-        <translation type="unfinished"></translation>
+        <translation>, der neueste vom %1</translation>
     </message>
     <message>
         <source>&lt;p&gt;&lt;b&gt;%1&lt;/b&gt; by transaction %2, committed %3 (LSN %4, timeline %5) in database &lt;b&gt;%6&lt;/b&gt;.&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;p&gt;&lt;b&gt;%1&lt;/b&gt; durch Transaktion %2, festgeschrieben um %3 (LSN %4, Timeline %5) in der Datenbank &lt;b&gt;%6&lt;/b&gt;.&lt;/p&gt;</translation>
     </message>
     <message>
         <source>: %1 rows%2</source>
-        <translation type="unfinished"></translation>
+        <translation>: %1 Zeilen%2</translation>
     </message>
     <message>
         <source> (estimated)</source>
-        <translation type="unfinished"></translation>
+        <translation> (geschätzt)</translation>
     </message>
     <message>
         <source>&lt;p&gt;The statements themselves are not in the WAL; this is what the transaction changed:&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;p&gt;Die Anweisungen selbst stehen nicht im WAL; das hat die Transaktion geändert:&lt;/p&gt;</translation>
     </message>
     <message>
         <source>&lt;p&gt;No other rows.&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;p&gt;Keine weiteren Zeilen.&lt;/p&gt;</translation>
     </message>
     <message>
         <source>Table</source>
-        <translation type="unfinished"></translation>
+        <translation>Tabelle</translation>
     </message>
     <message>
         <source>Inserted</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingefügt</translation>
     </message>
     <message>
         <source>Deleted</source>
-        <translation type="unfinished"></translation>
+        <translation>Gelöscht</translation>
     </message>
     <message>
         <source>Updated</source>
-        <translation type="unfinished"></translation>
+        <translation>Geändert</translation>
     </message>
     <message>
         <source> (new file)</source>
-        <translation type="unfinished"></translation>
+        <translation> (neue Datei)</translation>
     </message>
     <message>
         <source> (file removed)</source>
-        <translation type="unfinished"></translation>
+        <translation> (Datei entfernt)</translation>
     </message>
 </context>
 <context>
@@ -3001,11 +3001,11 @@ Wählen Sie „Nein“, um stattdessen einen Ihrer Server einzutragen.</translat
     </message>
     <message>
         <source>Bl&amp;unders</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Fehlgriffe</translation>
     </message>
     <message>
         <source>DROP, TRUNCATE and mass DELETE/UPDATE found in the archived WAL, and their undo</source>
-        <translation type="unfinished"></translation>
+        <translation>Im archivierten WAL gefundene DROP, TRUNCATE und Massen-DELETE/UPDATE — und wie man sie rückgängig macht</translation>
     </message>
 </context>
 <context>
@@ -3314,190 +3314,190 @@ Wählen Sie „Nein“, um stattdessen einen Ihrer Server einzutragen.</translat
     <name>pga::gui::UndoDialog</name>
     <message>
         <source>In the table&apos;s own &amp;schema</source>
-        <translation type="unfinished"></translation>
+        <translation>Ins eigene &amp;Schema der Tabelle</translation>
     </message>
     <message>
         <source>In schema:</source>
-        <translation type="unfinished"></translation>
+        <translation>Ins Schema:</translation>
     </message>
     <message>
         <source>&amp;Keep the scratch copy running afterwards</source>
-        <translation type="unfinished"></translation>
+        <translation>Arbeitskopie danach &amp;weiterlaufen lassen</translation>
     </message>
     <message>
         <source>C&amp;heck</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Prüfen</translation>
     </message>
     <message>
         <source>&amp;Undo</source>
-        <translation type="unfinished"></translation>
+        <translation>&amp;Rückgängig machen</translation>
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished"></translation>
+        <translation>Schließen</translation>
     </message>
     <message>
         <source>Undo transaction %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Transaktion %1 rückgängig machen</translation>
     </message>
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; in database %2, committed %3 by transaction %4.&lt;br&gt;The newest backup before it is restored into a scratch copy that stops just before the transaction; what it destroyed is copied from there into the live server under new names. Live rows are never overwritten.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;%1&lt;/b&gt; in der Datenbank %2, festgeschrieben um %3 durch Transaktion %4.&lt;br&gt;Die neueste Sicherung davor wird in eine Arbeitskopie wiederhergestellt, die kurz vor der Transaktion anhält; was diese zerstört hat, wird von dort unter neuen Namen in den laufenden Server kopiert. Zeilen im laufenden Server werden nie überschrieben.</translation>
     </message>
     <message>
         <source>recovered</source>
-        <translation type="unfinished"></translation>
+        <translation>wiederhergestellt</translation>
     </message>
     <message>
         <source>Created in the live database if it does not exist</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird in der laufenden Datenbank angelegt, falls es noch nicht existiert</translation>
     </message>
     <message>
         <source>The dropped table is recreated under this name (default: its own)</source>
-        <translation type="unfinished"></translation>
+        <translation>Die gelöschte Tabelle wird unter diesem Namen neu angelegt (Standard: ihr eigener)</translation>
     </message>
     <message>
         <source>A new directory for the scratch copy; it needs room for the whole restored cluster</source>
-        <translation type="unfinished"></translation>
+        <translation>Ein neues Verzeichnis für die Arbeitskopie; es braucht Platz für den ganzen wiederhergestellten Cluster</translation>
     </message>
     <message>
         <source>The same undo from a shell</source>
-        <translation type="unfinished"></translation>
+        <translation>Dasselbe Rückgängigmachen aus einer Shell</translation>
     </message>
     <message>
         <source>Say what will be created where, and check every name on the live server, without restoring</source>
-        <translation type="unfinished"></translation>
+        <translation>Angeben, was wo angelegt wird, und jeden Namen auf dem laufenden Server prüfen, ohne wiederherzustellen</translation>
     </message>
     <message>
         <source>Restore, replay to just before the transaction, and copy</source>
-        <translation type="unfinished"></translation>
+        <translation>Wiederherstellen, bis kurz vor die Transaktion einspielen und kopieren</translation>
     </message>
     <message>
         <source>Copies go:</source>
-        <translation type="unfinished"></translation>
+        <translation>Kopien kommen:</translation>
     </message>
     <message>
         <source>Recreate &amp;as:</source>
-        <translation type="unfinished"></translation>
+        <translation>Neu anlegen &amp;als:</translation>
     </message>
     <message>
         <source>Scratch &amp;copy in:</source>
-        <translation type="unfinished"></translation>
+        <translation>Arbeits&amp;kopie in:</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>Abbrechen</translation>
     </message>
     <message>
         <source>Restoring the backup…</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Sicherung wird wiederhergestellt…</translation>
     </message>
     <message>
         <source>Checking what would be created…</source>
-        <translation type="unfinished"></translation>
+        <translation>Es wird geprüft, was angelegt würde…</translation>
     </message>
     <message>
         <source>Undoing transaction %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Transaktion %1 wird rückgängig gemacht…</translation>
     </message>
     <message>
         <source>Cancelled; the scratch copy was removed.</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgebrochen; die Arbeitskopie wurde entfernt.</translation>
     </message>
     <message>
         <source>Refused or failed: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgelehnt oder fehlgeschlagen: %1</translation>
     </message>
     <message>
         <source>Backup %1 will be restored into %2. Every name above is free on the live server.</source>
-        <translation type="unfinished"></translation>
+        <translation>Sicherung %1 wird nach %2 wiederhergestellt. Jeder Name oben ist auf dem laufenden Server frei.</translation>
     </message>
     <message>
         <source>Done: every copy has the same rows as the scratch copy (count and md5).%1</source>
-        <translation type="unfinished"></translation>
+        <translation>Fertig: Jede Kopie hat dieselben Zeilen wie die Arbeitskopie (Anzahl und md5).%1</translation>
     </message>
     <message>
         <source> The scratch copy keeps running: %1</source>
-        <translation type="unfinished"></translation>
+        <translation> Die Arbeitskopie läuft weiter: %1</translation>
     </message>
     <message>
         <source>Copied, but some copies differ from the scratch copy: see Check.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kopiert, aber einige Kopien weichen von der Arbeitskopie ab: siehe Spalte „Abgleich“.</translation>
     </message>
     <message>
         <source>Step 1 of 3: restoring the backup</source>
-        <translation type="unfinished"></translation>
+        <translation>Schritt 1 von 3: Die Sicherung wird wiederhergestellt</translation>
     </message>
     <message>
         <source>Step 2 of 3: replaying WAL to just before the transaction</source>
-        <translation type="unfinished"></translation>
+        <translation>Schritt 2 von 3: WAL wird bis kurz vor die Transaktion eingespielt</translation>
     </message>
     <message>
         <source>Step 3 of 3: copying into the live server</source>
-        <translation type="unfinished"></translation>
+        <translation>Schritt 3 von 3: Kopieren in den laufenden Server</translation>
     </message>
 </context>
 <context>
     <name>pga::gui::UndoPlanModel</name>
     <message>
         <source>Row count and md5 of every row, in the scratch copy and in the live server</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeilenanzahl und md5 jeder Zeile, in der Arbeitskopie und im laufenden Server</translation>
     </message>
     <message>
         <source>New database (the dropped one as it was)</source>
-        <translation type="unfinished"></translation>
+        <translation>Neue Datenbank (die gelöschte, wie sie war)</translation>
     </message>
     <message>
         <source>Dropped table, recreated with its indexes</source>
-        <translation type="unfinished"></translation>
+        <translation>Gelöschte Tabelle, mit ihren Indizes neu angelegt</translation>
     </message>
     <message>
         <source>New table with the rows before the %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Neue Tabelle mit den Zeilen vor dem %1</translation>
     </message>
     <message>
         <source>(named in the scratch copy)</source>
-        <translation type="unfinished"></translation>
+        <translation>(Name aus der Arbeitskopie)</translation>
     </message>
     <message>
         <source> (new schema)</source>
-        <translation type="unfinished"></translation>
+        <translation> (neues Schema)</translation>
     </message>
     <message>
         <source>identical</source>
-        <translation type="unfinished"></translation>
+        <translation>identisch</translation>
     </message>
     <message>
         <source>DIFFERENT</source>
-        <translation type="unfinished"></translation>
+        <translation>ABWEICHEND</translation>
     </message>
     <message>
         <source>What</source>
-        <translation type="unfinished">Was</translation>
+        <translation>Was</translation>
     </message>
     <message>
         <source>Created as</source>
-        <translation type="unfinished"></translation>
+        <translation>Angelegt als</translation>
     </message>
     <message>
         <source>Database</source>
-        <translation type="unfinished">Datenbank</translation>
+        <translation>Datenbank</translation>
     </message>
     <message>
         <source>Rows then</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeilen damals</translation>
     </message>
     <message>
         <source>Rows in the copy</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeilen in der Arbeitskopie</translation>
     </message>
     <message>
         <source>Rows copied</source>
-        <translation type="unfinished"></translation>
+        <translation>Kopierte Zeilen</translation>
     </message>
     <message>
         <source>Check</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgleich</translation>
     </message>
 </context>
 <context>

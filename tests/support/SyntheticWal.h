@@ -1,6 +1,8 @@
 #pragma once
 
 #include <QByteArray>
+#include <QList>
+#include <QString>
 
 #include <cstring>
 
@@ -52,6 +54,105 @@ public:
         record(10, 0, body);
     }
     void walSwitch() { record(0, 0x40, {}); }
+    // Raw bytes appended to the record stream (fuzzing), and the stream so far (fuzz seeds).
+    void raw(const QByteArray &bytes) { m_stream.append(bytes); }
+    const QByteArray &stream() const { return m_stream; }
+
+    // Records the blunder finder reads (PostgreSQL 15 layouts). A relation file is (tablespace, database, file).
+    struct Rel {
+        quint32 spc = 1663, db = 5, rel = 0;
+    };
+    // A heap record touching one block of rel: op 0x00 INSERT, 0x10 DELETE (flags in xl_heap_delete), 0x20 UPDATE,
+    // 0x40 HOT UPDATE; with a second block reference of the same relation (SAME_REL) for an UPDATE, as heap_update
+    // writes when the new version goes to another page. A full page image on the first block when `image`.
+    void heap(quint8 op, quint32 xid, Rel rel, quint8 deleteFlags = 0, bool image = false)
+    {
+        QByteArray hdrs, data;
+        blockRef(hdrs, data, 0, rel, 7, image, false, QByteArray(image ? 0 : 6, 'h'));
+        if (op == 0x20)
+            blockRef(hdrs, data, 1, rel, 3, false, true, {});
+        QByteArray main;
+        appendInt<quint32>(main, xid);       // xmax
+        appendInt<quint16>(main, 1);         // offnum
+        main.append(char(0)).append(char(deleteFlags));
+        record(10, op, hdrs + mainHeader(main) + data + main, xid);
+    }
+    // XLOG_HEAP2_MULTI_INSERT of n tuples.
+    void multiInsert(quint32 xid, Rel rel, quint16 n)
+    {
+        QByteArray hdrs, data;
+        blockRef(hdrs, data, 0, rel, 1, false, false, QByteArray(4, 't'));
+        QByteArray main(1, '\0');
+        main.append(char(0));
+        appendInt<quint16>(main, n);
+        record(9, 0x50, hdrs + mainHeader(main) + data + main, xid);
+    }
+    // log_newpage: an XLOG FPI record (no main data) for one page of rel.
+    void fullPage(quint32 xid, Rel rel, quint32 block)
+    {
+        QByteArray hdrs, data;
+        blockRef(hdrs, data, 0, rel, block, true, false, {});
+        record(0, 0xB0, hdrs + data, xid);
+    }
+    void storageCreate(quint32 xid, Rel rel)
+    {
+        QByteArray main;
+        appendInt<quint32>(main, rel.spc);
+        appendInt<quint32>(main, rel.db);
+        appendInt<quint32>(main, rel.rel);
+        appendInt<qint32>(main, 0);  // MAIN_FORKNUM
+        record(2, 0x10, mainHeader(main) + main, xid);
+    }
+    void databaseDrop(quint32 xid, quint32 db)
+    {
+        QByteArray main;
+        appendInt<quint32>(main, db);
+        appendInt<qint32>(main, 0);
+        record(4, 0x20, mainHeader(main) + main, xid);
+    }
+    struct Stats {
+        qint32 kind;
+        quint32 db, obj;
+    };
+    // A commit (or abort) with its optional parts: subtransactions, removed relation files, dropped statistics.
+    void xactEnd(quint32 xid, qint64 pgTimeUs, bool abort, const QList<quint32> &subxids, const QList<Rel> &rels,
+                 const QList<Stats> &dropped)
+    {
+        QByteArray main;
+        appendInt<qint64>(main, pgTimeUs);
+        quint32 xinfo = 0;
+        if (!subxids.isEmpty())
+            xinfo |= 1u << 1;
+        if (!rels.isEmpty())
+            xinfo |= 1u << 2;
+        if (!dropped.isEmpty())
+            xinfo |= 1u << 8;
+        const bool hasInfo = xinfo != 0;
+        if (hasInfo)
+            appendInt<quint32>(main, xinfo);
+        if (!subxids.isEmpty()) {
+            appendInt<qint32>(main, qint32(subxids.size()));
+            for (quint32 x : subxids)
+                appendInt<quint32>(main, x);
+        }
+        if (!rels.isEmpty()) {
+            appendInt<qint32>(main, qint32(rels.size()));
+            for (const Rel &r : rels) {
+                appendInt<quint32>(main, r.spc);
+                appendInt<quint32>(main, r.db);
+                appendInt<quint32>(main, r.rel);
+            }
+        }
+        if (!dropped.isEmpty()) {
+            appendInt<qint32>(main, qint32(dropped.size()));
+            for (const Stats &d : dropped) {
+                appendInt<qint32>(main, d.kind);
+                appendInt<quint32>(main, d.db);
+                appendInt<quint32>(main, d.obj);
+            }
+        }
+        record(1, quint8((abort ? 0x20 : 0x00) | (hasInfo ? 0x80 : 0)), mainHeader(main) + main, xid);
+    }
 
     // Lays the stream out on pages. remLen: bytes of a record continued from the previous segment.
     QByteArray build(quint32 remLen = 0) const
@@ -82,6 +183,44 @@ public:
     }
 
 private:
+    static QByteArray mainHeader(const QByteArray &main)
+    {
+        QByteArray h;
+        if (main.size() < 256) {
+            h.append(char(255)).append(char(main.size()));
+        } else {
+            h.append(char(254));
+            appendInt<quint32>(h, quint32(main.size()));
+        }
+        return h;
+    }
+    // XLogRecordBlockHeader (+ image header, + RelFileNode unless sameRel, + BlockNumber); the data goes to `data`.
+    static void blockRef(QByteArray &hdrs, QByteArray &data, quint8 id, Rel rel, quint32 block, bool image, bool sameRel,
+                         const QByteArray &blockData)
+    {
+        const QByteArray page(image ? 8192 - 100 : 0, 'p');  // a page image with a 100-byte hole
+        quint8 flags = 0;
+        if (image)
+            flags |= 0x10;
+        if (!blockData.isEmpty())
+            flags |= 0x20;
+        if (sameRel)
+            flags |= 0x80;
+        hdrs.append(char(id)).append(char(flags));
+        appendInt<quint16>(hdrs, quint16(blockData.size()));
+        if (image) {
+            appendInt<quint16>(hdrs, quint16(page.size()));
+            appendInt<quint16>(hdrs, 24);  // hole offset
+            hdrs.append(char(0x01 | 0x02));  // BKPIMAGE_HAS_HOLE | BKPIMAGE_APPLY
+        }
+        if (!sameRel) {
+            appendInt<quint32>(hdrs, rel.spc);
+            appendInt<quint32>(hdrs, rel.db);
+            appendInt<quint32>(hdrs, rel.rel);
+        }
+        appendInt<quint32>(hdrs, block);
+        data.append(page).append(blockData);
+    }
     template <typename T> static void put(char *p, T v) { std::memcpy(p, &v, sizeof v); }
     template <typename T> static QByteArray intBytes(T v) { return QByteArray(reinterpret_cast<const char *>(&v), sizeof v); }
     template <typename T> static void appendInt(QByteArray &b, T v) { b.append(intBytes(v)); }
