@@ -7,7 +7,7 @@
 #   B   pg_waldump -p PLAIN FIRST LAST > /dev/null over the same segments, decompressed beforehand into a plain directory
 #   B2  pg_waldump --stats=record over the same (no per-record text)
 #   C   pgarchivist-cli blunders --json, warm (from the scan cache)
-# then a cold scan of a copy of the repository holding only the older half of the segments against one of all (peak
+# then a cold scan of a copy of the repository holding only the newer half of the segments against one of all (peak
 # RSS), and the physical limits here (zstd -d on one core, sha256sum). Page cache is kept (BENCH_DROP_CACHES=1 drops
 # it before each timed run). A measurement, not a test; run as root.
 #   bench/blunders.sh BUILD_DIR   (BENCH_SCALE pgbench scale, default 20; BENCH_SEGMENTS, default 64;
@@ -123,11 +123,14 @@ echo "scan cache: $(find "$SCAN" -name '*.act' | wc -l) entries for $N segments,
 cmp -s "$WORK/A1.json" "$WORK/C1.json" && SAME=yes || SAME=NO
 echo "warm output identical to cold: $SAME"
 
-# Peak RSS against the number of segments: a copy of the repository (the backup kept) without the newer half.
-HALF=$(((N + 1) / 2))
+# Peak RSS against the number of segments: a copy of the repository without the older half of the segments. The peak
+# follows the densest segment (most transactions), so both sides must hold the same newest, pgbench-only segments;
+# dropping the newer half instead would compare pgbench -i's few large transactions with many small ones.
+HALF=$((N / 2))
 cp -a "$REPO" "$WORK/half"
 rm -rf "$WORK/half/servers/bench/walscan"
-for s in "${SEGS[@]:$HALF}"; do rm -f "$WORK/half/servers/bench/wal/00000001/$s.zst"; done
+for s in "${SEGS[@]:0:$HALF}"; do rm -f "$WORK/half/servers/bench/wal/00000001/$s.zst"; done
+HALF=$((N - HALF))
 drop; scan "$WORK/half" "$WORK/half.json"; RSS_HALF=$(tail -1 "$WORK/rss")
 rm -rf "$SCAN"
 drop; scan "$REPO" "$WORK/full.json"; RSS_FULL=$(tail -1 "$WORK/rss")

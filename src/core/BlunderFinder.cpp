@@ -114,13 +114,22 @@ void BlunderFinder::applySnapshotsUpTo(Lsn lsn)
 
 void BlunderFinder::addSegment(const wal::SegmentActivity &a)
 {
+    Pending *last = nullptr;
+    quint32 lastXid = 0;
     for (const wal::RelChange &c : a.changes) {
-        wal::RelChange &p = m_pending[c.xid].changes[c.node];
-        p.node = c.node;
-        p.inserted += c.inserted;
-        p.deleted += c.deleted;
-        p.updated += c.updated;
-        p.pages += c.pages;
+        if (!last || c.xid != lastXid) {
+            last = &m_pending[c.xid];
+            lastXid = c.xid;
+        }
+        auto it = std::find_if(last->changes.begin(), last->changes.end(), [&](const wal::RelChange &x) { return x.node == c.node; });
+        if (it == last->changes.end()) {
+            last->changes.push_back(c);
+            continue;
+        }
+        it->inserted += c.inserted;
+        it->deleted += c.deleted;
+        it->updated += c.updated;
+        it->pages += c.pages;
     }
     for (const wal::RelCreate &c : a.creates) {
         if (c.xid == 0)
@@ -136,14 +145,18 @@ void BlunderFinder::addSegment(const wal::SegmentActivity &a)
 
 void BlunderFinder::commit(const wal::XactEnd &e, quint32 timeline)
 {
-    Pending merged;
+    struct {
+        std::map<wal::RelNode, wal::RelChange> changes;
+        std::vector<wal::RelNode> creates;
+        std::vector<quint32> dbDrops;
+    } merged;
     auto take = [&](quint32 xid) {
         auto it = m_pending.find(xid);
         if (it == m_pending.end())
             return;
-        for (auto &[node, c] : it->second.changes) {
-            wal::RelChange &m = merged.changes[node];
-            m.node = node;
+        for (const wal::RelChange &c : it->second.changes) {
+            wal::RelChange &m = merged.changes[c.node];
+            m.node = c.node;
             m.inserted += c.inserted;
             m.deleted += c.deleted;
             m.updated += c.updated;
@@ -153,6 +166,28 @@ void BlunderFinder::commit(const wal::XactEnd &e, quint32 timeline)
         merged.dbDrops.insert(merged.dbDrops.end(), it->second.dbDrops.begin(), it->second.dbDrops.end());
         m_pending.erase(it);
     };
+    if (e.committed && e.rels.empty() && e.dropped.empty() && e.subxids.empty()) {
+        // The common case, kept cheap: a transaction that dropped nothing and changed fewer rows than any event needs
+        // (all its relations together) only moves the row counters.
+        auto it = m_pending.find(e.xid);
+        if (it == m_pending.end())
+            return;
+        if (it->second.creates.empty() && it->second.dbDrops.empty()) {
+            qint64 deleted = 0, updated = 0;
+            for (const wal::RelChange &c : it->second.changes) {
+                deleted += c.deleted;
+                updated += c.updated;
+            }
+            if (deleted < m_filter.minRows && updated < m_filter.minRows) {
+                applySnapshotsUpTo(e.lsn);
+                for (const wal::RelChange &c : it->second.changes)
+                    if (c.inserted || c.deleted)
+                        m_counters[fileKey(c.node.db, c.node.rel)].rows += qint64(c.inserted) - c.deleted;
+                m_pending.erase(it);
+                return;
+            }
+        }
+    }
     take(e.xid);
     for (quint32 s : e.subxids)
         take(s);
@@ -172,8 +207,6 @@ void BlunderFinder::commit(const wal::XactEnd &e, quint32 timeline)
             k.rows += qint64(c.inserted) - c.deleted;
         }
 
-    const bool seen = !m_seen.insert({e.xid, e.lsn.value()}).second;
-    const bool report = !seen && inRange(e.timeUs);
     QList<BlunderEvent> found;
     auto event = [&](const QString &kind, quint32 db) -> BlunderEvent {
         BlunderEvent ev;
@@ -346,7 +379,9 @@ void BlunderFinder::commit(const wal::XactEnd &e, quint32 timeline)
         }
     }
 
-    if (report && !found.isEmpty()) {
+    // A new timeline's first segment repeats the old one's records up to the switch: report a transaction once. Only
+    // those with events are remembered, so memory does not grow with the number of transactions.
+    if (!found.isEmpty() && m_seen.insert({e.xid, e.lsn.value()}).second && inRange(e.timeUs)) {
         QList<BlunderChange> changes;
         for (const auto &[k, s] : perTable)
             changes << s.change;

@@ -80,7 +80,7 @@ public:
 
 private:
     struct Pending {
-        std::map<wal::RelNode, wal::RelChange> changes;
+        std::vector<wal::RelChange> changes;  // a transaction touches few files: searched in order
         std::vector<wal::RelNode> creates;
         std::vector<quint32> dbDrops;
     };
@@ -104,7 +104,7 @@ private:
     BlunderFilter m_filter;
     std::unordered_map<quint32, Pending> m_pending;      // by (sub)transaction
     std::unordered_map<quint64, Counter> m_counters;     // by database and relation file
-    std::set<std::pair<quint32, quint64>> m_seen;        // (xid, commit LSN) of transactions already judged
+    std::set<std::pair<quint32, quint64>> m_seen;        // (xid, commit LSN) of transactions already reported
     QList<BlunderEvent> m_events;
 };
 

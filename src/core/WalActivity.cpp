@@ -2,10 +2,9 @@
 
 #include "Zstd.h"
 
-#include <QDataStream>
-#include <QIODevice>
 
 #include <cstring>
+#include <optional>
 #include <unordered_map>
 
 namespace pga::wal {
@@ -118,76 +117,103 @@ struct ChangeKeyHash {
 
 } // namespace
 
-Result<SegmentActivity> scanActivity(const char *data, size_t size)
-{
-    SegmentActivity a;
-    std::unordered_map<ChangeKey, size_t, ChangeKeyHash> index;
-    const int version = size >= 2 ? versionForMagic(rd<quint16>(data)) : 0;
-    auto change = [&](quint32 xid, const RelNode &node) -> RelChange & {
-        auto [it, fresh] = index.try_emplace(ChangeKey{xid, node}, a.changes.size());
-        if (fresh)
-            a.changes.push_back(RelChange{xid, node});
-        return a.changes[it->second];
-    };
-    DecodedRecord d;
-    auto walk = forEachRecord(data, size, [&](const RawRecord &r) {
-        const bool wanted = r.rmid == rm::Heap || r.rmid == rm::Xact || (r.rmid == rm::Heap2 && (r.info & kHeapOpMask) == kHeap2MultiInsert) ||
-                            (r.rmid == rm::Xlog && (r.info & 0xF0) == kXlogFpi) || (r.rmid == rm::Smgr && (r.info & 0xF0) == kSmgrCreate) ||
-                            (r.rmid == rm::Dbase && (r.info & 0xF0) == kDbaseDrop);
-        if (!wanted)
-            return true;
-        size_t len = 0;
-        const char *rec = r.bytes(size_t(1) << 30, &len);
-        if (!decodeRecord(rec, len, version, d))
-            return true;
-        switch (r.rmid) {
+namespace {
+
+// Adds what one record says to an activity (changes aggregated per transaction and relation file).
+class ActivityBuilder {
+public:
+    ActivityBuilder(SegmentActivity &a, int version) : m_a(a), m_version(version) {}
+
+    static bool wanted(quint8 rmid, quint8 info)
+    {
+        return rmid == rm::Heap || rmid == rm::Xact || (rmid == rm::Heap2 && (info & kHeapOpMask) == kHeap2MultiInsert) ||
+               (rmid == rm::Xlog && (info & 0xF0) == kXlogFpi) || (rmid == rm::Smgr && (info & 0xF0) == kSmgrCreate) ||
+               (rmid == rm::Dbase && (info & 0xF0) == kDbaseDrop);
+    }
+
+    void add(const char *rec, size_t len, quint8 rmid, quint8 info, quint32 xid, Lsn lsn)
+    {
+        if (!wanted(rmid, info) || !decodeRecord(rec, len, m_version, m_d))
+            return;
+        const DecodedRecord &d = m_d;
+        switch (rmid) {
         case rm::Heap: {
-            if (d.blocks.empty() || d.blocks[0].fork != 0 || r.xid == 0)
+            if (d.blocks.empty() || d.blocks[0].fork != 0 || xid == 0)
                 break;
-            const quint8 op = r.info & kHeapOpMask;
+            const quint8 op = info & kHeapOpMask;
             if (op == kHeapInsert)
-                ++change(r.xid, d.blocks[0].node).inserted;
+                ++change(xid, d.blocks[0].node).inserted;
             else if (op == kHeapDelete) {
-                RelChange &c = change(r.xid, d.blocks[0].node);
+                RelChange &c = change(xid, d.blocks[0].node);
                 if (d.mainLength >= 8 && (quint8(d.main[7]) & kDeleteIsSuper))
                     --c.inserted;
                 else
                     ++c.deleted;
             } else if (op == kHeapUpdate || op == kHeapHotUpdate)
-                ++change(r.xid, d.blocks[0].node).updated;
+                ++change(xid, d.blocks[0].node).updated;
             break;
         }
         case rm::Heap2:
-            if (!d.blocks.empty() && d.blocks[0].fork == 0 && r.xid != 0 && d.mainLength >= 4)
-                change(r.xid, d.blocks[0].node).inserted += rd<quint16>(d.main + 2);  // xl_heap_multi_insert.ntuples
+            if (!d.blocks.empty() && d.blocks[0].fork == 0 && xid != 0 && d.mainLength >= 4)
+                change(xid, d.blocks[0].node).inserted += rd<quint16>(d.main + 2);  // xl_heap_multi_insert.ntuples
             break;
         case rm::Xlog:
-            if (r.xid != 0)
+            if (xid != 0)
                 for (const BlockRef &b : d.blocks)
                     if (b.image && b.fork == 0)
-                        ++change(r.xid, b.node).pages;
+                        ++change(xid, b.node).pages;
             break;
         case rm::Smgr:
             if (d.mainLength >= 16 && rd<qint32>(d.main + 12) == 0)
-                a.creates.push_back({r.xid, {rd<quint32>(d.main), rd<quint32>(d.main + 4), rd<quint32>(d.main + 8)}});
+                m_a.creates.push_back({xid, {rd<quint32>(d.main), rd<quint32>(d.main + 4), rd<quint32>(d.main + 8)}});
             break;
         case rm::Dbase:
             if (d.mainLength >= 4)
-                a.dbDrops.push_back({r.xid, rd<quint32>(d.main)});
+                m_a.dbDrops.push_back({xid, rd<quint32>(d.main)});
             break;
         case rm::Xact: {
-            const quint8 op = r.info & kXactOpMask;
+            const quint8 op = info & kXactOpMask;
             if (op != kCommit && op != kAbort && op != kCommitPrepared && op != kAbortPrepared)
                 break;
             XactEnd e;
             e.committed = op == kCommit || op == kCommitPrepared;
-            e.lsn = r.lsn;
-            if (parseXactEnd(d.main, d.mainLength, r.info, e.committed, version, r.xid, e))
-                a.ends.push_back(std::move(e));
+            e.lsn = lsn;
+            if (parseXactEnd(d.main, d.mainLength, info, e.committed, m_version, xid, e))
+                m_a.ends.push_back(std::move(e));
             break;
         }
         default:
             break;
+        }
+    }
+
+private:
+    RelChange &change(quint32 xid, const RelNode &node)
+    {
+        auto [it, fresh] = m_index.try_emplace(ChangeKey{xid, node}, m_a.changes.size());
+        if (fresh)
+            m_a.changes.push_back(RelChange{xid, node});
+        return m_a.changes[it->second];
+    }
+
+    SegmentActivity &m_a;
+    int m_version;
+    DecodedRecord m_d;
+    std::unordered_map<ChangeKey, size_t, ChangeKeyHash> m_index;
+};
+
+} // namespace
+
+Result<SegmentActivity> scanActivity(const char *data, size_t size)
+{
+    SegmentActivity a;
+    const int version = size >= 2 ? versionForMagic(rd<quint16>(data)) : 0;
+    ActivityBuilder builder(a, version);
+    auto walk = forEachRecord(data, size, [&](const RawRecord &r) {
+        if (ActivityBuilder::wanted(r.rmid, r.info)) {
+            size_t len = 0;
+            const char *rec = r.bytes(size_t(1) << 30, &len);
+            builder.add(rec, len, r.rmid, r.info, r.xid, r.lsn);
         }
         return true;
     });
@@ -197,62 +223,169 @@ Result<SegmentActivity> scanActivity(const char *data, size_t size)
     a.startLsn = walk->header.pageAddress;
     a.endLsn = walk->endLsn;
     a.pgVersionNum = walk->header.pgVersionNum;
+    a.carryHead = walk->head;
+    a.carryHeadLsn = walk->headLsn;
+    a.carryTail = walk->tail;
+    return a;
+}
+
+std::optional<SegmentActivity> joinedRecord(const SegmentActivity &previous, const SegmentActivity &next)
+{
+    if (previous.carryHead.isEmpty() || next.carryTail.isEmpty() || previous.timeline != next.timeline)
+        return std::nullopt;
+    const QByteArray rec = previous.carryHead + next.carryTail;
+    if (rec.size() < 24 || rd<quint32>(rec.constData()) != quint32(rec.size()))
+        return std::nullopt;  // not the two halves of one record
+    SegmentActivity a;
+    a.timeline = previous.timeline;
+    a.startLsn = a.endLsn = previous.carryHeadLsn;
+    a.pgVersionNum = previous.pgVersionNum;
+    ActivityBuilder(a, a.pgVersionNum).add(rec.constData(), size_t(rec.size()), quint8(rec[17]), quint8(rec[16]),
+                                            rd<quint32>(rec.constData() + 4), previous.carryHeadLsn);
     return a;
 }
 
 namespace {
 
 constexpr quint32 kMagic = 0x50474157;  // "PGAW"
-constexpr qint32 kVersion = 1;
+constexpr qint32 kVersion = 2;           // 2: little-endian, with the pieces of records crossing segment boundaries
 constexpr quint32 kMaxItems = 1u << 26;
 
-QDataStream &operator<<(QDataStream &s, const RelNode &n) { return s << n.spc << n.db << n.rel; }
-QDataStream &operator>>(QDataStream &s, RelNode &n) { return s >> n.spc >> n.db >> n.rel; }
-
-template <typename T, typename W>
-void writeList(QDataStream &s, const std::vector<T> &v, W w)
-{
-    s << quint32(v.size());
-    for (const T &x : v)
-        w(x);
-}
-
-template <typename T, typename R>
-bool readList(QDataStream &s, std::vector<T> &v, R r)
-{
-    quint32 n = 0;
-    s >> n;
-    if (s.status() != QDataStream::Ok || n > kMaxItems || n > quint32(s.device()->bytesAvailable()))
-        return false;
-    v.resize(n);
-    for (T &x : v) {
-        r(x);
-        if (s.status() != QDataStream::Ok)
-            return false;
+// Plain little-endian fields (a QDataStream costs a virtual read per field: ten times slower on a warm scan).
+class Writer {
+public:
+    template <typename T>
+    void put(T v)
+    {
+        m_out.append(reinterpret_cast<const char *>(&v), sizeof v);
     }
-    return true;
-}
+    void put(const RelNode &n)
+    {
+        put(n.spc);
+        put(n.db);
+        put(n.rel);
+    }
+    void bytes(const QByteArray &b)
+    {
+        put(quint32(b.size()));
+        m_out.append(b);
+    }
+    template <typename T, typename F>
+    void list(const std::vector<T> &v, F each)
+    {
+        put(quint32(v.size()));
+        for (const T &x : v)
+            each(x);
+    }
+    QByteArray &out() { return m_out; }
+
+private:
+    QByteArray m_out;
+};
+
+class Reader {
+public:
+    explicit Reader(const QByteArray &in) : m_p(in.constData()), m_end(in.constData() + in.size()) {}
+    bool ok() const { return m_ok; }
+    bool atEnd() const { return m_p == m_end; }
+    template <typename T>
+    T get()
+    {
+        T v{};
+        if (size_t(m_end - m_p) < sizeof v) {
+            m_ok = false;
+            return v;
+        }
+        std::memcpy(&v, m_p, sizeof v);
+        m_p += sizeof v;
+        return v;
+    }
+    RelNode node()
+    {
+        RelNode n;
+        n.spc = get<quint32>();
+        n.db = get<quint32>();
+        n.rel = get<quint32>();
+        return n;
+    }
+    QByteArray bytes()
+    {
+        const quint32 n = get<quint32>();
+        if (!m_ok || n > size_t(m_end - m_p)) {
+            m_ok = false;
+            return {};
+        }
+        QByteArray b(m_p, qsizetype(n));
+        m_p += n;
+        return b;
+    }
+    template <typename T, typename F>
+    void list(std::vector<T> &v, size_t minItemSize, F each)
+    {
+        const quint32 n = get<quint32>();
+        if (!m_ok || n > kMaxItems || size_t(n) * minItemSize > size_t(m_end - m_p)) {
+            m_ok = false;
+            return;
+        }
+        v.resize(n);
+        for (T &x : v) {
+            each(x);
+            if (!m_ok)
+                return;
+        }
+    }
+
+private:
+    const char *m_p;
+    const char *m_end;
+    bool m_ok = true;
+};
 
 } // namespace
 
 QByteArray encodeActivity(const SegmentActivity &a)
 {
-    QByteArray raw;
-    {
-        QDataStream s(&raw, QIODevice::WriteOnly);
-        s.setVersion(QDataStream::Qt_6_0);
-        s << kMagic << kVersion << a.timeline << quint64(a.startLsn.value()) << quint64(a.endLsn.value()) << qint32(a.pgVersionNum);
-        writeList(s, a.ends, [&](const XactEnd &e) {
-            s << e.xid << e.committed << e.timeUs << quint64(e.lsn.value()) << e.db;
-            writeList(s, e.subxids, [&](quint32 x) { s << x; });
-            writeList(s, e.rels, [&](const RelNode &n) { s << n; });
-            writeList(s, e.dropped, [&](const StatsItem &i) { s << i.kind << i.db << i.obj; });
+    Writer w;
+    w.put(kMagic);
+    w.put(kVersion);
+    w.put(a.timeline);
+    w.put(quint64(a.startLsn.value()));
+    w.put(quint64(a.endLsn.value()));
+    w.put(qint32(a.pgVersionNum));
+    w.list(a.ends, [&](const XactEnd &e) {
+        w.put(e.xid);
+        w.put(quint8(e.committed));
+        w.put(e.timeUs);
+        w.put(quint64(e.lsn.value()));
+        w.put(e.db);
+        w.list(e.subxids, [&](quint32 x) { w.put(x); });
+        w.list(e.rels, [&](const RelNode &n) { w.put(n); });
+        w.list(e.dropped, [&](const StatsItem &i) {
+            w.put(i.kind);
+            w.put(i.db);
+            w.put(i.obj);
         });
-        writeList(s, a.changes, [&](const RelChange &c) { s << c.xid << c.node << c.inserted << c.deleted << c.updated << c.pages; });
-        writeList(s, a.creates, [&](const RelCreate &c) { s << c.xid << c.node; });
-        writeList(s, a.dbDrops, [&](const DbDrop &d) { s << d.xid << d.db; });
-    }
-    return zstd::compress(raw, 3);
+    });
+    w.list(a.changes, [&](const RelChange &c) {
+        w.put(c.xid);
+        w.put(c.node);
+        w.put(c.inserted);
+        w.put(c.deleted);
+        w.put(c.updated);
+        w.put(c.pages);
+    });
+    w.list(a.creates, [&](const RelCreate &c) {
+        w.put(c.xid);
+        w.put(c.node);
+    });
+    w.list(a.dbDrops, [&](const DbDrop &d) {
+        w.put(d.xid);
+        w.put(d.db);
+    });
+    w.bytes(a.carryHead);
+    w.put(quint64(a.carryHeadLsn.value()));
+    w.bytes(a.carryTail);
+    return zstd::compress(w.out(), 3);
 }
 
 Result<SegmentActivity> decodeActivity(const QByteArray &bytes)
@@ -260,36 +393,54 @@ Result<SegmentActivity> decodeActivity(const QByteArray &bytes)
     auto raw = zstd::decompress(bytes, size_t(1) << 30);
     if (!raw)
         return Error(Error::Code::Corrupt, QStringLiteral("The WAL scan cache entry is not a zstd frame."), raw.error().message);
-    QDataStream s(*raw);
-    s.setVersion(QDataStream::Qt_6_0);
+    Reader r(*raw);
     auto bad = [](const QString &why) { return Error(Error::Code::Corrupt, QStringLiteral("The WAL scan cache entry is damaged: %1.").arg(why)); };
-    quint32 magic = 0;
-    qint32 version = 0;
-    s >> magic >> version;
-    if (s.status() != QDataStream::Ok || magic != kMagic)
+    if (r.get<quint32>() != kMagic || !r.ok())
         return bad(QStringLiteral("no header"));
+    const qint32 version = r.get<qint32>();
     if (version != kVersion)
         return Error(Error::Code::Unsupported, QStringLiteral("The WAL scan cache entry has format %1; this build reads %2.").arg(version).arg(kVersion));
     SegmentActivity a;
-    quint64 start = 0, end = 0;
-    qint32 pgVersion = 0;
-    s >> a.timeline >> start >> end >> pgVersion;
-    a.startLsn = Lsn(start);
-    a.endLsn = Lsn(end);
-    a.pgVersionNum = pgVersion;
-    const bool ok = readList(s, a.ends, [&](XactEnd &e) {
-        quint64 lsn = 0;
-        s >> e.xid >> e.committed >> e.timeUs >> lsn >> e.db;
-        e.lsn = Lsn(lsn);
-        if (!readList(s, e.subxids, [&](quint32 &x) { s >> x; }) || !readList(s, e.rels, [&](RelNode &n) { s >> n; }) ||
-            !readList(s, e.dropped, [&](StatsItem &i) { s >> i.kind >> i.db >> i.obj; }))
-            s.setStatus(QDataStream::ReadCorruptData);
-    }) && readList(s, a.changes, [&](RelChange &c) { s >> c.xid >> c.node >> c.inserted >> c.deleted >> c.updated >> c.pages; })
-                    && readList(s, a.creates, [&](RelCreate &c) { s >> c.xid >> c.node; })
-                    && readList(s, a.dbDrops, [&](DbDrop &d) { s >> d.xid >> d.db; });
-    if (!ok || s.status() != QDataStream::Ok)
+    a.timeline = r.get<quint32>();
+    a.startLsn = Lsn(r.get<quint64>());
+    a.endLsn = Lsn(r.get<quint64>());
+    a.pgVersionNum = r.get<qint32>();
+    r.list(a.ends, 37, [&](XactEnd &e) {  // 37: an end with empty lists
+        e.xid = r.get<quint32>();
+        e.committed = r.get<quint8>() != 0;
+        e.timeUs = r.get<qint64>();
+        e.lsn = Lsn(r.get<quint64>());
+        e.db = r.get<quint32>();
+        r.list(e.subxids, 4, [&](quint32 &x) { x = r.get<quint32>(); });
+        r.list(e.rels, 12, [&](RelNode &n) { n = r.node(); });
+        r.list(e.dropped, 12, [&](StatsItem &i) {
+            i.kind = r.get<qint32>();
+            i.db = r.get<quint32>();
+            i.obj = r.get<quint32>();
+        });
+    });
+    r.list(a.changes, 32, [&](RelChange &c) {
+        c.xid = r.get<quint32>();
+        c.node = r.node();
+        c.inserted = r.get<qint32>();
+        c.deleted = r.get<qint32>();
+        c.updated = r.get<qint32>();
+        c.pages = r.get<qint32>();
+    });
+    r.list(a.creates, 16, [&](RelCreate &c) {
+        c.xid = r.get<quint32>();
+        c.node = r.node();
+    });
+    r.list(a.dbDrops, 8, [&](DbDrop &d) {
+        d.xid = r.get<quint32>();
+        d.db = r.get<quint32>();
+    });
+    a.carryHead = r.bytes();
+    a.carryHeadLsn = Lsn(r.get<quint64>());
+    a.carryTail = r.bytes();
+    if (!r.ok())
         return bad(QStringLiteral("truncated or malformed"));
-    if (!s.atEnd())
+    if (!r.atEnd())
         return bad(QStringLiteral("trailing bytes"));
     return a;
 }

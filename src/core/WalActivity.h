@@ -6,6 +6,7 @@
 
 #include <QByteArray>
 
+#include <optional>
 #include <vector>
 
 // What one WAL segment says about changes to data, for the blunder finder: which transactions changed which
@@ -64,12 +65,20 @@ struct SegmentActivity {
     std::vector<RelChange> changes;   // one per (xid, relation file), in order of first change
     std::vector<RelCreate> creates;
     std::vector<DbDrop> dbDrops;
+    // The pieces of records crossing the segment's ends (see RecordWalk): joinedRecord() glues them.
+    QByteArray carryHead;
+    Lsn carryHeadLsn;
+    QByteArray carryTail;
     bool operator==(const SegmentActivity &) const = default;
 };
 
 // Reads every record of a segment (or .partial). Corrupt when it is not a WAL segment; malformed records past
 // the header are skipped (best effort, as scanSegment).
 Result<SegmentActivity> scanActivity(const char *data, size_t size);
+
+// The record that starts at the end of `previous` and ends at the start of `next` (the following segment of the same
+// timeline), as an activity of its own; nullopt when they do not hold the two halves of one record.
+std::optional<SegmentActivity> joinedRecord(const SegmentActivity &previous, const SegmentActivity &next);
 
 // The cache form (docs/repository-format.md, "WAL scan cache"): a versioned binary encoding, zstd-compressed.
 QByteArray encodeActivity(const SegmentActivity &a);

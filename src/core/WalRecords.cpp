@@ -89,17 +89,37 @@ Result<RecordWalk> forEachRecord(const char *data, size_t size, const std::funct
     const size_t n = pages == 0 ? 0 : w.p0 + (pages - 1) * w.pn;
     const quint32 firstRemLen = rd<quint32>(data + 16);
 
+    if (firstRemLen > 0 && firstRemLen <= size_t(kMaxCarriedRecord) && firstRemLen <= n) {
+        out.tail.resize(qsizetype(firstRemLen));
+        w.copyOut(0, firstRemLen, out.tail.data());
+    }
     char hdr[kRecordHeader];
     size_t pos = align8(firstRemLen);
+    auto carry = [&](size_t from) {
+        // Only a segment whose every page was written ends in the middle of a record that the next one continues.
+        if (pages * w.blck < header->segmentSize || from >= n || n - from > size_t(kMaxCarriedRecord))
+            return;
+        out.head.resize(qsizetype(n - from));
+        w.copyOut(from, n - from, out.head.data());
+        out.headLsn = Lsn(segStart + w.phys(from));
+    };
+    if (pos > n)
+        pos = n;  // the continued record fills the whole segment
     RawRecord r;
     r.walk = &w;
-    while (pos + kRecordHeader <= n) {
+    while (true) {
+        if (pos + kRecordHeader > n) {
+            carry(pos);  // a record header split across the segment boundary
+            break;
+        }
         w.copyOut(pos, kRecordHeader, hdr);
         const quint32 totLen = rd<quint32>(hdr);
         if (totLen < kRecordHeader || totLen > (1u << 30))
             break;  // zero: end of valid WAL
-        if (pos + totLen > n)
-            break;  // continues in the next segment
+        if (pos + totLen > n) {
+            carry(pos);  // continues in the next segment
+            break;
+        }
         r.totalLength = totLen;
         r.xid = rd<quint32>(hdr + 4);
         r.info = quint8(hdr[16]);

@@ -4,6 +4,7 @@
 #include "Result.h"
 #include "WalParser.h"
 
+#include <QByteArray>
 #include <QtGlobal>
 
 #include <cstddef>
@@ -49,7 +50,14 @@ struct RecordWalk {
     Lsn endLsn;              // end of the last complete record (segment end after a WAL switch)
     bool walSwitch = false;
     int records = 0;
+    // A record that crosses into the next segment: its first bytes here (head, from headLsn), and the rest of one that
+    // began in the previous segment (tail: the first page header's xlp_rem_len bytes). Glued, they are one record.
+    QByteArray head;
+    Lsn headLsn;
+    QByteArray tail;
 };
+// Larger pieces are not kept (no record of interest is that large; a commit that removed a million files would be).
+constexpr qsizetype kMaxCarriedRecord = 16 << 20;
 
 // Calls fn for every complete record of a segment (or .partial) in order, until fn returns false or valid WAL
 // ends (zero length, a page that belongs to another position, a WAL switch, a record continuing in the next

@@ -44,6 +44,7 @@ Result<BlunderScan> scanBlunders(const BlunderScanOptions &o, ProgressSink &prog
             });
     const repo::WalScanCache cache(archive);
     QStringList damaged;
+    wal::SegmentActivity previous;  // only its timeline, start and the head of a record it left unfinished
     Status walked = archive.forEachMeta([&](const repo::WalFileMeta &m) -> Status {
         if (cancel.isCancelled())
             return Error(Error::Code::Cancelled, QStringLiteral("Cancelled."));
@@ -58,7 +59,18 @@ Result<BlunderScan> scanBlunders(const BlunderScanOptions &o, ProgressSink &prog
             }
             return a.error();
         }
+        // A record crossing from the previous segment into this one: glued from the two halves, it comes first.
+        if (previous.timeline == a->timeline && m.segmentSize && previous.startLsn.isValid() &&
+            a->startLsn.value() == previous.startLsn.value() + m.segmentSize)
+            if (auto joined = wal::joinedRecord(previous, *a))
+                finder.addSegment(*joined);
         finder.addSegment(*a);
+        previous = wal::SegmentActivity();
+        previous.timeline = a->timeline;
+        previous.startLsn = a->startLsn;
+        previous.pgVersionNum = a->pgVersionNum;
+        previous.carryHead = a->carryHead;
+        previous.carryHeadLsn = a->carryHeadLsn;
         ++out.segments;
         if (cached)
             ++out.fromCache;

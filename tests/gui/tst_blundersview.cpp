@@ -9,9 +9,11 @@
 #include "blunders/BlunderModels.h"
 #include "blunders/BlundersView.h"
 #include "blunders/UndoDialog.h"
+#include "restore/RestoreWizard.h"
 #include "servers/ServerView.h"
 
 #include <QAbstractItemModelTester>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -94,6 +96,14 @@ private slots:
         QVERIFY2(view->details()->toPlainText().contains(QLatin1String("not in the WAL")), qPrintable(view->details()->toPlainText()));
         QVERIFY(view->details()->toPlainText().contains(QLatin1String("public.invoices: 3,000 rows")) ||
                 view->details()->toPlainText().contains(QLatin1String("public.invoices: 3000 rows")));
+        // Restore to Just Before…: the wizard opens at that transaction, exclusive.
+        QTest::mouseClick(view->restoreButton(), Qt::LeftButton);
+        auto *wizard = test::openDialog<RestoreWizard>(view);
+        QVERIFY(wizard);
+        auto *target = qobject_cast<TargetPage *>(wizard->page(RestoreWizard::TargetPageId));
+        QCOMPARE(target->xidEdit()->text(), QString::number(m_dropXid));
+        QVERIFY(target->exclusiveBox()->isChecked());
+        wizard->reject();
         view->kindBox()->setCurrentIndex(0);
         view->table()->selectRow(1);
         tw.window->resize(1180, 640);

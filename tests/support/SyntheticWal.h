@@ -57,6 +57,8 @@ public:
     // Raw bytes appended to the record stream (fuzzing), and the stream so far (fuzz seeds).
     void raw(const QByteArray &bytes) { m_stream.append(bytes); }
     const QByteArray &stream() const { return m_stream; }
+    // How many stream bytes the segment's pages hold.
+    qsizetype capacity() const { return qsizetype(m_blck - 40) + qsizetype(m_segSize / m_blck - 1) * qsizetype(m_blck - 24); }
 
     // Records the blunder finder reads (PostgreSQL 15 layouts). A relation file is (tablespace, database, file).
     struct Rel {
@@ -155,10 +157,12 @@ public:
     }
 
     // Lays the stream out on pages. remLen: bytes of a record continued from the previous segment.
-    QByteArray build(quint32 remLen = 0) const
+    // continuation: those bytes themselves (the rest of a record the previous segment's stream did not hold).
+    QByteArray build(quint32 remLen = 0, const QByteArray &continuation = {}) const
     {
         QByteArray d = m_data;
-        QByteArray stream(qsizetype(remLen), 'c');
+        QByteArray stream = continuation.isEmpty() ? QByteArray(qsizetype(remLen), 'c') : continuation;
+        remLen = quint32(stream.size());
         stream.append(QByteArray(qsizetype((8 - remLen % 8) % 8), '\0')).append(m_stream);
         qsizetype pos = 0;
         for (quint32 page = 0; page * m_blck < m_segSize; ++page) {

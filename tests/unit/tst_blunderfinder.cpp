@@ -226,6 +226,46 @@ private slots:
         QCOMPARE(find({a}, {{}, at - 1, 100}).size(), 0);
     }
 
+    void aCommitCrossingTheSegmentBoundaryIsGluedFromBothHalves()
+    {
+        test::SyntheticWal a(42, 1, 3);
+        const qsizetype n = a.capacity();
+        while (a.stream().size() < n - 4000)
+            a.filler(2000);
+        // A filler that ends 40 bytes before the segment does: the DROP's commit starts there and ends in the next one.
+        const qsizetype room = n - 40 - a.stream().size();
+        a.filler(int(room - 24 - 5));
+        QCOMPARE(a.stream().size(), n - 40);
+        a.xactEnd(970, 1000, false, {}, {{1663, 5, 16410}}, {{2, 5, 16410}});
+        QVERIFY(a.stream().size() > n);
+        test::SyntheticWal b(42, 1, 4);
+        quint32 total = 0;  // the record's own length: the rest of it, without the padding after it
+        std::memcpy(&total, a.stream().constData() + n - 40, 4);
+        const QByteArray rest = a.stream().mid(n, qsizetype(total) - 40);
+        b.heap(0x10, 971, {1663, 5, 16400});
+        b.xactEnd(971, 2000, false, {}, {}, {});
+        const QByteArray segA = a.build(), segB = b.build(quint32(rest.size()), rest);
+        const auto actA = wal::scanActivity(segA.constData(), size_t(segA.size()));
+        const auto actB = wal::scanActivity(segB.constData(), size_t(segB.size()));
+        QVERIFY(actA && actB);
+        QVERIFY(actA->ends.empty());            // in neither segment alone
+        QCOMPARE(actB->ends.size(), size_t(1));
+        QCOMPARE(actA->carryHead.size(), 40);
+        QCOMPARE(actB->carryTail.size(), rest.size());
+        const auto joined = wal::joinedRecord(*actA, *actB);
+        QVERIFY(joined);
+        QCOMPARE(joined->ends.size(), size_t(1));
+        QCOMPARE(joined->ends[0].xid, 970u);
+        QCOMPARE(joined->ends[0].lsn, actA->carryHeadLsn);
+        const auto events = find({*actA, *joined, *actB});
+        QCOMPARE(events.size(), 1);
+        QCOMPARE(events[0].kind, QStringLiteral("drop_table"));
+        QCOMPARE(events[0].objects[0].name, QStringLiteral("events"));
+        // The cache keeps the halves; unrelated segments do not glue.
+        QVERIFY(*wal::decodeActivity(wal::encodeActivity(*actA)) == *actA);
+        QVERIFY(!wal::joinedRecord(*actB, *actA));
+    }
+
     void malformedSegmentsAreRefusedOrSkipped()
     {
         QVERIFY(!wal::scanActivity("nope", 4));
