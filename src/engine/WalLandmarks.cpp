@@ -4,6 +4,7 @@
 #include "core/TimeText.h"
 #include "repo/DurableFile.h"
 #include "repo/FileAccess.h"
+#include "repo/WalScanCache.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -225,6 +226,29 @@ Result<std::optional<wal::XactOutcome>> findTransaction(const repo::WalArchive &
         for (const wal::XactOutcome &x : xacts)
             if (x.xid == xid && x.lsn >= from)
                 return std::optional<wal::XactOutcome>(x);
+    }
+    // A commit record that crosses from one segment into the next is in neither alone (nor in their recorded xid
+    // ranges): glue the halves the blunder finder's scan cache keeps (cheap when `blunders` or `undo` filled it).
+    const repo::WalScanCache cache(archive);
+    wal::SegmentActivity previous;
+    quint32 previousSize = 0;
+    for (const repo::WalFileMeta *m : segmentsInOrder(files)) {
+        if (m->timeline < timeline || (m->endLsn.isValid() && m->endLsn <= from))
+            continue;
+        if (cancel && cancel->isCancelled())
+            return Error(Error::Code::Cancelled, QStringLiteral("Cancelled."));
+        auto a = cache.activity(*m);
+        if (!a) {
+            previous = wal::SegmentActivity();
+            continue;
+        }
+        if (previousSize && previous.timeline == a->timeline && a->startLsn.value() == previous.startLsn.value() + previousSize)
+            if (auto joined = wal::joinedRecord(previous, *a))
+                for (const wal::XactEnd &e : joined->ends)
+                    if (e.xid == xid && e.lsn >= from)
+                        return std::optional<wal::XactOutcome>(wal::XactOutcome{e.xid, e.committed, e.timeUs, e.lsn});
+        previous = std::move(*a);
+        previousSize = m->segmentSize;
     }
     return std::optional<wal::XactOutcome>();
 }
