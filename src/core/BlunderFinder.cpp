@@ -138,7 +138,7 @@ void BlunderFinder::addSegment(const wal::SegmentActivity &a)
             m_pending[c.xid].creates.push_back(c.node);
     }
     for (const wal::DbDrop &d : a.dbDrops)
-        m_pending[d.xid].dbDrops.push_back(d.db);
+        m_pending[d.xid].dbDrops.push_back(d);
     for (const wal::XactEnd &e : a.ends)
         commit(e, a.timeline);
 }
@@ -148,7 +148,7 @@ void BlunderFinder::commit(const wal::XactEnd &e, quint32 timeline)
     struct {
         std::map<wal::RelNode, wal::RelChange> changes;
         std::vector<wal::RelNode> creates;
-        std::vector<quint32> dbDrops;
+        std::vector<wal::DbDrop> dbDrops;
     } merged;
     auto take = [&](quint32 xid) {
         auto it = m_pending.find(xid);
@@ -234,7 +234,14 @@ void BlunderFinder::commit(const wal::XactEnd &e, quint32 timeline)
     // DROP TABLE: statistics of relations go; DROP DATABASE: of a database.
     std::set<quint64> droppedFiles;
     std::map<quint32, BlunderEvent> drops;  // per database
-    std::set<quint32> droppedDbs(merged.dbDrops.begin(), merged.dbDrops.end());
+    std::set<quint32> droppedDbs;
+    Lsn firstDropStep;  // the earliest record of the drop: its in-place invalidation, else its first Database DROP
+    for (const wal::DbDrop &d : merged.dbDrops) {
+        if (d.db != 0)
+            droppedDbs.insert(d.db);
+        if (d.lsn.isValid() && (!firstDropStep.isValid() || d.lsn < firstDropStep))
+            firstDropStep = d.lsn;
+    }
     for (const wal::StatsItem &item : e.dropped) {
         if (item.kind == 1) {
             droppedDbs.insert(item.db);  // pgstat_drop_database: dboid is the database, objoid 0
@@ -272,8 +279,11 @@ void BlunderFinder::commit(const wal::XactEnd &e, quint32 timeline)
         sumRows(ev);
         found << ev;
     }
-    for (quint32 db : droppedDbs)
-        found << event(QStringLiteral("drop_database"), db);
+    for (quint32 db : droppedDbs) {
+        BlunderEvent ev = event(QStringLiteral("drop_database"), db);
+        ev.stopBefore = firstDropStep;
+        found << ev;
+    }
 
     // TRUNCATE: old files of tables go without their statistics, and the new ones stay empty (a VACUUM FULL or
     // CLUSTER writes the rows it keeps into its new files page by page).

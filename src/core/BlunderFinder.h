@@ -47,6 +47,9 @@ struct BlunderEvent {
     QList<BlunderObject> objects;
     std::optional<qint64> rows;
     QList<BlunderChange> changes;    // the whole transaction, also below the threshold
+    // Where a recovery that undoes it must stop, when that is before the commit: DROP DATABASE removes the files as its
+    // Database DROP record is replayed. Invalid otherwise (stop just before the commit).
+    Lsn stopBefore;
 };
 
 struct BlunderFilter {
@@ -82,7 +85,7 @@ private:
     struct Pending {
         std::vector<wal::RelChange> changes;  // a transaction touches few files: searched in order
         std::vector<wal::RelNode> creates;
-        std::vector<quint32> dbDrops;
+        std::vector<wal::DbDrop> dbDrops;
     };
     struct Counter {
         qint64 rows = 0;

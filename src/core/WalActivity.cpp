@@ -4,6 +4,8 @@
 
 
 #include <cstring>
+#include <map>
+#include <tuple>
 #include <optional>
 #include <unordered_map>
 
@@ -25,7 +27,8 @@ constexpr quint8 kCommit = 0x00, kAbort = 0x20, kCommitPrepared = 0x30, kAbortPr
 constexpr quint32 kDbInfo = 1u << 0, kSubxacts = 1u << 1, kRelfilenodes = 1u << 2, kInvals = 1u << 3, kTwoPhase = 1u << 4,
                   kDroppedStats = 1u << 8;
 // access/heapam_xlog.h, catalog/storage_xlog.h, commands/dbcommands_xlog.h, catalog/pg_control.h
-constexpr quint8 kHeapOpMask = 0x70, kHeapInsert = 0x00, kHeapDelete = 0x10, kHeapUpdate = 0x20, kHeapHotUpdate = 0x40;
+constexpr quint8 kHeapOpMask = 0x70, kHeapInsert = 0x00, kHeapDelete = 0x10, kHeapUpdate = 0x20, kHeapHotUpdate = 0x40,
+                  kHeapInplace = 0x70;
 constexpr quint8 kHeap2MultiInsert = 0x50;
 constexpr quint8 kDeleteIsSuper = 1 << 3;
 constexpr quint8 kSmgrCreate = 0x10, kDbaseDrop = 0x20, kXlogFpi = 0xB0;
@@ -138,9 +141,23 @@ public:
         const DecodedRecord &d = m_d;
         switch (rmid) {
         case rm::Heap: {
-            if (d.blocks.empty() || d.blocks[0].fork != 0 || xid == 0)
+            if (d.blocks.empty() || d.blocks[0].fork != 0)
                 break;
             const quint8 op = info & kHeapOpMask;
+            if (op == kHeapInplace && xid == 0 && d.blocks[0].node.db == 0 && d.mainLength >= 2) {
+                // DROP DATABASE (15.4 and newer) first marks pg_database's row invalid in place, before it has an
+                // xid; the same row's DELETE then names the transaction. Replaying the mark makes the database
+                // unusable, so a recovery that undoes the drop must stop before it.
+                m_inplace[{d.blocks[0].node, d.blocks[0].block, rd<quint16>(d.main)}] = lsn;
+                break;
+            }
+            if (xid == 0)
+                break;
+            if (op == kHeapDelete && d.blocks[0].node.db == 0 && d.mainLength >= 6 && !m_inplace.empty())
+                if (auto it = m_inplace.find({d.blocks[0].node, d.blocks[0].block, rd<quint16>(d.main + 4)}); it != m_inplace.end()) {
+                    m_a.dbDrops.push_back({xid, 0, it->second});
+                    m_inplace.erase(it);
+                }
             if (op == kHeapInsert)
                 ++change(xid, d.blocks[0].node).inserted;
             else if (op == kHeapDelete) {
@@ -149,8 +166,9 @@ public:
                     --c.inserted;
                 else
                     ++c.deleted;
-            } else if (op == kHeapUpdate || op == kHeapHotUpdate)
+            } else if (op == kHeapUpdate || op == kHeapHotUpdate) {
                 ++change(xid, d.blocks[0].node).updated;
+            }
             break;
         }
         case rm::Heap2:
@@ -169,7 +187,7 @@ public:
             break;
         case rm::Dbase:
             if (d.mainLength >= 4)
-                m_a.dbDrops.push_back({xid, rd<quint32>(d.main)});
+                m_a.dbDrops.push_back({xid, rd<quint32>(d.main), lsn});
             break;
         case rm::Xact: {
             const quint8 op = info & kXactOpMask;
@@ -200,6 +218,7 @@ private:
     int m_version;
     DecodedRecord m_d;
     std::unordered_map<ChangeKey, size_t, ChangeKeyHash> m_index;
+    std::map<std::tuple<RelNode, quint32, quint16>, Lsn> m_inplace;  // shared catalog row -> its last xid-less in-place update
 };
 
 } // namespace
@@ -248,7 +267,7 @@ std::optional<SegmentActivity> joinedRecord(const SegmentActivity &previous, con
 namespace {
 
 constexpr quint32 kMagic = 0x50474157;  // "PGAW"
-constexpr qint32 kVersion = 2;           // 2: little-endian, with the pieces of records crossing segment boundaries
+constexpr qint32 kVersion = 3;           // 3: database drops with their LSN; 2: little-endian, crossing records
 constexpr quint32 kMaxItems = 1u << 26;
 
 // Plain little-endian fields (a QDataStream costs a virtual read per field: ten times slower on a warm scan).
@@ -381,6 +400,7 @@ QByteArray encodeActivity(const SegmentActivity &a)
     w.list(a.dbDrops, [&](const DbDrop &d) {
         w.put(d.xid);
         w.put(d.db);
+        w.put(quint64(d.lsn.value()));
     });
     w.bytes(a.carryHead);
     w.put(quint64(a.carryHeadLsn.value()));
@@ -431,9 +451,10 @@ Result<SegmentActivity> decodeActivity(const QByteArray &bytes)
         c.xid = r.get<quint32>();
         c.node = r.node();
     });
-    r.list(a.dbDrops, 8, [&](DbDrop &d) {
+    r.list(a.dbDrops, 16, [&](DbDrop &d) {
         d.xid = r.get<quint32>();
         d.db = r.get<quint32>();
+        d.lsn = Lsn(r.get<quint64>());
     });
     a.carryHead = r.bytes();
     a.carryHeadLsn = Lsn(r.get<quint64>());

@@ -53,7 +53,8 @@ struct RelCreate {     // Storage CREATE of a main fork
 
 struct DbDrop {
     quint32 xid = 0;
-    quint32 db = 0;
+    quint32 db = 0;    // 0: the in-place update of pg_database that began that transaction's DROP DATABASE
+    Lsn lsn;           // the record: replaying it removes the database's files, before the commit
     bool operator==(const DbDrop &) const = default;
 };
 

@@ -125,7 +125,8 @@ QJsonObject blunderJson(const BlunderEvent &e)
                        {QStringLiteral("objects"), objects},
                        {QStringLiteral("rows"), rowsValue(e.rows)},
                        {QStringLiteral("timeline"), qint64(e.timeline)},
-                       {QStringLiteral("changes"), changes}};
+                       {QStringLiteral("changes"), changes},
+                       {QStringLiteral("stop_before_lsn"), e.stopBefore.isValid() ? QJsonValue(e.stopBefore.toString()) : QJsonValue()}};
 }
 
 QString blunderObjectText(const BlunderObject &o)

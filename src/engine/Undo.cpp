@@ -482,6 +482,13 @@ Result<UndoResult> runUndo(const UndoOptions &o, ProgressSink &out, const Cancel
     ro.target.kind = RecoveryTarget::Kind::Xid;
     ro.target.text = QString::number(o.xid);
     ro.target.exclusive = true;
+    for (const BlunderEvent &e : std::as_const(r.events))
+        if (e.stopBefore.isValid() && (ro.target.kind != RecoveryTarget::Kind::Lsn || e.stopBefore < ro.target.lsn)) {
+            // Before the Database DROP record, not the commit: replaying that record removes the files.
+            ro.target.kind = RecoveryTarget::Kind::Lsn;
+            ro.target.lsn = e.stopBefore;
+            ro.target.text.clear();
+        }
     ro.target.action = QStringLiteral("promote");
     auto plan = Restore(ro).plan(quiet, cancel);
     if (!plan)
