@@ -130,6 +130,8 @@ void BlunderFinder::addSegment(const wal::SegmentActivity &a)
         it->deleted += c.deleted;
         it->updated += c.updated;
         it->pages += c.pages;
+        it->heapPages += c.heapPages;
+        it->unknownPages += c.unknownPages;
     }
     for (const wal::RelCreate &c : a.creates) {
         if (c.xid == 0)
@@ -161,6 +163,8 @@ void BlunderFinder::commit(const wal::XactEnd &e, quint32 timeline)
             m.deleted += c.deleted;
             m.updated += c.updated;
             m.pages += c.pages;
+            m.heapPages += c.heapPages;
+            m.unknownPages += c.unknownPages;
         }
         merged.creates.insert(merged.creates.end(), it->second.creates.begin(), it->second.creates.end());
         merged.dbDrops.insert(merged.dbDrops.end(), it->second.dbDrops.begin(), it->second.dbDrops.end());
@@ -198,7 +202,7 @@ void BlunderFinder::commit(const wal::XactEnd &e, quint32 timeline)
     for (const wal::RelNode &n : merged.creates) {
         // A file written page by page (VACUUM FULL, CLUSTER, a rewriting ALTER) holds rows no record counts: unknown.
         auto c = merged.changes.find(n);
-        const bool rewritten = c != merged.changes.end() && c->second.pages > 0;
+        const bool rewritten = c != merged.changes.end() && (c->second.heapPages > 0 || c->second.unknownPages > 0);
         m_counters[fileKey(n.db, n.rel)] = Counter{0, !rewritten, false};
     }
     for (const auto &[node, c] : merged.changes)
@@ -259,10 +263,16 @@ void BlunderFinder::commit(const wal::XactEnd &e, quint32 timeline)
             it = drops.emplace(item.db, event(QStringLiteral("drop_table"), item.db)).first;
         it->second.objects << object(item.db, rel->filenode, rel);
     }
-    const bool dropsRelations = std::any_of(e.dropped.begin(), e.dropped.end(), [](const wal::StatsItem &i) { return i.kind == 2; });
-    if (dropsRelations) {
-        // Dropped files no snapshot knew: the tables among them (those that held rows) are named by file.
+    // Dropped relations no snapshot knew: the files among them that held rows are their tables, named by file. At most
+    // as many as there are such relations, and not in a rewrite (VACUUM FULL, CLUSTER, ALTER TABLE … TYPE create new
+    // files and drop a transient table of their own).
+    qsizetype unnamed = std::count_if(e.dropped.begin(), e.dropped.end(), [&](const wal::StatsItem &i) {
+        return i.kind == 2 && !m_names.byOid(i.db, i.obj);
+    });
+    if (unnamed > 0 && merged.creates.empty()) {
         for (const wal::RelNode &n : e.rels) {
+            if (unnamed == 0)
+                break;
             if (droppedFiles.count(fileKey(n.db, n.rel)) || m_names.byFile(n.db, n.rel) || isCatalog(n.db, n.rel) || droppedDbs.count(n.db))
                 continue;
             auto c = m_counters.find(fileKey(n.db, n.rel));
@@ -273,6 +283,7 @@ void BlunderFinder::commit(const wal::XactEnd &e, quint32 timeline)
                 it = drops.emplace(n.db, event(QStringLiteral("drop_table"), n.db)).first;
             it->second.objects << object(n.db, n.rel, nullptr);
             droppedFiles.insert(fileKey(n.db, n.rel));
+            --unnamed;
         }
     }
     for (auto &[db, ev] : drops) {
@@ -310,14 +321,21 @@ void BlunderFinder::commit(const wal::XactEnd &e, quint32 timeline)
             heaps << object(n.db, n.rel, rel);
             ++perDb[n.db];
         }
-        int emptyCreates = 0;
+        // Whether a new file got heap pages written whole (the rows a rewrite keeps). With wal_compression the images
+        // cannot be read: then every heap-like old file must have an empty new one (index builds write pages too).
+        int emptyCreates = 0, heapPages = 0, unknownPages = 0;
         for (const wal::RelNode &n : merged.creates) {
             auto c = merged.changes.find(n);
             if (c == merged.changes.end() || c->second.pages == 0)
                 ++emptyCreates;
+            if (c != merged.changes.end()) {
+                heapPages += c->second.heapPages;
+                unknownPages += c->second.unknownPages;
+            }
         }
+        const bool emptied = unknownPages == 0 ? heapPages == 0 && !merged.creates.empty() : emptyCreates >= heapLike;
         const bool lost = std::any_of(heaps.begin(), heaps.end(), [](const BlunderObject &o) { return !o.rows || *o.rows > 0; });
-        if (!heaps.isEmpty() && emptyCreates >= heapLike && lost) {
+        if (!heaps.isEmpty() && emptied && lost) {
             const quint32 db = perDb.rbegin()->first;
             BlunderEvent ev = event(QStringLiteral("truncate"), db);
             ev.objects = heaps;

@@ -42,6 +42,8 @@ struct RelChange {
     qint32 deleted = 0;
     qint32 updated = 0;    // UPDATE and HOT UPDATE
     qint32 pages = 0;      // pages written whole (log_newpage: table rewrites, index builds)
+    qint32 heapPages = 0;  // of which heap pages (a rewrite's rows); compressed images are neither
+    qint32 unknownPages = 0;  // of which compressed (wal_compression): heap or index cannot be told
     bool operator==(const RelChange &) const = default;
 };
 
@@ -85,5 +87,7 @@ std::optional<SegmentActivity> joinedRecord(const SegmentActivity &previous, con
 QByteArray encodeActivity(const SegmentActivity &a);
 // Corrupt for anything encodeActivity did not write (truncated, another version, trailing bytes).
 Result<SegmentActivity> decodeActivity(const QByteArray &bytes);
+// The same into `out`, reusing its vectors' storage and `scratch` for the decompressed bytes (a scan's loop).
+Status decodeActivityInto(const QByteArray &bytes, SegmentActivity &out, QByteArray &scratch);
 
 } // namespace pga::wal

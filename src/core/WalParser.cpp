@@ -117,7 +117,7 @@ Result<SegmentScan> scanSegment(const char *data, size_t size, std::vector<XactO
             const quint8 op = r.info & kXactOpMask;
             if (op == kXactCommit || op == kXactAbort || op == kXactCommitPrepared || op == kXactAbortPrepared) {
                 size_t len = 0;
-                const char *rec = r.bytes(1u << 20, &len);
+                const char *rec = r.bytes(size_t(1) << 30, &len);  // a commit of many files or invalidations is large
                 if (decodeRecord(rec, len, version, d) && d.mainLength >= 8) {
                     const qint64 us = rd<qint64>(d.main) + kPgEpochOffsetUs;  // xl_xact_commit/abort.xact_time
                     if (!s.firstXactTimeUs || us < *s.firstXactTimeUs)

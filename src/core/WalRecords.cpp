@@ -184,17 +184,19 @@ bool decodeRecord(const char *rec, size_t len, int pgVersion, DecodedRecord &out
         BlockRef b;
         const quint8 forkFlags = quint8(rec[off + 1]);
         b.fork = forkFlags & 0x0F;
-        blockData += rd<quint16>(rec + off + 2);
+        b.dataLength = rd<quint16>(rec + off + 2);
+        blockData += b.dataLength;
         off += 4;
         if (forkFlags & 0x10) {                // BKPBLOCK_HAS_IMAGE
             if (off + 5 > len)
                 return false;
             b.image = true;
-            blockData += rd<quint16>(rec + off);
+            b.imageLength = rd<quint16>(rec + off);
+            blockData += b.imageLength;
             const quint8 bimgInfo = quint8(rec[off + 4]);
             off += 5;
-            const bool compressed = pgVersion >= 150000 ? (bimgInfo & 0x1c) != 0 : (bimgInfo & 0x02) != 0;
-            if ((bimgInfo & 0x01) && compressed) // BKPIMAGE_HAS_HOLE: XLogRecordBlockCompressHeader
+            b.imageCompressed = pgVersion >= 150000 ? (bimgInfo & 0x1c) != 0 : (bimgInfo & 0x02) != 0;
+            if ((bimgInfo & 0x01) && b.imageCompressed) // BKPIMAGE_HAS_HOLE: XLogRecordBlockCompressHeader
                 off += 2;
         }
         if (!(forkFlags & 0x80)) {             // BKPBLOCK_SAME_REL: else a RelFileNode follows
@@ -215,11 +217,26 @@ bool decodeRecord(const char *rec, size_t len, int pgVersion, DecodedRecord &out
             return false;
         out.blocks.push_back(b);
     }
-    off += blockData;
-    if (off > len || out.mainLength > len - off)
+    if (off + blockData > len || out.mainLength > len - off - blockData)
         return false;
+    // The block data follows the headers in block order: each block's image, then its data.
+    for (BlockRef &b : out.blocks) {
+        if (b.image)
+            b.imageData = rec + off;
+        off += size_t(b.imageLength) + b.dataLength;
+    }
     out.main = rec + off;
     return true;
+}
+
+std::optional<bool> isHeapPageImage(const BlockRef &b)
+{
+    if (!b.image || b.imageCompressed || !b.imageData || b.imageLength < 20)
+        return std::nullopt;
+    // PageHeaderData: pd_special at 16, pd_pagesize_version at 18. A heap page's special space is empty.
+    const quint16 special = rd<quint16>(b.imageData + 16);
+    const quint16 pageSize = rd<quint16>(b.imageData + 18) & 0xFF00;
+    return pageSize != 0 && special == pageSize;
 }
 
 } // namespace pga::wal

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <vector>
 
 // The records of one WAL segment, one at a time, and the parts of a record's body the blunder finder reads
@@ -27,7 +28,13 @@ struct BlockRef {
     quint8 fork = 0;     // 0: main
     quint32 block = 0;
     bool image = false;  // carries a full page image
+    bool imageCompressed = false;
+    const char *imageData = nullptr;  // the image as stored (its page header first, unless compressed)
+    quint16 imageLength = 0;
+    quint16 dataLength = 0;
 };
+// Whether a full page image is of a heap page (no special space) rather than an index page; nullopt when compressed.
+std::optional<bool> isHeapPageImage(const BlockRef &b);
 
 // One record's header and, on request, its bytes.
 class RawRecord {

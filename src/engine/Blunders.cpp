@@ -45,20 +45,21 @@ Result<BlunderScan> scanBlunders(const BlunderScanOptions &o, ProgressSink &prog
     const repo::WalScanCache cache(archive);
     QStringList damaged;
     wal::SegmentActivity previous;  // only its timeline, start and the head of a record it left unfinished
+    wal::SegmentActivity activity;  // one segment's, its storage reused for the next
     Status walked = archive.forEachMeta([&](const repo::WalFileMeta &m) -> Status {
         if (cancel.isCancelled())
             return Error(Error::Code::Cancelled, QStringLiteral("Cancelled."));
         if (m.kind != QLatin1String("segment") && m.kind != QLatin1String("partial"))
             return {};
         bool cached = false;
-        auto a = cache.activity(m, &cached);
-        if (!a) {
-            if (a.error().code == Error::Code::Corrupt || a.error().code == Error::Code::Unsupported) {
-                out.warnings << QStringLiteral("%1 was skipped: %2").arg(m.name, a.error().message);
+        if (Status read = cache.read(m, activity, &cached); !read) {
+            if (read.error().code == Error::Code::Corrupt || read.error().code == Error::Code::Unsupported) {
+                out.warnings << QStringLiteral("%1 was skipped: %2").arg(m.name, read.error().message);
                 return {};
             }
-            return a.error();
+            return read.error();
         }
+        const wal::SegmentActivity *a = &activity;
         // A record crossing from the previous segment into this one: glued from the two halves, it comes first.
         if (previous.timeline == a->timeline && m.segmentSize && previous.startLsn.isValid() &&
             a->startLsn.value() == previous.startLsn.value() + m.segmentSize)

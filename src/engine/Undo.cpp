@@ -138,6 +138,7 @@ Result<QList<UndoItem>> planItems(const UndoOptions &o, const QList<BlunderEvent
             it.databaseOid = e.databaseOid;
             it.database = e.database;
             it.sourceFilenode = obj.filenode;
+            it.sourceOid = obj.oid;
             it.expectedRows = obj.rows;
             if (obj.named) {
                 it.sourceSchema = obj.schema;
@@ -234,23 +235,32 @@ private:
     bool m_liveSuper = false;
 };
 
-// In the scratch copy (ours to change): name what no snapshot named, and give the table its target name.
+// In the scratch copy (ours to change, and the truth just before the blunder): name the table by its OID (or its file,
+// when no snapshot knew it), since a snapshot's name may be stale; then give it its target name.
 Status Copier::prepareInScratch(pg::Connection &scratch, UndoItem &it)
 {
-    if (it.sourceName.isEmpty()) {
-        auto r = query(scratch, QStringLiteral("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                                               "WHERE pg_relation_filenode(c.oid) = $1 AND c.relkind IN ('r', 'p', 'm')"),
-                       m_cancel, {QString::number(it.sourceFilenode)});
-        if (!r)
-            return r.error();
-        if (r->rowCount() != 1)
-            return Error(Error::Code::NotFound, QStringLiteral("No table of database %1 is stored in file %2 in the scratch copy; it cannot be "
-                                                               "named.").arg(it.database).arg(it.sourceFilenode));
+    const bool byOid = it.sourceOid != 0;
+    auto r = query(scratch, QStringLiteral("SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                                           "WHERE %1 = $1 AND c.relkind IN ('r', 'p', 'm')")
+                                .arg(byOid ? QStringLiteral("c.oid") : QStringLiteral("pg_relation_filenode(c.oid)")),
+                   m_cancel, {QString::number(byOid ? it.sourceOid : it.sourceFilenode)});
+    if (!r)
+        return r.error();
+    if (r->rowCount() != 1)
+        return Error(Error::Code::NotFound, QStringLiteral("No table of database %1 has %2 %3 in the scratch copy; it cannot be named.")
+                                                .arg(it.database, byOid ? QStringLiteral("OID") : QStringLiteral("file"))
+                                                .arg(byOid ? it.sourceOid : it.sourceFilenode));
+    if (r->value(0, 0) != it.sourceSchema || r->value(0, 1) != it.sourceName) {
+        const bool derived = it.targetName.isEmpty() || it.targetName == (it.kind == QLatin1String("table") ? it.sourceName : beforeName(it.sourceName, m_o.xid));
+        const bool ownSchema = m_o.intoSchema.isEmpty();
+        if (!it.sourceName.isEmpty())
+            m_progress.warning(QStringLiteral("The snapshot named it %1.%2; just before the blunder it was %3.%4.")
+                                   .arg(it.sourceSchema, it.sourceName, r->value(0, 0), r->value(0, 1)));
         it.sourceSchema = r->value(0, 0);
         it.sourceName = r->value(0, 1);
-        if (it.targetSchema.isEmpty())
-            it.targetSchema = m_o.intoSchema.isEmpty() ? it.sourceSchema : m_o.intoSchema;
-        if (it.targetName.isEmpty())
+        if (ownSchema)
+            it.targetSchema = it.sourceSchema;
+        if (derived && m_o.asName.isEmpty())
             it.targetName = it.kind == QLatin1String("table") ? it.sourceName : beforeName(it.sourceName, m_o.xid);
         QList<UndoItem> one{it};
         if (Status s = checkLive(m_o, one, m_cancel); !s)
@@ -436,8 +446,9 @@ Result<UndoResult> runUndo(const UndoOptions &o, ProgressSink &out, const Cancel
     auto scan = scanBlunders(so, quiet, cancel);
     if (!scan)
         return scan.error();
+    // After a point-in-time recovery xids repeat on the new timeline: the newest timeline's transaction is meant.
     for (const BlunderEvent &e : scan->events)
-        if (e.xid == o.xid)
+        if (e.xid == o.xid && (r.events.isEmpty() || e.timeline == r.events.first().timeline))
             r.events << e;
     if (r.events.isEmpty())
         return Error(Error::Code::NotFound, QStringLiteral("Transaction %1 made no DROP TABLE, TRUNCATE, DROP DATABASE, DELETE or UPDATE in the "
@@ -482,6 +493,8 @@ Result<UndoResult> runUndo(const UndoOptions &o, ProgressSink &out, const Cancel
     ro.target.kind = RecoveryTarget::Kind::Xid;
     ro.target.text = QString::number(o.xid);
     ro.target.exclusive = true;
+    if (!r.events.isEmpty())
+        ro.target.timeline = QString::number(r.events.first().timeline);
     for (const BlunderEvent &e : std::as_const(r.events))
         if (e.stopBefore.isValid() && (ro.target.kind != RecoveryTarget::Kind::Lsn || e.stopBefore < ro.target.lsn)) {
             // Before the Database DROP record, not the commit: replaying that record removes the files.

@@ -39,6 +39,7 @@ struct UndoItem {
     QString database;          // the live database it goes into (kind database: the new database's name)
     QString sourceSchema, sourceName;  // in the scratch copy; empty until resolved there when no snapshot named it
     quint32 sourceFilenode = 0;
+    quint32 sourceOid = 0;             // 0 when no snapshot knew it
     QString targetSchema, targetName;
     bool createSchema = false;         // the target schema does not exist in the live database yet
     std::optional<qint64> expectedRows;

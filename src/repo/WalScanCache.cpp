@@ -22,6 +22,14 @@ QString WalScanCache::pathFor(const WalFileMeta &m) const
 
 Result<wal::SegmentActivity> WalScanCache::activity(const WalFileMeta &m, bool *fromCache) const
 {
+    wal::SegmentActivity a;
+    if (Status s = read(m, a, fromCache); !s)
+        return s.error();
+    return a;
+}
+
+Status WalScanCache::read(const WalFileMeta &m, wal::SegmentActivity &out, bool *fromCache) const
+{
     if (fromCache)
         *fromCache = false;
     const QString path = pathFor(m);
@@ -29,10 +37,10 @@ Result<wal::SegmentActivity> WalScanCache::activity(const WalFileMeta &m, bool *
                                                                bytes->at(kHex) == '\n' && bytes->at(kHeader - 1) == '\n' &&
                                                                Sha256::hexOf(bytes->constData() + kHeader, size_t(bytes->size() - kHeader)).toLatin1() ==
                                                                    bytes->mid(kHex + 1, kHex)) {
-        if (auto a = wal::decodeActivity(bytes->mid(kHeader))) {
+        if (wal::decodeActivityInto(bytes->mid(kHeader), out, m_scratch)) {
             if (fromCache)
                 *fromCache = true;
-            return a;
+            return {};
         }
     }
     auto name = WalName::parse(m.name);
@@ -54,7 +62,8 @@ Result<wal::SegmentActivity> WalScanCache::activity(const WalFileMeta &m, bool *
             (void)writeFileDurably(path, {QByteArrayView(header), QByteArrayView(body)}, Publish::Replace, repo.cacheOwner());
         }
     }
-    return a;
+    out = std::move(*a);
+    return {};
 }
 
 } // namespace pga::repo

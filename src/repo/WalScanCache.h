@@ -16,9 +16,12 @@ public:
     // From the cache when it holds this very file, else read from the archive (verified) and cached when this
     // process may write the repository. A damaged cache entry is read again from the WAL, never trusted.
     Result<wal::SegmentActivity> activity(const WalFileMeta &m, bool *fromCache = nullptr) const;
+    // The same into `out`, reusing its storage from the previous call (a scan's loop).
+    Status read(const WalFileMeta &m, wal::SegmentActivity &out, bool *fromCache = nullptr) const;
 
 private:
     const WalArchive &m_archive;
+    mutable QByteArray m_scratch;
 };
 
 } // namespace pga::repo

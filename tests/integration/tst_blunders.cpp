@@ -44,6 +44,18 @@ class TestBlunders : public QObject {
         return d;
     }
 
+    // One statement on its own, as a DBA types it (autocommit): its xid is the next one.
+    Done autocommit(const QString &sql)
+    {
+        Done d;
+        const quint32 next = m_c->scalar(QStringLiteral("SELECT txid_current()")).toUInt() + 1;
+        d.before = QDateTime::currentDateTimeUtc().addMSecs(-5);
+        if (m_c->query(sql))
+            d.xid = next;
+        d.after = QDateTime::currentDateTimeUtc().addMSecs(5);
+        return d;
+    }
+
     QString md5Of(const QString &table, const QString &db = QStringLiteral("postgres"))
     {
         return TestCluster::scalarAt(m_c->conninfo(db),
@@ -118,7 +130,9 @@ private slots:
         QVERIFY(m_c->query(QStringLiteral("INSERT INTO events SELECT g, 'e' || g FROM generate_series(1, 800) g")));
         QVERIFY(m_c->query(QStringLiteral("INSERT INTO accounts SELECT g, g * 10 FROM generate_series(1, 1000) g")));
         QVERIFY(m_c->query(QStringLiteral("INSERT INTO docs SELECT g, repeat(md5(g::text), 100) FROM generate_series(1, 200) g")));
-        QVERIFY(m_c->query(QStringLiteral("CREATE DATABASE scratchdb")));
+        QVERIFY(m_c->query(QStringLiteral("CREATE ROLE shopkeeper")));
+        QVERIFY(m_c->query(QStringLiteral("CREATE DATABASE scratchdb OWNER shopkeeper")));
+        QVERIFY(m_c->query(QStringLiteral("COMMENT ON DATABASE scratchdb IS 'scratch'")));
         {
             auto c = pg::Connection::connect({m_c->conninfo(QStringLiteral("scratchdb"))});
             QVERIFY(c);
@@ -138,10 +152,10 @@ private slots:
         m_eventsMd5 = md5Of(QStringLiteral("events"));
         m_accountsMd5 = md5Of(QStringLiteral("accounts"));
 
-        m_drop = transaction({QStringLiteral("DROP TABLE orders")});
+        m_drop = autocommit(QStringLiteral("DROP TABLE orders"));
         QVERIFY(m_drop.xid);
         QVERIFY(m_c->query(QStringLiteral("INSERT INTO keep SELECT g FROM generate_series(1, 50) g")));  // good writes after the blunder
-        m_truncate = transaction({QStringLiteral("TRUNCATE events")});
+        m_truncate = autocommit(QStringLiteral("TRUNCATE events"));
         QVERIFY(m_truncate.xid);
         m_delete = transaction({QStringLiteral("SAVEPOINT s"), QStringLiteral("DELETE FROM accounts WHERE id <= 300"), QStringLiteral("RELEASE s")});
         QVERIFY(m_delete.xid);
@@ -151,12 +165,10 @@ private slots:
         QVERIFY(m_c->query(QStringLiteral("DELETE FROM accounts WHERE id = 1000")));  // one row: below --min-rows
         m_rollback = transaction({QStringLiteral("DELETE FROM fresh")}, false);
         QVERIFY(m_rollback.xid);
-        // DROP DATABASE cannot run in a transaction block: its xid is the next one.
-        const quint32 next = m_c->scalar(QStringLiteral("SELECT txid_current()")).toUInt() + 1;
-        m_dropDb.before = QDateTime::currentDateTimeUtc().addMSecs(-5);
-        QVERIFY(m_c->query(QStringLiteral("DROP DATABASE scratchdb")));
-        m_dropDb.after = QDateTime::currentDateTimeUtc().addMSecs(5);
-        m_dropDb.xid = next;
+        // DROP DATABASE cannot run in a transaction block anyway. The database has an owner of its own, so the drop has
+        // more to clean up (and an xid) before it marks the database invalid.
+        m_dropDb = autocommit(QStringLiteral("DROP DATABASE scratchdb"));
+        QVERIFY(m_dropDb.xid);
         QVERIFY(m_c->query(QStringLiteral("INSERT INTO keep SELECT g FROM generate_series(51, 100) g")));
         QVERIFY(m_c->waitForArchived(m_c->switchWal()));
         QVERIFY(m_c->waitForArchiverIdle());

@@ -89,11 +89,11 @@ public:
         appendInt<quint16>(main, n);
         record(9, 0x50, hdrs + mainHeader(main) + data + main, xid);
     }
-    // log_newpage: an XLOG FPI record (no main data) for one page of rel.
-    void fullPage(quint32 xid, Rel rel, quint32 block)
+    // log_newpage: an XLOG FPI record (no main data) for one page of rel, a heap page or an index page.
+    void fullPage(quint32 xid, Rel rel, quint32 block, bool indexPage = false)
     {
         QByteArray hdrs, data;
-        blockRef(hdrs, data, 0, rel, block, true, false, {});
+        blockRef(hdrs, data, 0, rel, block, true, false, {}, indexPage);
         record(0, 0xB0, hdrs + data, xid);
     }
     void storageCreate(quint32 xid, Rel rel)
@@ -200,9 +200,14 @@ private:
     }
     // XLogRecordBlockHeader (+ image header, + RelFileNode unless sameRel, + BlockNumber); the data goes to `data`.
     static void blockRef(QByteArray &hdrs, QByteArray &data, quint8 id, Rel rel, quint32 block, bool image, bool sameRel,
-                         const QByteArray &blockData)
+                         const QByteArray &blockData, bool indexPage = false)
     {
-        const QByteArray page(image ? 8192 - 100 : 0, 'p');  // a page image with a 100-byte hole
+        QByteArray page(image ? 8192 - 100 : 0, 'p');  // a page image with a 100-byte hole
+        if (image) {  // its header: pd_special and pd_pagesize_version of a heap page (an index page: special < 8192)
+            const quint16 special = indexPage ? 8192 - 16 : 8192, sizeVersion = 8192 | 4;
+            std::memcpy(page.data() + 16, &special, 2);
+            std::memcpy(page.data() + 18, &sizeVersion, 2);
+        }
         quint8 flags = 0;
         if (image)
             flags |= 0x10;

@@ -174,12 +174,16 @@ private slots:
         test::SyntheticWal w(42, 1, 3);
         w.storageCreate(930, {1663, 5, 17001});            // VACUUM FULL: the new file is written page by page
         w.fullPage(930, {1663, 5, 17001}, 0);
+        w.storageCreate(930, {1663, 5, 17004});            // and a hash index's new file gets no page image at all
+        w.storageCreate(930, {1663, 5, 17005});
         w.xactEnd(930, 1000, false, {}, {events}, {});
         const auto kept = find({scan(w)});
         QVERIFY(kept.isEmpty());
 
         test::SyntheticWal t(42, 1, 3);
-        t.storageCreate(931, {1663, 5, 17002});            // TRUNCATE: the new file stays empty
+        t.storageCreate(931, {1663, 5, 17002});            // TRUNCATE: the new file stays empty ...
+        t.storageCreate(931, {1663, 5, 17003});            // ... while its index's new file gets a metapage
+        t.fullPage(931, {1663, 5, 17003}, 0, true);
         t.xactEnd(931, 2000, false, {}, {events}, {});
         const auto cut = find({scan(t)});
         QCOMPARE(cut.size(), 1);

@@ -107,7 +107,10 @@ BlundersView::BlundersView(app::AppContext &app, QWidget *parent)
             return;
         auto *w = new RestoreWizard(m_app, m_server.id, QString(), this);
         w->setAttribute(Qt::WA_DeleteOnClose);
-        w->presetXid(e->xid, true);
+        if (e->stopBefore.isValid())
+            w->presetLsn(e->stopBefore.toString(), true);  // DROP DATABASE: before its first record, not its commit
+        else
+            w->presetXid(e->xid, true);
         w->open();
     });
     connect(m_undo, &QPushButton::clicked, this, [this] {

@@ -154,8 +154,10 @@ void UndoDialog::run(bool dryRun)
         if (ok)
             m_plan->setItems(r.items, !dryRun);
         if (!ok) {
-            m_status->setText(info.state == app::JobInfo::State::Cancelled ? tr("Cancelled; the scratch copy was removed.")
-                                                                            : tr("Refused or failed: %1").arg(info.error.toString()));
+            m_status->setText(info.state == app::JobInfo::State::Cancelled
+                                  ? (m_keep->isChecked() ? tr("Cancelled; the scratch copy was kept in %1.").arg(m_scratch->text())
+                                                         : tr("Cancelled; the scratch copy was removed."))
+                                  : tr("Refused or failed: %1").arg(info.error.toString()));
         } else if (dryRun) {
             m_status->setText(tr("Backup %1 will be restored into %2. Every name above is free on the live server.").arg(r.backupId, r.scratchDir));
         } else {

@@ -139,6 +139,20 @@ void TargetPage::presetXid(quint32 xid, bool exclusive)
     changed();
 }
 
+void TargetPage::presetLsn(const QString &lsn, bool exclusive)
+{
+    m_kind->setCurrentIndex(m_kind->findData(int(Kind::Lsn)));
+    m_lsn->setText(lsn);
+    m_exclusive->setChecked(exclusive);
+    changed();
+}
+
+void RestoreWizard::presetLsn(const QString &lsn, bool exclusive)
+{
+    if (auto *p = qobject_cast<TargetPage *>(page(TargetPageId)))
+        p->presetLsn(lsn, exclusive);
+}
+
 void RestoreWizard::presetXid(quint32 xid, bool exclusive)
 {
     if (auto *p = qobject_cast<TargetPage *>(page(TargetPageId)))

@@ -45,6 +45,8 @@ public:
     void presetTime(qint64 us);
     // Starts at "a transaction" with this xid; exclusive: stop just before it (the blunder view's "Restore to just before").
     void presetXid(quint32 xid, bool exclusive);
+    // Starts at "a WAL position" (a DROP DATABASE must be stopped before its first record, not its commit).
+    void presetLsn(const QString &lsn, bool exclusive);
 
     // Filled in by the pages.
     engine::RecoveryTarget target;
@@ -76,6 +78,7 @@ public:
     QCheckBox *exclusiveBox() const { return m_exclusive; }
     void presetTime(qint64 us);
     void presetXid(quint32 xid, bool exclusive);
+    void presetLsn(const QString &lsn, bool exclusive);
 
 signals:
     void verdictChanged();
