@@ -3436,6 +3436,10 @@ Wählen Sie „Nein“, um stattdessen einen Ihrer Server einzutragen.</translat
         <source>Step 3 of 3: copying into the live server</source>
         <translation>Schritt 3 von 3: Kopieren in den laufenden Server</translation>
     </message>
+    <message>
+        <source>Cancelled; the scratch copy was kept in %1.</source>
+        <translation>Abgebrochen; die Arbeitskopie bleibt in %1 erhalten.</translation>
+    </message>
 </context>
 <context>
     <name>pga::gui::UndoPlanModel</name>

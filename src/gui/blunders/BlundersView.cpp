@@ -17,6 +17,7 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QTextBrowser>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace pga::gui {
@@ -26,8 +27,11 @@ BlundersView::BlundersView(app::AppContext &app, QWidget *parent)
       m_kind(new QComboBox(this)), m_minRows(new QSpinBox(this)), m_range(new QCheckBox(tr("&Between"), this)),
       m_since(new QDateTimeEdit(this)), m_until(new QDateTimeEdit(this)), m_scan(new QPushButton(tr("&Scan WAL"), this)),
       m_restore(new QPushButton(tr("&Restore to Just Before…"), this)), m_undo(new QPushButton(tr("&Undo…"), this)),
-      m_details(new QTextBrowser(this)), m_status(new QLabel(this))
+      m_details(new QTextBrowser(this)), m_status(new QLabel(this)), m_rescan(new QTimer(this))
 {
+    m_rescan->setSingleShot(true);
+    m_rescan->setInterval(600);
+    connect(m_rescan, &QTimer::timeout, this, &BlundersView::scan);
     setObjectName(QStringLiteral("blundersTab"));
     m_kind->addItem(tr("All kinds"), QString());
     for (const char *k : {"drop_table", "truncate", "drop_database", "delete", "update"})
@@ -59,6 +63,7 @@ BlundersView::BlundersView(app::AppContext &app, QWidget *parent)
     m_table->setModel(m_proxy);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(BlundersModel::ObjectsColumn, QHeaderView::Stretch);
     m_table->verticalHeader()->hide();
     m_table->setObjectName(QStringLiteral("blundersTable"));
@@ -172,7 +177,7 @@ void BlundersView::filterChanged()
     else
         m_proxy->setRange(std::nullopt, std::nullopt);
     if (m_minRows->value() < m_scannedMinRows)
-        scan();  // smaller ones were not asked for: read them (from the cache)
+        m_rescan->start();  // smaller ones were not asked for: read them (from the cache), once typing stops
 }
 
 const BlunderEvent *BlundersView::selected() const

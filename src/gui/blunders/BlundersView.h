@@ -12,6 +12,7 @@ class QPushButton;
 class QSpinBox;
 class QTableView;
 class QTextBrowser;
+class QTimer;
 
 namespace pga {
 struct BlunderEvent;
@@ -71,6 +72,7 @@ private:
     QPushButton *m_scan, *m_restore, *m_undo;
     QTextBrowser *m_details;
     QLabel *m_status;
+    QTimer *m_rescan;
     qint64 m_scannedMinRows = 0;
     bool m_scanning = false;
 };

@@ -49,6 +49,7 @@ UndoDialog::UndoDialog(app::AppContext &app, const app::ServerEntry &server, con
     m_command->setObjectName(QStringLiteral("undoCommand"));
     m_command->setToolTip(tr("The same undo from a shell"));
     m_table->setModel(m_plan);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->verticalHeader()->hide();
     m_table->setSelectionMode(QAbstractItemView::NoSelection);
@@ -128,6 +129,7 @@ void UndoDialog::optionsChanged()
 {
     m_undo->setEnabled(false);  // a changed choice needs a new check
     m_command->setText(app::BlunderService::undoCommand(options(false)));
+    m_command->setCursorPosition(0);
     const bool ok = !m_scratch->text().trimmed().isEmpty() && (!m_otherSchema->isChecked() || !m_schema->text().trimmed().isEmpty());
     m_check->setEnabled(ok && !m_running);
 }
