@@ -2,6 +2,7 @@
 
 #include "ClientRun.h"
 #include "core/RestoreToc.h"
+#include "pg/ChildProcess.h"
 #include "pg/ClientTools.h"
 
 #include <QFileInfo>
@@ -110,23 +111,39 @@ Status totalRows(pg::Connection &c, std::optional<qint64> *rows, const CancelTok
 }
 
 
-Result<pg::ProcessResult> runClient(const QString &program, const QStringList &args, const QStringList &env)
+// pg_dump and pg_restore as children of their own process group, so Cancel stops them mid-table too.
+Result<QByteArray> runClient(const QString &program, const QStringList &args, const QStringList &env, const CancelToken &cancel)
 {
-    pg::RunSpec spec;
+    pg::ChildSpec spec;
     spec.program = program;
     spec.args = args;
     spec.extraEnv = env;
-    spec.timeoutMs = 24 * 3600 * 1000;
-    auto p = pg::runProcess(spec);
-    if (!p)
-        return p.error();
-    if (p->exitCode != 0 || p->timedOut || p->crashed) {
-        const QString err = QString::fromUtf8(p->err).trimmed();
+    auto child = pg::ChildProcess::start(spec);
+    if (!child)
+        return child.error();
+    QByteArray out;
+    QStringList errors;
+    pg::ChildProcess::Handlers h;
+    h.out = [&](const char *data, size_t size) -> Status {
+        if (out.size() + qsizetype(size) > (64 << 20))
+            return Error(Error::Code::Internal, QStringLiteral("%1 printed more than 64 MiB.").arg(QFileInfo(program).fileName()));
+        out.append(data, qsizetype(size));
+        return {};
+    };
+    h.errLine = [&](const QString &line) {
+        if (errors.size() < 50)
+            errors << line;
+    };
+    auto code = (*child)->pump(h, cancel);
+    if (!code)
+        return code.error();
+    if (*code != 0) {
+        const QString err = errors.join(QLatin1Char('\n')).trimmed();
         return Error(Error::Code::Query, QStringLiteral("%1 failed: %2").arg(QFileInfo(program).fileName(),
-                                                                           err.isEmpty() ? QStringLiteral("exit code %1").arg(p->exitCode) : err),
+                                                                           err.isEmpty() ? QStringLiteral("exit code %1").arg(*code) : err),
                      shellJoin(program, args));
     }
-    return p;
+    return out;
 }
 
 } // namespace
@@ -195,12 +212,12 @@ Status Copier::dumpAndRestore(UndoItem &it, const QString &scratchDb, const QStr
     args << dumpArgs;
     m_progress.info(QStringLiteral("Dumping %1 from the scratch copy with %2").arg(it.kind == QLatin1String("database") ? scratchDb : it.targetText(),
                                                                                   pgDump->path));
-    if (auto d = runClient(pgDump->path, args, {}); !d)
+    if (auto d = runClient(pgDump->path, args, {}, m_cancel); !d)
         return d.error();
-    auto list = runClient(pgRestore->path, {QStringLiteral("--list"), file}, {});
+    auto list = runClient(pgRestore->path, {QStringLiteral("--list"), file}, {}, m_cancel);
     if (!list)
         return list.error();
-    auto toc = parseRestoreList(list->out);
+    auto toc = parseRestoreList(*list);
     if (!toc)
         return toc.error();
     // What will be created, checked against the live database before anything is (the table itself was checked).
@@ -245,7 +262,7 @@ Status Copier::dumpAndRestore(UndoItem &it, const QString &scratchDb, const QStr
         restoreArgs << QStringLiteral("--no-owner");  // a copy is the DBA's; a non-superuser cannot give tables away
     restoreArgs << file;
     m_progress.info(QStringLiteral("Restoring %1 into the live database %2 with %3").arg(it.targetText(), liveDb, pgRestore->path));
-    auto restored = runClient(pgRestore->path, restoreArgs, (*passFile)->env());
+    auto restored = runClient(pgRestore->path, restoreArgs, (*passFile)->env(), m_cancel);
     if (!restored) {
         if (it.createSchema)
             (void)query(**live, QStringLiteral("DROP SCHEMA IF EXISTS %1").arg(ident(it.targetSchema)), m_cancel);
