@@ -3389,10 +3389,6 @@ Wählen Sie „Nein“, um stattdessen einen Ihrer Server einzutragen.</translat
         <translation>Abbrechen</translation>
     </message>
     <message>
-        <source>Restoring the backup…</source>
-        <translation>Die Sicherung wird wiederhergestellt…</translation>
-    </message>
-    <message>
         <source>Checking what would be created…</source>
         <translation>Es wird geprüft, was angelegt würde…</translation>
     </message>
@@ -3423,18 +3419,6 @@ Wählen Sie „Nein“, um stattdessen einen Ihrer Server einzutragen.</translat
     <message>
         <source>Copied, but some copies differ from the scratch copy: see Check.</source>
         <translation>Kopiert, aber einige Kopien weichen von der Arbeitskopie ab: siehe Spalte „Abgleich“.</translation>
-    </message>
-    <message>
-        <source>Step 1 of 3: restoring the backup</source>
-        <translation>Schritt 1 von 3: Die Sicherung wird wiederhergestellt</translation>
-    </message>
-    <message>
-        <source>Step 2 of 3: replaying WAL to just before the transaction</source>
-        <translation>Schritt 2 von 3: WAL wird bis kurz vor die Transaktion eingespielt</translation>
-    </message>
-    <message>
-        <source>Step 3 of 3: copying into the live server</source>
-        <translation>Schritt 3 von 3: Kopieren in den laufenden Server</translation>
     </message>
     <message>
         <source>Cancelled; the scratch copy was kept in %1.</source>

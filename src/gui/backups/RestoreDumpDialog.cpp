@@ -2,6 +2,7 @@
 
 #include "DumpModels.h"
 #include "app/AppContext.h"
+#include "jobs/JobProgress.h"
 
 #include <QButtonGroup>
 #include <QCheckBox>
@@ -303,11 +304,9 @@ void RestoreDumpDialog::jobChanged(int id)
     if (id != m_jobId)
         return;
     const app::JobInfo j = m_app.jobs().job(id);
-    if (j.total > 0) {
-        m_progress->setRange(0, 1000);
-        m_progress->setValue(int(double(j.done) * 1000.0 / double(j.total)));
-    }
-    if (!j.currentStep.isEmpty())
+    if (j.total > 0)
+        showJobProgress(j, m_progress, m_status);
+    else if (!j.currentStep.isEmpty())
         m_status->setText(j.currentStep);
 }
 

@@ -2,6 +2,7 @@
 
 #include "BlunderModels.h"
 #include "app/AppContext.h"
+#include "jobs/JobProgress.h"
 #include "core/TimeText.h"
 
 #include <QCheckBox>
@@ -143,7 +144,7 @@ void UndoDialog::run(bool dryRun)
     m_progress->setVisible(true);
     m_progress->setRange(0, 0);
     m_phase->setVisible(!dryRun);
-    m_phase->setText(tr("Restoring the backup…"));
+    m_phase->clear();
     m_status->setText(dryRun ? tr("Checking what would be created…") : tr("Undoing transaction %1…").arg(m_event.xid));
     m_waitingForJob = true;
     m_app.blunders().undo(m_server, options(dryRun), this, [this, dryRun](const app::JobInfo &info, const engine::UndoResult &r) {
@@ -181,14 +182,10 @@ void UndoDialog::jobChanged(int id)
     if (id != m_jobId)
         return;
     const app::JobInfo j = m_app.jobs().job(id);
-    if (j.total > 0) {
-        m_progress->setRange(0, 1000);
-        m_progress->setValue(int(double(j.done) * 1000.0 / double(j.total)));
-        m_phase->setText(j.done < 600 ? tr("Step 1 of 3: restoring the backup") : j.done < 800 ? tr("Step 2 of 3: replaying WAL to just before the transaction")
-                                                                                               : tr("Step 3 of 3: copying into the live server"));
-    }
-    if (!j.currentStep.isEmpty())
-        m_status->setText(j.currentStep);
+    showJobProgress(j, m_progress, m_status);
+    // The engine names each step as it enters it (restore, replay, copy); the bar spans all three.
+    if (const QString step = lastLogLine(j, u"Step "); !step.isEmpty())
+        m_phase->setText(step);
 }
 
 } // namespace pga::gui
