@@ -216,6 +216,13 @@ private slots:
         const QJsonArray first = blunders();
         const QJsonArray second = blunders();
         QCOMPARE(second, first);
+        // And it really came from the cache: every file read was a cache entry.
+        auto human = test::cli(QStringList{QStringLiteral("blunders")} + rs());
+        const QRegularExpressionMatch read = QRegularExpression(QStringLiteral("Read (\\d+) WAL files of main \\((\\d+) from the scan cache\\)"))
+                                                 .match(QString::fromUtf8(human.err));
+        QVERIFY2(read.hasMatch(), human.err.constData());
+        QVERIFY(read.captured(1).toInt() >= 3);
+        QCOMPARE(read.captured(2), read.captured(1));
         // A damaged cache entry is never trusted: it is read from the WAL again, and the answer is the same.
         const QStringList entries = QDir(cacheDir).entryList(QDir::Files, QDir::Name);
         for (const QString &e : entries) {
