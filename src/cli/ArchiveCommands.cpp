@@ -142,6 +142,10 @@ int runArchiveGet(const QStringList &args)
                          r.error().detail));
         return ExitStopRecovery;
     }
+    if (r->fromPartial)  // into the server log: why recovery will end inside this segment
+        QTextStream(stderr) << "pgarchivist-cli: " << o.walName
+                            << " is not archived whole yet; restored its streamed or partial part, zero-filled, so recovery ends at its "
+                               "last record.\n";
     return ExitOk;
 }
 

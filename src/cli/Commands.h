@@ -27,4 +27,5 @@ int runColdBackup(const QStringList &args);
 int runBlunders(const QStringList &args);
 int runUndo(const QStringList &args);
 int runCatalogSnapshot(const QStringList &args);
+int runWalReceive(const QStringList &args);
 } // namespace pga::cli

@@ -38,6 +38,7 @@ const Command kCommands[] = {
     {"undo", "Bring back what a transaction dropped or deleted, into new tables", runUndo},
     {"verify", "Check a backup's chunks and WAL", runVerify},
     {"version", "Print the version", runVersion},
+    {"wal-receive", "Stream WAL into the repository as the server writes it", runWalReceive},
 };
 
 void usage()

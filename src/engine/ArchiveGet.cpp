@@ -4,7 +4,9 @@
 #include "core/PhaseTimer.h"
 #include "core/WalName.h"
 #include "repo/DurableFile.h"
+#include "repo/FileAccess.h"
 #include "repo/WalArchive.h"
+#include "repo/WalStream.h"
 
 #include <QDir>
 #include <QFile>
@@ -12,6 +14,7 @@
 #include <QProcess>
 
 #include <cerrno>
+#include <cstring>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -70,6 +73,44 @@ bool workerRunning(const QString &spool)
     return busy;
 }
 
+// Whether the archive holds a segment after `name` on its timeline: then a .partial of `name` is not the end of the WAL.
+bool laterSegmentArchived(const repo::Repository &repo, const QString &server, const WalName &name)
+{
+    auto files = repo::listDirectory(repo.timelineDir(server, name.timeline), repo::EntryType::Files);
+    if (!files)
+        return false;
+    for (const QString &f : *files)
+        if (f.size() == 28 && f.endsWith(QLatin1String(".zst")) && f.left(24) > name.name)
+            return true;
+    return false;
+}
+
+// A segment that is not archived (yet) but is the last WAL there is: the receiver's .partial of it, or a .partial
+// a promotion archived, padded with zeros to a whole segment so that recovery replays up to its last record.
+Result<Buffer> partialSegment(const repo::Repository &repo, const QString &server, const WalName &name)
+{
+    if (laterSegmentArchived(repo, server, name))
+        return Error(Error::Code::NotFound, QStringLiteral("%1 is not in the repository.").arg(name.name));
+    auto streamed = repo::WalStream(repo, server).partialAsSegment(name.name);
+    if (streamed || streamed.error().code != Error::Code::NotFound)
+        return streamed;
+    const auto partialName = WalName::parse(name.name + QStringLiteral(".partial"));
+    repo::WalFileMeta m;
+    auto archived = repo::WalArchive(repo, server).fetch(*partialName, &m);
+    if (!archived)
+        return archived.error().code == Error::Code::NotFound
+                   ? Error(Error::Code::NotFound, QStringLiteral("%1 is not in the repository.").arg(name.name))
+                   : archived.error();
+    const size_t segSize = m.segmentSize ? m.segmentSize : (16u << 20);
+    if (archived->size() > segSize)
+        return Error(Error::Code::Corrupt, QStringLiteral("The archived %1 is larger than a segment.").arg(partialName->name));
+    Buffer out(segSize);
+    std::memcpy(out.data(), archived->data(), archived->size());
+    std::memset(out.data() + archived->size(), 0, segSize - archived->size());
+    out.resize(segSize);
+    return out;
+}
+
 } // namespace
 
 QString ArchiveGet::bootSpoolDir(const QString &spoolDir)
@@ -106,6 +147,18 @@ Result<ArchiveGetResult> ArchiveGet::run(ProgressSink &progress, const CancelTok
     const PhaseTimer timer;
 
     auto meta = archive.meta(*name);
+    if (!meta && meta.error().code == Error::Code::NotFound && name->kind == WalName::Kind::Segment) {
+        auto partial = partialSegment(*repo, m_options.server, *name);
+        if (!partial)
+            return partial.error();
+        if (Status s = writeAtomically(m_options.destPath, *partial); !s)
+            return s.error();
+        progress.info(QStringLiteral("%1 is not archived whole yet; restored its streamed or partial part, zero-filled.").arg(name->name));
+        ArchiveGetResult result;
+        result.size = qint64(partial->size());
+        result.fromPartial = true;
+        return result;
+    }
     if (!meta)
         return meta.error();
     ArchiveGetResult result;

@@ -22,6 +22,7 @@ struct ArchiveGetResult {
     bool fromSpool = false;
     qint64 size = 0;
     bool prefetchStarted = false;
+    bool fromPartial = false;  // the segment's .partial (streamed or left by a promotion), zero-filled
 };
 
 // restore_command: NotFound when the file is not in the repository (PostgreSQL then tries elsewhere or

@@ -87,6 +87,15 @@ void pruneMarkers(const QString &walDir, const QString &current)
     }
 }
 
+// The file's bytes, mapped or in memory.
+struct Bytes {
+    const char *p;
+    size_t n;
+    const char *data() const { return p; }
+    size_t size() const { return n; }
+    QByteArray view() const { return QByteArray::fromRawData(p, qsizetype(n)); }
+};
+
 } // namespace
 
 Result<ArchivePushResult> ArchivePush::pushOne(repo::Repository &repo, const QString &server, const QString &path,
@@ -100,10 +109,21 @@ Result<ArchivePushResult> ArchivePush::pushOne(repo::Repository &repo, const QSt
                                     ".backup). Pass %p from archive_command.")
                          .arg(fileName));
     const PhaseTimer timer;
-    auto data = MappedFile::open(path);
-    if (!data)
-        return data.error();
+    auto mapped = MappedFile::open(path);
+    if (!mapped)
+        return mapped.error();
     timer.lap("read");
+    return pushData(repo, server, fileName, mapped->data(), mapped->size(), level, path);
+}
+
+Result<ArchivePushResult> ArchivePush::pushData(repo::Repository &repo, const QString &server, const QString &fileName,
+                                                 const char *bytes, size_t size, int level, const QString &path)
+{
+    const auto name = WalName::parse(fileName);
+    if (!name)
+        return Error(Error::Code::InvalidArgument, QStringLiteral("%1 is not a WAL file name.").arg(fileName));
+    const PhaseTimer timer;
+    const Bytes input{bytes, size}, *data = &input;
 
     repo::WalFileMeta meta;
     meta.name = fileName;

@@ -40,6 +40,9 @@ public:
     // One file, without push-ahead (used for the file itself and for each file pushed ahead).
     static Result<ArchivePushResult> pushOne(repo::Repository &repo, const QString &server, const QString &path,
                                              int level);
+    // The same for bytes in memory (wal-receive's completed segments); `path` only names the source in errors.
+    static Result<ArchivePushResult> pushData(repo::Repository &repo, const QString &server, const QString &fileName,
+                                              const char *data, size_t size, int level, const QString &path);
 
 private:
     ArchivePushOptions m_options;

@@ -141,6 +141,14 @@ Result<QList<ServerArchiveSummary>> archiveSummary(const QString &repoDir, const
         auto files = repo::WalArchive(*repo, n).list(&s.damagedFiles);
         if (!files)
             return files.error();
+        repo::addStreamedPartial(*repo, n, *files);
+        const repo::WalStream stream(*repo, n);
+        if (auto st = stream.readState()) {
+            s.receiver = *st;
+            s.receiverRunning = stream.receiverRunning();
+            if (!s.receiverRunning)
+                s.receiver->connected = false;
+        }
         QList<ArchivedSegment> segs;
         for (const repo::WalFileMeta &m : *files) {
             if (m.kind == QLatin1String("history"))
@@ -261,7 +269,7 @@ QJsonObject toJson(const ServerArchiveSummary &s)
         }
         backups.append(o);
     }
-    return {{QStringLiteral("name"), s.name},
+    QJsonObject o{{QStringLiteral("name"), s.name},
             {QStringLiteral("system_identifier"), QString::number(s.systemIdentifier)},
             {QStringLiteral("pg_version_num"), s.pgVersionNum},
             {QStringLiteral("pg_version"), s.pgVersionNum ? QString::number(s.pgVersionNum / 10000) : QString()},
@@ -270,6 +278,12 @@ QJsonObject toJson(const ServerArchiveSummary &s)
             {QStringLiteral("damaged_files"), QJsonArray::fromStringList(s.damagedFiles)},
             {QStringLiteral("backups"), backups},
             {QStringLiteral("timelines"), tls}};
+    if (s.receiver) {
+        QJsonObject r = s.receiver->toJson();
+        r.insert(QStringLiteral("running"), s.receiverRunning);
+        o.insert(QStringLiteral("receiver"), r);
+    }
+    return o;
 }
 
 } // namespace pga::engine

@@ -3,6 +3,7 @@
 #include "WalLandmarks.h"
 #include "core/ArchiveSummary.h"
 #include "core/Result.h"
+#include "repo/WalStream.h"
 
 #include <QDateTime>
 
@@ -50,6 +51,9 @@ struct ServerArchiveSummary {
     // restorePointsComplete is then false, and 'restore-points' scans them).
     QList<ArchivedRestorePoint> restorePoints;
     bool restorePointsComplete = true;
+    // wal-receive's last word (servers/NAME/stream/state.json), when a receiver ever ran; running: it holds its lock now.
+    std::optional<repo::ReceiverState> receiver;
+    bool receiverRunning = false;
 };
 
 // All servers (server empty) or one (NotFound when the repository has no such server).

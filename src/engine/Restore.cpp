@@ -1,4 +1,5 @@
 #include "Restore.h"
+#include "repo/WalStream.h"
 
 #include "BackupWal.h"
 #include "RestoreFiles.h"
@@ -128,6 +129,7 @@ Result<RestorePlan> Restore::plan(ProgressSink &progress, const CancelToken &can
     auto wal = repo::WalArchive(*repo, m_o.server).list();
     if (!wal)
         return wal.error();
+    repo::addStreamedPartial(*repo, m_o.server, *wal);  // archive-get serves it: a target may be the last streamed commit
     const RecoveryTarget &t = m_o.target;
     const repo::WalArchive archive(*repo, m_o.server);
 

@@ -1,0 +1,166 @@
+#include "CliRunner.h"
+#include "TestCluster.h"
+#include "core/Lsn.h"
+#include "pg/ClientTools.h"
+#include "pg/Connection.h"
+
+#include <QtTest>
+
+#include <csignal>
+
+using namespace pga;
+using pga::test::TestCluster;
+
+// wal-receive against a real primary: as a synchronous standby every commit the primary acknowledged is durable in the
+// repository, so a restore after the primary is killed mid-segment has it; the receiver reconnects when the primary
+// comes back, and the .partial gives way to the whole segment, which archive_command pushes too with the same bytes.
+class TestWalReceive : public QObject {
+    Q_OBJECT
+    std::unique_ptr<TestCluster> m_c;
+    QString m_repo;
+    QProcess m_rx;
+    QByteArray m_rxLog;
+
+    QStringList rs() const { return {QStringLiteral("--repo"), m_repo, QStringLiteral("--server"), QStringLiteral("main")}; }
+
+    void startReceiver(const QStringList &extra)
+    {
+        m_rx.setProcessChannelMode(QProcess::MergedChannels);
+        m_rx.start(test::cliPath(), QStringList{QStringLiteral("wal-receive")} + rs()
+                                        + QStringList{QStringLiteral("--conninfo"), m_c->conninfo(), QStringLiteral("--status-interval"),
+                                                      QStringLiteral("1")}
+                                        + extra);
+        QVERIFY(m_rx.waitForStarted());
+    }
+
+    QJsonObject receiverState()
+    {
+        auto r = test::cli(QStringList{QStringLiteral("info")} + rs() + QStringList{QStringLiteral("--json")});
+        const QJsonArray servers = QJsonDocument::fromJson(r.out)[QStringLiteral("servers")].toArray();
+        return servers.isEmpty() ? QJsonObject() : servers[0][QStringLiteral("receiver")].toObject();
+    }
+
+    // Waits until the receiver's durable position reaches lsn.
+    bool waitForFlush(const QString &lsn, int timeoutMs = 30000)
+    {
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < timeoutMs) {
+            const QString flush = receiverState()[QStringLiteral("flush_lsn")].toString();
+            if (!flush.isEmpty() && Lsn::parse(flush) >= Lsn::parse(lsn))
+                return true;
+            QThread::msleep(200);
+        }
+        return false;
+    }
+
+    QString streamPartials() const
+    {
+        return QDir(m_repo + QStringLiteral("/servers/main/stream")).entryList({QStringLiteral("*.partial")}, QDir::Files).join(QLatin1Char(','));
+    }
+
+private slots:
+    void initTestCase()
+    {
+        if (!pg::ClientTools::binDir())
+            QSKIP("PostgreSQL is not installed");
+        TestCluster::Options o;
+        o.archiveToRepo = QStringLiteral("main");
+        o.fsync = true;
+        QString why;
+        m_c = TestCluster::create(o, &why);
+        if (!m_c)
+            QSKIP(qPrintable(why));
+        m_repo = m_c->repoDir();
+        QVERIFY(m_c->query(QStringLiteral("CREATE TABLE ledger(id int PRIMARY KEY, note text)")));
+        auto b = test::cli(QStringList{QStringLiteral("backup")} + rs() + QStringList{QStringLiteral("--conninfo"), m_c->conninfo()});
+        QVERIFY2(b.code == 0, b.err.constData());
+    }
+
+    void cleanupTestCase()
+    {
+        if (m_rx.state() != QProcess::NotRunning) {
+            m_rx.kill();
+            m_rx.waitForFinished();
+        }
+    }
+
+    void refusesBadCommandLines()
+    {
+        QCOMPARE(test::cli(QStringList{QStringLiteral("wal-receive")} + rs()).code, 64);
+        QCOMPARE(test::cli(QStringList{QStringLiteral("wal-receive")} + rs() + QStringList{QStringLiteral("--conninfo"), m_c->conninfo(),
+                                                                                       QStringLiteral("--create-slot")}).code, 64);
+        // A slot that does not exist, without --create-slot: the reason and the fix, and nothing streamed.
+        auto r = test::cli(QStringList{QStringLiteral("wal-receive")} + rs()
+                           + QStringList{QStringLiteral("--conninfo"), m_c->conninfo(), QStringLiteral("--slot"), QStringLiteral("nope")});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("--create-slot"), r.err.constData());
+        QCOMPARE(streamPartials(), QString());
+    }
+
+    void synchronousReceiverKeepsEveryAcknowledgedCommit()
+    {
+        startReceiver({QStringLiteral("--slot"), QStringLiteral("rx"), QStringLiteral("--create-slot"), QStringLiteral("--synchronous")});
+        QVERIFY(m_c->appendConf({QStringLiteral("synchronous_standby_names = 'pgarchivist_receiver'")}));
+        QVERIFY(m_c->query(QStringLiteral("SELECT pg_reload_conf()")));
+        QElapsedTimer t;
+        t.start();
+        QString syncState;
+        while (t.elapsed() < 30000 && syncState != QLatin1String("sync")) {
+            syncState = m_c->scalar(QStringLiteral("SELECT sync_state FROM pg_stat_replication WHERE application_name = 'pgarchivist_receiver'"));
+            QThread::msleep(200);
+        }
+        QVERIFY2(syncState == QLatin1String("sync"), qPrintable(QString::fromUtf8(m_rx.readAll())));
+        QCOMPARE(m_c->scalar(QStringLiteral("SELECT slot_type || ':' || active FROM pg_replication_slots WHERE slot_name = 'rx'")),
+                 QStringLiteral("physical:true"));
+
+        // Each commit returns only after the receiver acknowledged its flush; then the primary dies mid-segment.
+        for (int i = 1; i <= 200; ++i)
+            QVERIFY(m_c->query(QStringLiteral("INSERT INTO ledger VALUES (%1, 'acknowledged')").arg(i)));
+        const QString lastCommit = m_c->scalar(QStringLiteral("SELECT pg_current_wal_lsn()"));
+        const QJsonObject state = receiverState();
+        QVERIFY2(state[QStringLiteral("connected")].toBool(), qPrintable(QJsonDocument(state).toJson()));
+        QCOMPARE(state[QStringLiteral("slot")].toString(), QStringLiteral("rx"));
+        QVERIFY(waitForFlush(lastCommit, 10000));
+        QVERIFY(m_c->stop(QStringLiteral("immediate")));
+        QVERIFY2(!streamPartials().isEmpty(), "the segment in progress is a .partial in the repository");
+
+        // A restore to the end of the WAL has every acknowledged row: the last ones exist only in the stream's .partial.
+        const QString dir = m_c->makeServerWritableDir(QStringLiteral("restored")) + QStringLiteral("/data");
+        auto r = test::cli(QStringList{QStringLiteral("restore")} + rs()
+                           + QStringList{QStringLiteral("--target-dir"), dir, QStringLiteral("--target-action"), QStringLiteral("promote")});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QCOMPARE(test::queryRestored(dir, m_c->baseDir(), QStringLiteral("SELECT count(*) || '/' || max(id) FROM ledger")),
+                 QStringLiteral("200/200"));
+        QFile log(dir + QStringLiteral(".log"));
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        QVERIFY2(log.readAll().contains("restored its streamed or partial part"), "the last rows came from the stream's .partial");
+    }
+
+    void reconnectsAndReplacesThePartialWithTheSegment()
+    {
+        QVERIFY(m_c->start());
+        QVERIFY(m_c->query(QStringLiteral("ALTER SYSTEM SET synchronous_standby_names = ''")));
+        QVERIFY(m_c->query(QStringLiteral("SELECT pg_reload_conf()")));
+        const QString partialBefore = streamPartials();
+        QVERIFY(m_c->query(QStringLiteral("INSERT INTO ledger SELECT g, 'after restart' FROM generate_series(201, 300) g")));
+        const QString switched = m_c->switchWal();
+        QVERIFY(m_c->waitForArchived(switched));
+        QVERIFY2(waitForFlush(m_c->scalar(QStringLiteral("SELECT pg_current_wal_lsn()"))), m_rx.readAll().constData());
+        QTRY_VERIFY_WITH_TIMEOUT(!streamPartials().contains(partialBefore.left(24)), 20000);
+        // The segment is archived whole, once: by whichever of archive_command and the receiver came first, with the same bytes.
+        QVERIFY(QFileInfo::exists(m_repo + QStringLiteral("/servers/main/wal/00000001/") + partialBefore.left(24) + QStringLiteral(".zst")));
+        QCOMPARE(m_c->scalar(QStringLiteral("SELECT failed_count FROM pg_stat_archiver")), QStringLiteral("0"));
+
+        ::kill(pid_t(m_rx.processId()), SIGTERM);
+        QVERIFY(m_rx.waitForFinished(20000));
+        m_rxLog = m_rx.readAll();
+        QVERIFY2(m_rx.exitCode() == 0, m_rxLog.constData());
+        QVERIFY2(m_rxLog.contains("Reconnecting"), m_rxLog.constData());
+        QVERIFY2(!m_rxLog.contains("different"), m_rxLog.constData());
+        QCOMPARE(receiverState()[QStringLiteral("connected")].toBool(), false);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestWalReceive)
+#include "tst_walreceive.moc"
