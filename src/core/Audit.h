@@ -65,6 +65,17 @@ struct ReplicationSlot {
     bool operator==(const ReplicationSlot &) const = default;
 };
 
+// A row of pg_stat_replication: a standby or WAL receiver streaming from this server.
+struct Replica {
+    QString applicationName;
+    QString state;          // startup | catchup | streaming | backup | stopping
+    QString syncState;      // async | potential | sync | quorum
+    bool usesSlot = false;  // a replication slot's active_pid is this walsender
+    QString client;         // client address, or "local"
+
+    bool operator==(const Replica &) const = default;
+};
+
 // The connecting role.
 struct RoleInfo {
     QString name;
@@ -97,6 +108,9 @@ struct AuditSnapshot {
 
     bool slotsReadable = false;
     QList<ReplicationSlot> replicationSlots;
+
+    bool replicasReadable = false;
+    QList<Replica> replicas;
 
     int archiveReadyCount = -1; // .ready files in pg_wal/archive_status; -1 when the role may not look
 

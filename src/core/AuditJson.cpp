@@ -168,6 +168,15 @@ QJsonObject snapshotToJson(const AuditSnapshot &s)
     o.insert(QStringLiteral("archiver_readable"), s.archiverReadable);
     if (!s.archiverReadable) // keep the stats even when the report shows null, so the round trip is exact
         o.insert(QStringLiteral("archiver_stats"), archiverToJson(s.archiver));
+    o.insert(QStringLiteral("replicas_readable"), s.replicasReadable);
+    QJsonArray replicaList;
+    for (const Replica &r : s.replicas)
+        replicaList << QJsonObject{{QStringLiteral("application_name"), r.applicationName},
+                                   {QStringLiteral("state"), r.state},
+                                   {QStringLiteral("sync_state"), r.syncState},
+                                   {QStringLiteral("uses_slot"), r.usesSlot},
+                                   {QStringLiteral("client"), r.client}};
+    o.insert(QStringLiteral("replicas"), replicaList);
     o.insert(QStringLiteral("slots_readable"), s.slotsReadable);
     QJsonArray slotList;
     for (const ReplicationSlot &r : s.replicationSlots)
@@ -224,6 +233,13 @@ Result<AuditSnapshot> snapshotFromJson(const QJsonObject &o)
     s.archiverReadable = o.value(QStringLiteral("archiver_readable")).toBool();
     s.archiver = archiverFromJson(
         o.value(s.archiverReadable ? QStringLiteral("archiver") : QStringLiteral("archiver_stats")).toObject());
+    s.replicasReadable = o.value(QStringLiteral("replicas_readable")).toBool();
+    for (const QJsonValue &v : o.value(QStringLiteral("replicas")).toArray()) {
+        const QJsonObject r = v.toObject();
+        s.replicas << Replica{r.value(QStringLiteral("application_name")).toString(), r.value(QStringLiteral("state")).toString(),
+                              r.value(QStringLiteral("sync_state")).toString(), r.value(QStringLiteral("uses_slot")).toBool(),
+                              r.value(QStringLiteral("client")).toString()};
+    }
     s.slotsReadable = o.value(QStringLiteral("slots_readable")).toBool();
     const QJsonArray slotList = o.value(QStringLiteral("slots")).toArray();
     for (const QJsonValue &v : slotList) {

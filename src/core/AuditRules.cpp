@@ -273,6 +273,40 @@ void ruleSlots(Ctx &c)
     }
 }
 
+// Standbys, receivers and switchback (issue 15).
+void ruleReplication(Ctx &c)
+{
+    for (const Replica &r : c.s.replicas) {
+        if (r.usesSlot || (r.state != QLatin1String("streaming") && r.state != QLatin1String("catchup")))
+            continue;
+        const QString who = r.applicationName.isEmpty() ? r.client : r.applicationName;
+        auto &f = c.add("slot.missing_for_receiver", Severity::Warning, QStringLiteral("%1 streams WAL without a replication slot").arg(who),
+                        QStringLiteral("Nothing keeps the WAL it has not received yet: if it falls behind by more than wal_keep_size (or "
+                                       "is disconnected for a while), the server recycles those segments, a standby must be rebuilt and "
+                                       "a WAL receiver leaves a gap in the archive. Give it a physical slot ('wal-receive --slot NAME "
+                                       "--create-slot', or primary_slot_name on the standby)."));
+        f.setting = who;
+        f.current = QStringLiteral("%1 from %2, no slot").arg(r.state, r.client);
+        f.recommended = QStringLiteral("a physical replication slot");
+    }
+    if (c.s.has(QStringLiteral("wal_log_hints")) && !c.s.dataChecksums && c.s.value(QStringLiteral("wal_log_hints")) != QLatin1String("on")) {
+        auto &f = c.add("rewind.unavailable", Severity::Info, QStringLiteral("pg_rewind cannot run on this server"),
+                        QStringLiteral("pg_rewind needs wal_log_hints or data checksums. Without either, after a failover this server "
+                                       "cannot be switched back by rewinding it: it must be copied anew from the repository or the new "
+                                       "primary. Turn wal_log_hints on (a restart), or enable checksums with pg_checksums."));
+        setFix(f, QStringLiteral("wal_log_hints"), QStringLiteral("off"), QStringLiteral("on"), Needs::Restart);
+    }
+    if (c.s.inRecovery && c.s.value(QStringLiteral("hot_standby")) == QLatin1String("on")
+        && c.s.value(QStringLiteral("hot_standby_feedback")) == QLatin1String("off")) {
+        auto &f = c.add("standby.no_hot_standby_feedback", Severity::Info, QStringLiteral("Queries on this hot standby can be cancelled by replay"),
+                        QStringLiteral("Without hot_standby_feedback the primary vacuums away rows that queries here still read, so replay "
+                                       "either cancels them or falls behind (max_standby_streaming_delay), and a delayed or lagging standby "
+                                       "is further from the primary when it must take over. Turn it on unless the primary's bloat matters "
+                                       "more."));
+        setFix(f, QStringLiteral("hot_standby_feedback"), QStringLiteral("off"), QStringLiteral("on"), Needs::Reload);
+    }
+}
+
 // Only the repository's owner may write it (issue 10): archive-push run as anyone else is refused, so every
 // segment fails to archive until the owner or the command changes.
 void ruleRepoOwner(Ctx &c)
@@ -388,6 +422,9 @@ QStringList allFindingIds()
             QStringLiteral("data_checksums.off"),
             QStringLiteral("max_wal_senders.zero"),
             QStringLiteral("slot.inactive"),
+            QStringLiteral("slot.missing_for_receiver"),
+            QStringLiteral("rewind.unavailable"),
+            QStringLiteral("standby.no_hot_standby_feedback"),
             QStringLiteral("restart.pending"),
             QStringLiteral("settings.file_error"),
             QStringLiteral("role.no_replication"),
@@ -410,6 +447,8 @@ QStringList archiveRelatedSettings()
             QStringLiteral("max_wal_size"),
             QStringLiteral("synchronous_commit"),
             QStringLiteral("wal_log_hints"),
+            QStringLiteral("hot_standby"),
+            QStringLiteral("hot_standby_feedback"),
             QStringLiteral("restore_command"),
             QStringLiteral("data_checksums")};
 }
@@ -424,6 +463,7 @@ QList<Finding> runAuditRules(const AuditSnapshot &snapshot, const AuditOptions &
     ruleArchiver(c);
     ruleDurability(c);
     ruleSlots(c);
+    ruleReplication(c);
     ruleSettingsState(c);
     ruleRole(c);
     std::stable_sort(c.out.begin(), c.out.end(),

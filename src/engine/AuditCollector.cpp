@@ -173,6 +173,20 @@ Status readSlots(pg::Connection &conn, audit::AuditSnapshot &s, const CancelToke
     return {};
 }
 
+Status readReplicas(pg::Connection &conn, audit::AuditSnapshot &s, const CancelToken *cancel)
+{
+    auto r = conn.exec(QStringLiteral("SELECT coalesce(r.application_name, ''), coalesce(r.state, ''), coalesce(r.sync_state, ''), "
+                                      "EXISTS (SELECT 1 FROM pg_replication_slots sl WHERE sl.active_pid = r.pid), "
+                                      "coalesce(host(r.client_addr), 'local') FROM pg_stat_replication r ORDER BY 1, r.pid"),
+                       {}, cancel, kQueryTimeoutMs);
+    if (!r)
+        return isFatal(r.error()) ? Status(r.error()) : Status();
+    s.replicasReadable = true;
+    for (int i = 0; i < r->rowCount(); ++i)
+        s.replicas << audit::Replica{r->value(i, 0), r->value(i, 1), r->value(i, 2), isTrue(r->value(i, 3)), r->value(i, 4)};
+    return {};
+}
+
 Status readArchiveBacklog(pg::Connection &conn, audit::AuditSnapshot &s, const CancelToken *cancel)
 {
     // Superuser or pg_monitor only; a standby's archive_status is not ours to judge either.
@@ -237,7 +251,7 @@ Result<audit::AuditSnapshot> collectAuditSnapshot(pg::Connection &conn, const Ca
     s.systemIdentifier = facts->systemIdentifier;
     s.inRecovery = facts->inRecovery;
     s.dataChecksums = facts->dataChecksums;
-    for (auto step : {readRole, readSettings, readFileErrors, readArchiver, readSlots, readArchiveBacklog}) {
+    for (auto step : {readRole, readSettings, readFileErrors, readArchiver, readSlots, readReplicas, readArchiveBacklog}) {
         if (Status st = step(conn, s, cancel); !st)
             return st.error();
     }
