@@ -28,4 +28,6 @@ int runBlunders(const QStringList &args);
 int runUndo(const QStringList &args);
 int runCatalogSnapshot(const QStringList &args);
 int runWalReceive(const QStringList &args);
+int runStandby(const QStringList &args);
+int runPromote(const QStringList &args);
 } // namespace pga::cli

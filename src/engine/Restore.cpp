@@ -83,13 +83,6 @@ QString RecoveryTarget::describe() const
 
 namespace {
 
-QString quoteConf(const QString &v)
-{
-    QString s = v;
-    s.replace(QLatin1Char('\''), QLatin1String("''"));
-    return QLatin1Char('\'') + s + QLatin1Char('\'');
-}
-
 QString shellWord(const QString &w)
 {
     static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_./=:@%+-]+$"));
@@ -306,6 +299,7 @@ Result<RestoreResult> Restore::run(ProgressSink &progress, const CancelToken &ca
         settings << QStringLiteral("recovery_target_inclusive = off");
     if (m.isCold())
         settings.clear();  // nothing to replay: no restore_command, no target
+    settings << m_o.extraSettings;
 
     Owner owner;
     if (::geteuid() == 0) {
@@ -341,6 +335,13 @@ Result<RestoreResult> Restore::run(ProgressSink &progress, const CancelToken &ca
     r->replayFrom = planned->replayFrom;
     r->replayTo = planned->replayTo;
     return r;
+}
+
+QString quoteConf(const QString &v)
+{
+    QString s = v;
+    s.replace(QLatin1Char('\''), QLatin1String("''"));
+    return QLatin1Char('\'') + s + QLatin1Char('\'');
 }
 
 } // namespace pga::engine

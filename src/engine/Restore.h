@@ -46,6 +46,8 @@ struct RestoreOptions {
     QString owner;                             // as root: owner of the restored files (default postgres)
     int jobs = 2;
     QString cliPath;                           // for restore_command; empty: found next to us / on PATH
+    bool standby = false;                      // standby.signal instead of recovery.signal (standby create)
+    QStringList extraSettings;                 // written after the recovery settings (primary_conninfo, ...)
 };
 
 struct RestoreResult {
@@ -79,5 +81,8 @@ public:
 private:
     RestoreOptions m_o;
 };
+
+// A value for postgresql.conf: single-quoted, quotes doubled.
+QString quoteConf(const QString &v);
 
 } // namespace pga::engine

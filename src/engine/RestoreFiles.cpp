@@ -421,9 +421,11 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
         conf += line.toUtf8() + '\n';
     if (Status s = writeOwned(target + QStringLiteral("/postgresql.auto.conf"), conf, true); !s)
         return s.error();
-    if (Status s = writeOwned(target + QStringLiteral("/recovery.signal"), QByteArray(), false); !s)
+    const QString signal = req.options.standby ? QStringLiteral("/standby.signal") : QStringLiteral("/recovery.signal");
+    const QString other = req.options.standby ? QStringLiteral("/recovery.signal") : QStringLiteral("/standby.signal");
+    if (Status s = writeOwned(target + signal, QByteArray(), false); !s)
         return s.error();
-    ::unlink(enc(target + QStringLiteral("/standby.signal")).constData());
+    ::unlink(enc(target + other).constData());
     if (Status s = syncRoots(); !s)
         return s.error();
     result.bytesWritten = written;

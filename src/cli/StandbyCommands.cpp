@@ -1,0 +1,182 @@
+#include "CommandSupport.h"
+#include "Commands.h"
+#include "engine/Standby.h"
+
+#include <QJsonArray>
+
+namespace pga::cli {
+
+namespace {
+
+// `standby create --repo DIR --server NAME --target-dir DIR [--primary-conninfo C [--slot S]] [--delay D] [--hot|--warm]
+// [--port N] [--start] [--backup ID] [--owner USER] [--json]`
+int standbyCreate(const QStringList &args)
+{
+    CommandParser p(QStringLiteral("standby create"),
+                    QStringLiteral("Restore the newest backup as a standby: streaming from a primary, or fed from the archive alone "
+                                   "(a warm standby), optionally delayed."));
+    addRepoServer(p);
+    p.addOption({QStringLiteral("target-dir"), QStringLiteral("The standby's data directory (new or empty)."), QStringLiteral("DIR")});
+    p.addOption({QStringLiteral("primary-conninfo"),
+                 QStringLiteral("Stream from this primary (no password in it: name a passfile=). Without it the standby replays the archive."),
+                 QStringLiteral("CONNINFO")});
+    p.addOption({QStringLiteral("slot"), QStringLiteral("primary_slot_name; created on the primary when missing."), QStringLiteral("NAME")});
+    p.addOption({QStringLiteral("delay"), QStringLiteral("A delayed replica: apply each commit this late (recovery_min_apply_delay, e.g. 1h)."),
+                 QStringLiteral("DURATION")});
+    p.addOption({QStringLiteral("hot"), QStringLiteral("Accept read-only queries while replaying (the default).")});
+    p.addOption({QStringLiteral("warm"), QStringLiteral("No queries while replaying (hot_standby = off).")});
+    p.addOption({QStringLiteral("port"), QStringLiteral("The standby's port."), QStringLiteral("N")});
+    p.addOption({QStringLiteral("start"), QStringLiteral("Start it (socket in its data directory; a free port unless --port).")});
+    p.addOption({QStringLiteral("backup"), QStringLiteral("This backup instead of the newest."), QStringLiteral("ID")});
+    p.addOption({QStringLiteral("owner"), QStringLiteral("As root: the files' owner and the server's user (default postgres)."), QStringLiteral("USER")});
+    p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
+    int code = 0;
+    if (!p.parseOrExit(args, &code))
+        return code;
+    engine::StandbyCreateOptions o;
+    if (!repoServer(p, &o.repoDir, &o.server, "standby create"))
+        return ExitUsage;
+    o.targetDir = p.value(QStringLiteral("target-dir"));
+    if (o.targetDir.isEmpty() || (p.isSet(QStringLiteral("hot")) && p.isSet(QStringLiteral("warm")))) {
+        printError(QStringLiteral("standby create needs --target-dir DIR, and takes --hot or --warm, not both."));
+        return ExitUsage;
+    }
+    o.primaryConninfo = p.value(QStringLiteral("primary-conninfo"));
+    o.slot = p.value(QStringLiteral("slot"));
+    o.delay = p.value(QStringLiteral("delay"));
+    o.hot = !p.isSet(QStringLiteral("warm"));
+    o.start = p.isSet(QStringLiteral("start"));
+    o.backupId = p.value(QStringLiteral("backup"));
+    o.owner = p.value(QStringLiteral("owner"));
+    if (!intOption(p, QStringLiteral("port"), 1, 65535, &o.port))
+        return ExitUsage;
+    CancelToken cancel;
+    SignalCancel onSignal(cancel);
+    const bool json = p.isSet(QStringLiteral("json"));
+    StderrProgress progress(json);
+    auto r = engine::createStandby(o, progress, cancel);
+    if (!r) {
+        printError(r.error());
+        return r.error().code == Error::Code::InvalidArgument ? ExitUsage : ExitFailure;
+    }
+    if (json) {
+        printJson({{QStringLiteral("backup"), r->backupId},
+                   {QStringLiteral("target_dir"), o.targetDir},
+                   {QStringLiteral("settings"), QJsonArray::fromStringList(r->settings)},
+                   {QStringLiteral("port"), r->port},
+                   {QStringLiteral("conninfo"), r->conninfo}});
+        return ExitOk;
+    }
+    out() << "Standby made from backup " << r->backupId << " in " << o.targetDir << ":\n";
+    for (const QString &s : r->settings)
+        out() << "  " << s << '\n';
+    if (!r->conninfo.isEmpty())
+        out() << "Running: " << r->conninfo << '\n';
+    else
+        out() << "Start it with: pg_ctl start -D " << o.targetDir << '\n';
+    out().flush();
+    return ExitOk;
+}
+
+// `standby status --conninfo STANDBY [--json]`
+int standbyStatus(const QStringList &args)
+{
+    CommandParser p(QStringLiteral("standby status"), QStringLiteral("Show a standby's replay position, its lag behind the primary, its WAL "
+                                                                     "receiver and its delay."));
+    p.addOption({QStringLiteral("conninfo"), QStringLiteral("The standby."), QStringLiteral("CONNINFO")});
+    p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
+    int code = 0;
+    if (!p.parseOrExit(args, &code))
+        return code;
+    if (!p.isSet(QStringLiteral("conninfo"))) {
+        printError(QStringLiteral("standby status needs --conninfo STANDBY."));
+        return ExitUsage;
+    }
+    CancelToken cancel;
+    SignalCancel onSignal(cancel);
+    auto s = engine::standbyStatus(p.value(QStringLiteral("conninfo")), {}, cancel);
+    if (!s) {
+        printError(s.error());
+        return ExitFailure;
+    }
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (p.isSet(QStringLiteral("json"))) {
+        printJson(s->toJson(now));
+        return ExitOk;
+    }
+    if (!s->inRecovery) {
+        out() << "Not a standby: the server is a primary (timeline " << s->timeline << ", WAL at " << s->replayLsn.toString() << ").\n";
+        out().flush();
+        return ExitOk;
+    }
+    out() << "Standby on timeline " << s->timeline << ", replayed to " << s->replayLsn.toString() << " (" << s->replayState << ")\n";
+    if (s->receiverStatus.isEmpty())
+        out() << "No WAL receiver: fed from the archive (restore_command)\n";
+    else
+        out() << "Receiving from " << s->primary << " (" << s->receiverStatus << (s->slot.isEmpty() ? QString() : QStringLiteral(", slot ") + s->slot)
+              << "), received to " << s->receiveLsn.toString() << '\n';
+    const auto lag = s->lagSeconds(now);
+    out() << "Lag: " << s->lagBytes() << " bytes" << (lag ? QStringLiteral(", %1 s").arg(*lag, 0, 'f', 1) : QString()) << '\n';
+    if (s->delay != QLatin1String("0"))
+        out() << "Delayed replica: recovery_min_apply_delay = " << s->delay << '\n';
+    out().flush();
+    return ExitOk;
+}
+
+} // namespace
+
+int runStandby(const QStringList &args)
+{
+    const QString sub = args.value(0);
+    if (sub == QLatin1String("create"))
+        return standbyCreate(args.mid(1));
+    if (sub == QLatin1String("status"))
+        return standbyStatus(args.mid(1));
+    printError(QStringLiteral("standby needs a subcommand: create or status (see 'standby create --help')."));
+    return ExitUsage;
+}
+
+// `promote --conninfo STANDBY [--wait S] [--force] [--repo DIR --server NAME] [--json]`
+int runPromote(const QStringList &args)
+{
+    CommandParser p(QStringLiteral("promote"), QStringLiteral("Promote a standby (pg_promote), after checking it is not far behind the archive "
+                                                              "and not a delayed replica with pending WAL."));
+    p.addOption({QStringLiteral("conninfo"), QStringLiteral("The standby."), QStringLiteral("CONNINFO")});
+    p.addOption({QStringLiteral("wait"), QStringLiteral("Seconds to wait for the promotion (default 60)."), QStringLiteral("S")});
+    p.addOption({QStringLiteral("force"), QStringLiteral("Promote even when it is far behind or delayed.")});
+    p.addOption({QStringLiteral("repo"), QStringLiteral("Compare with this repository's archive (default: $PGARCHIVIST_REPO)."), QStringLiteral("DIR")});
+    p.addOption({QStringLiteral("server"), QStringLiteral("The server's name in it (default: $PGARCHIVIST_SERVER)."), QStringLiteral("NAME")});
+    p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
+    int code = 0;
+    if (!p.parseOrExit(args, &code))
+        return code;
+    engine::PromoteOptions o;
+    o.conninfo = p.value(QStringLiteral("conninfo"));
+    o.force = p.isSet(QStringLiteral("force"));
+    o.repoDir = optionOrEnv(p, QStringLiteral("repo"), "PGARCHIVIST_REPO");
+    o.server = optionOrEnv(p, QStringLiteral("server"), "PGARCHIVIST_SERVER");
+    if (o.conninfo.isEmpty() || (o.repoDir.isEmpty() != o.server.isEmpty())) {
+        printError(QStringLiteral("promote needs --conninfo STANDBY (and --repo with --server, or neither)."));
+        return ExitUsage;
+    }
+    if (!intOption(p, QStringLiteral("wait"), 1, 86400, &o.waitSec))
+        return ExitUsage;
+    CancelToken cancel;
+    SignalCancel onSignal(cancel);
+    const bool json = p.isSet(QStringLiteral("json"));
+    StderrProgress progress(json);
+    auto r = engine::promoteStandby(o, progress, cancel);
+    if (!r) {
+        printError(r.error());
+        return ExitFailure;
+    }
+    if (json) {
+        printJson({{QStringLiteral("promoted"), r->promoted}, {QStringLiteral("timeline"), r->timeline}, {QStringLiteral("lsn"), r->replayLsn.toString()}});
+        return ExitOk;
+    }
+    out() << "Promoted: timeline " << r->timeline << ", at " << r->replayLsn.toString() << ".\n";
+    out().flush();
+    return ExitOk;
+}
+
+} // namespace pga::cli
