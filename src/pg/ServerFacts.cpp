@@ -30,6 +30,35 @@ Result<ServerFacts> readServerFacts(Connection &conn, const CancelToken *cancel)
     auto tli = conn.exec(QStringLiteral("SELECT timeline_id FROM pg_control_checkpoint()"), {}, cancel, 15000);
     if (tli && tli->rowCount() == 1)
         f.timeline = tli->value(0, 0).toInt();
+    auto reps = conn.exec(QStringLiteral("SELECT coalesce(application_name, ''), coalesce(host(client_addr), 'local'), coalesce(state, ''), "
+                                         "coalesce(sync_state, ''), coalesce(sent_lsn::text, ''), coalesce(flush_lsn::text, ''), "
+                                         "coalesce(replay_lsn::text, ''), coalesce(extract(epoch FROM replay_lag)::text, '') "
+                                         "FROM pg_stat_replication WHERE state IS NOT NULL ORDER BY 1"),
+                          {}, cancel, 15000);
+    for (int i = 0; reps && i < reps->rowCount(); ++i) {
+        ReplicaState r;
+        r.applicationName = reps->value(i, 0);
+        r.client = reps->value(i, 1);
+        r.state = reps->value(i, 2);
+        r.syncState = reps->value(i, 3);
+        r.sentLsn = Lsn::parse(reps->value(i, 4)).value_or(Lsn());
+        r.flushLsn = Lsn::parse(reps->value(i, 5)).value_or(Lsn());
+        r.replayLsn = Lsn::parse(reps->value(i, 6)).value_or(Lsn());
+        bool ok = false;
+        const double lag = reps->value(i, 7).toDouble(&ok);
+        r.replayLagSeconds = ok ? lag : -1;
+        f.replicas << r;
+    }
+    if (f.inRecovery) {
+        auto up = conn.exec(QStringLiteral("SELECT coalesce(sender_host, '') || ':' || coalesce(sender_port::text, '') || ' (' || status || ')' "
+                                           "FROM pg_stat_wal_receiver"),
+                            {}, cancel, 15000);
+        if (up && up->rowCount() == 1)
+            f.upstream = up->value(0, 0);
+        auto delay = conn.exec(QStringLiteral("SELECT current_setting('recovery_min_apply_delay')"), {}, cancel, 15000);
+        if (delay && delay->rowCount() == 1)
+            f.applyDelay = delay->value(0, 0);
+    }
     return f;
 }
 

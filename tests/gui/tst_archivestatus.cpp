@@ -3,6 +3,7 @@
 #include "Confirm.h"
 #include "GuiTestSupport.h"
 #include "MainWindow.h"
+#include "CliRunner.h"
 #include "TestCluster.h"
 #include "app/AppContext.h"
 #include "repo/Repository.h"
@@ -70,6 +71,33 @@ private slots:
         QVERIFY2(archive->value(QStringLiteral("rpo")).contains(QStringLiteral("the newest archived WAL arrived")),
                  qPrintable(archive->value(QStringLiteral("rpo"))));
         QTRY_VERIFY(archive->value(QStringLiteral("rto")).startsWith(QStringLiteral("not measured yet")));
+        QVERIFY(archive->value(QStringLiteral("receiver")).startsWith(QStringLiteral("none")));
+        QTRY_COMPARE(archive->value(QStringLiteral("replication")), QStringLiteral("no standbys"));
+
+        // With wal-receive streaming into the repository, the section shows the receiver, it among the server's replicas,
+        // and an RPO of seconds instead of a segment's age.
+        QProcess rx;
+        rx.setProcessChannelMode(QProcess::MergedChannels);
+        rx.start(test::cliPath(), {QStringLiteral("wal-receive"), QStringLiteral("--repo"), repoDir, QStringLiteral("--server"), QStringLiteral("db1"),
+                                   QStringLiteral("--conninfo"), m_cluster->conninfo(), QStringLiteral("--slot"), QStringLiteral("gui_rx"),
+                                   QStringLiteral("--create-slot"), QStringLiteral("--status-interval"), QStringLiteral("1")});
+        QVERIFY(rx.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(!m_cluster->scalar(QStringLiteral("SELECT 1 FROM pg_stat_replication WHERE application_name = 'pgarchivist_receiver'")).isEmpty(), 20000);
+        QVERIFY(m_cluster->query(QStringLiteral("CREATE TABLE streamed AS SELECT 1 AS x")));
+        QTest::qWait(1500);  // the receiver's state file is rewritten every second
+        app.status().refresh(serverId);
+        QTest::qWait(500);
+        archive->refresh();
+        QTRY_VERIFY_WITH_TIMEOUT(archive->value(QStringLiteral("receiver")).startsWith(QStringLiteral("streaming from")), 15000);
+        QVERIFY2(archive->value(QStringLiteral("receiver")).contains(QStringLiteral("slot gui_rx")), qPrintable(archive->value(QStringLiteral("receiver"))));
+        QVERIFY2(archive->value(QStringLiteral("rpo")).contains(QStringLiteral("WAL is streamed")), qPrintable(archive->value(QStringLiteral("rpo"))));
+        QTRY_VERIFY2(archive->value(QStringLiteral("replication")).startsWith(QStringLiteral("pgarchivist_receiver from local: streaming, async")),
+                     qPrintable(archive->value(QStringLiteral("replication"))));
+        rx.terminate();
+        QVERIFY(rx.waitForFinished(20000));
+        QCOMPARE(rx.exitCode(), 0);
+        archive->refresh();
+        QTRY_VERIFY(archive->value(QStringLiteral("receiver")).startsWith(QStringLiteral("stopped since")));
 
         // Configuring again finds nothing to change and asks nothing.
         configured.clear();

@@ -55,6 +55,9 @@ ArchiveStatusWidget::ArchiveStatusWidget(app::AppContext &app, QWidget *parent)
     addField(QStringLiteral("lag"), tr("Archive lag:"));
     addField(QStringLiteral("gaps"), tr("Gaps:"));
     addField(QStringLiteral("window"), tr("Recoverable window:"));
+    addField(QStringLiteral("receiver"), tr("WAL receiver:"))
+        ->setToolTip(tr("pgarchivist-cli wal-receive streaming into this repository: the archive then lags the server by seconds"));
+    addField(QStringLiteral("replication"), tr("Replication:"))->setToolTip(tr("This server's standbys and receivers (pg_stat_replication), or its primary"));
     addField(QStringLiteral("rpo"), tr("RPO:"))->setToolTip(tr("What a loss of the server now would lose: the age of the newest archived WAL"));
     addField(QStringLiteral("rto"), tr("RTO to the end of WAL:"))
         ->setToolTip(tr("How long a restore from the newest backup to the end of the archived WAL takes, at this host's measured speeds"));
@@ -175,8 +178,40 @@ void ArchiveStatusWidget::show(const Result<QList<engine::ServerArchiveSummary>>
     }
     m_fields[QStringLiteral("last")]->setText(QStringLiteral("%1, %2 (%3)").arg(
         latest->lastArrivedSegment, localTime(latest->lastArrivalUtc), ago(latest->lastArrivalUtc)));
-    m_fields[QStringLiteral("rpo")]->setText(tr("%1: the newest archived WAL arrived %2").arg(ago(latest->lastArrivalUtc), localTime(latest->lastArrivalUtc)));
+    const bool streaming = s.receiver && s.receiverRunning && s.receiver->connected;
+    if (streaming)
+        m_fields[QStringLiteral("rpo")]->setText(tr("%1 s: WAL is streamed into the repository (%2 behind the server)")
+                                                     .arg(s.receiver->lagSeconds, 0, 'f', 1)
+                                                     .arg(bytes(s.receiver->lagBytes())));
+    else
+        m_fields[QStringLiteral("rpo")]->setText(tr("%1: the newest archived WAL arrived %2").arg(ago(latest->lastArrivalUtc), localTime(latest->lastArrivalUtc)));
+    if (!s.receiver)
+        m_fields[QStringLiteral("receiver")]->setText(tr("none — 'pgarchivist-cli wal-receive' streams WAL here for an RPO of seconds"));
+    else if (streaming)
+        m_fields[QStringLiteral("receiver")]->setText(tr("streaming from %1%2, durable to %3 (%4 behind, %5 s)")
+                                                          .arg(s.receiver->source,
+                                                               s.receiver->slot.isEmpty() ? tr(" without a slot") : tr(", slot %1").arg(s.receiver->slot),
+                                                               s.receiver->flushLsn.toString(), bytes(s.receiver->lagBytes()))
+                                                          .arg(s.receiver->lagSeconds, 0, 'f', 1));
+    else
+        m_fields[QStringLiteral("receiver")]->setText(tr("%1 since %2, durable to %3%4")
+                                                          .arg(s.receiverRunning ? tr("reconnecting") : tr("stopped"), localTime(s.receiver->updatedUtc),
+                                                               s.receiver->flushLsn.toString(),
+                                                               s.receiver->lastError.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(s.receiver->lastError)));
     const app::ServerStatus st = m_app.status().status(m_serverId);
+    if (st.state == app::ServerStatus::State::Online) {
+        QStringList parts;
+        if (st.facts.inRecovery)
+            parts << (st.facts.upstream.isEmpty() ? tr("a standby fed from the archive") : tr("a standby of %1").arg(st.facts.upstream))
+                         + (st.facts.applyDelay.isEmpty() || st.facts.applyDelay == QLatin1String("0") ? QString() : tr(", delayed by %1").arg(st.facts.applyDelay));
+        for (const pg::ReplicaState &r : st.facts.replicas) {
+            const qint64 behind = st.facts.currentLsn > r.replayLsn && r.replayLsn.isValid() ? qint64(st.facts.currentLsn.value() - r.replayLsn.value()) : 0;
+            parts << tr("%1 from %2: %3, %4, replay %5 behind%6")
+                         .arg(r.applicationName.isEmpty() ? tr("(unnamed)") : r.applicationName, r.client, r.state, r.syncState, bytes(behind),
+                              r.replayLagSeconds >= 0 ? tr(" (%1 s)").arg(r.replayLagSeconds, 0, 'f', 1) : QString());
+        }
+        m_fields[QStringLiteral("replication")]->setText(parts.isEmpty() ? tr("no standbys") : parts.join(QStringLiteral("; ")));
+    }
     if (st.state == app::ServerStatus::State::Online && st.facts.currentLsn.isValid() && latest->lastLsn.isValid()) {
         const qint64 behind = qint64(st.facts.currentLsn.value()) - qint64(latest->lastLsn.value());
         m_fields[QStringLiteral("lag")]->setText(
