@@ -688,6 +688,82 @@ SELECT pg_reload_conf();</translation>
         <source>not measured yet: a restore on this host (the restore wizard, or restore --start) measures it</source>
         <translation>noch nicht gemessen: eine Wiederherstellung auf diesem Rechner (der Assistent oder restore --start) misst sie</translation>
     </message>
+    <message>
+        <source>WAL receiver:</source>
+        <translation>WAL-Empfänger:</translation>
+    </message>
+    <message>
+        <source>pgarchivist-cli wal-receive streaming into this repository: the archive then lags the server by seconds</source>
+        <translation>pgarchivist-cli wal-receive streamt in dieses Repository: Das Archiv liegt dann nur Sekunden hinter dem Server</translation>
+    </message>
+    <message>
+        <source>Replication:</source>
+        <translation>Replikation:</translation>
+    </message>
+    <message>
+        <source>This server&apos;s standbys and receivers (pg_stat_replication), or its primary</source>
+        <translation>Die Standbys und Empfänger dieses Servers (pg_stat_replication) oder sein Primärserver</translation>
+    </message>
+    <message>
+        <source>%1 s: WAL is streamed into the repository (%2 behind the server)</source>
+        <translation>%1 s: WAL wird ins Repository gestreamt (%2 hinter dem Server)</translation>
+    </message>
+    <message>
+        <source>none — &apos;pgarchivist-cli wal-receive&apos; streams WAL here for an RPO of seconds</source>
+        <translation>keiner — „pgarchivist-cli wal-receive“ streamt WAL hierher, für ein RPO von Sekunden</translation>
+    </message>
+    <message>
+        <source>streaming from %1%2, durable to %3 (%4 behind, %5 s)</source>
+        <translation>streamt von %1%2, dauerhaft gesichert bis %3 (%4 Rückstand, %5 s)</translation>
+    </message>
+    <message>
+        <source> without a slot</source>
+        <translation> ohne Slot</translation>
+    </message>
+    <message>
+        <source>, slot %1</source>
+        <translation>, Slot %1</translation>
+    </message>
+    <message>
+        <source>%1 since %2, durable to %3%4</source>
+        <translation>%1 seit %2, dauerhaft gesichert bis %3%4</translation>
+    </message>
+    <message>
+        <source>reconnecting</source>
+        <translation>verbindet sich neu</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>gestoppt</translation>
+    </message>
+    <message>
+        <source>a standby fed from the archive</source>
+        <translation>ein aus dem Archiv gespeister Standby</translation>
+    </message>
+    <message>
+        <source>a standby of %1</source>
+        <translation>ein Standby von %1</translation>
+    </message>
+    <message>
+        <source>, delayed by %1</source>
+        <translation>, um %1 verzögert</translation>
+    </message>
+    <message>
+        <source>%1 from %2: %3, %4, replay %5 behind%6</source>
+        <translation>%1 von %2: %3, %4, Einspielrückstand %5%6</translation>
+    </message>
+    <message>
+        <source>(unnamed)</source>
+        <translation>(unbenannt)</translation>
+    </message>
+    <message>
+        <source> (%1 s)</source>
+        <translation> (%1 s)</translation>
+    </message>
+    <message>
+        <source>no standbys</source>
+        <translation>keine Standbys</translation>
+    </message>
 </context>
 <context>
     <name>pga::gui::BackupsModel</name>

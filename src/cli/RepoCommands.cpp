@@ -76,6 +76,13 @@ void printHuman(const engine::ServerArchiveSummary &s)
                                                                   b.databases.join(QStringLiteral(", ")),
                                                                   b.globals ? QStringLiteral(" + roles") : QString(), humanBytes(b.newBytes)))
               << '\n';
+    if (s.receiver) {
+        const repo::ReceiverState &r = *s.receiver;
+        out() << "  WAL receiver: " << (r.connected ? QStringLiteral("streaming from ") + r.source : s.receiverRunning ? QStringLiteral("reconnecting") : QStringLiteral("stopped"))
+              << ", durable to " << r.flushLsn.toString() << " on timeline " << r.timeline << " (" << r.lagBytes() << " bytes, "
+              << QString::number(r.lagSeconds, 'f', 1) << " s behind), updated " << timestampText(r.updatedUtc.toLocalTime())
+              << (r.lastError.isEmpty() || r.connected ? QString() : QStringLiteral(", last error: ") + r.lastError) << '\n';
+    }
     if (s.timelines.isEmpty())
         out() << "  no WAL archived yet\n";
     if (!s.damagedFiles.isEmpty())

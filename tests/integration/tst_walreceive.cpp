@@ -96,6 +96,23 @@ private slots:
         QCOMPARE(r.code, 1);
         QVERIFY2(r.err.contains("--create-slot"), r.err.constData());
         QCOMPARE(streamPartials(), QString());
+
+        // install-unit writes a service with the same command line (quoted for systemd), never a password.
+        const QString unitDir = m_c->baseDir() + QStringLiteral("/units");
+        QDir().mkpath(unitDir);
+        const QStringList unit = QStringList{QStringLiteral("wal-receive")} + rs()
+                                 + QStringList{QStringLiteral("--slot"), QStringLiteral("rx"), QStringLiteral("install-unit"), QStringLiteral("--unit-dir"), unitDir};
+        QCOMPARE(test::cli(unit + QStringList{QStringLiteral("--conninfo"), m_c->conninfo() + QStringLiteral(" password=x")}).code, 64);
+        auto u = test::cli(unit + QStringList{QStringLiteral("--conninfo"), m_c->conninfo()});
+        QVERIFY2(u.code == 0, u.err.constData());
+        QFile f(unitDir + QStringLiteral("/pgarchivist-wal-receive-main.service"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(f.readAll());
+        QVERIFY2(text.contains(QStringLiteral("\"wal-receive\" \"--repo\" \"%1\"").arg(m_repo)), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("\"--slot\" \"rx\"")), qPrintable(text));
+        QVERIFY(text.contains(QStringLiteral("Restart=always")));
+        // The service runs as the repository's owner, the one user who may write it.
+        QVERIFY2(text.contains(QStringLiteral("User=%1\n").arg(QFileInfo(m_repo + QStringLiteral("/pgarchivist-repo.json")).owner())), qPrintable(text));
     }
 
     void synchronousReceiverKeepsEveryAcknowledgedCommit()
