@@ -1,6 +1,8 @@
 #include "CommandSupport.h"
 #include "Commands.h"
+#include "engine/Restore.h"
 #include "engine/Standby.h"
+#include "engine/WalLandmarks.h"
 
 #include <QJsonArray>
 
@@ -123,6 +125,82 @@ int standbyStatus(const QStringList &args)
     return ExitOk;
 }
 
+// `standby stop-before --conninfo STANDBY (--target-time TS | --target-xid XID | --target-lsn LSN) [--data-dir DIR] [--wait S] [--json]`
+int standbyStopBefore(const QStringList &args)
+{
+    CommandParser p(QStringLiteral("standby stop-before"),
+                    QStringLiteral("Rescue from a blunder inside a delayed replica's delay: pause its replay, restart it to recover up to (not "
+                                   "including) the target and promote it there. Run it on the standby's host."));
+    p.addOption({QStringLiteral("conninfo"), QStringLiteral("The standby (a superuser)."), QStringLiteral("CONNINFO")});
+    p.addOption({QStringLiteral("target-time"), QStringLiteral("Stop before this moment, with its zone: '2026-12-01 14:03:00+01'."), QStringLiteral("TS")});
+    p.addOption({QStringLiteral("target-xid"), QStringLiteral("Stop before this transaction (the blunder's xid)."), QStringLiteral("XID")});
+    p.addOption({QStringLiteral("target-lsn"), QStringLiteral("Stop before this WAL position."), QStringLiteral("LSN")});
+    p.addOption({QStringLiteral("data-dir"), QStringLiteral("The standby's data directory (default: what it says)."), QStringLiteral("DIR")});
+    p.addOption({QStringLiteral("wait"), QStringLiteral("Seconds to wait for the promotion (default 300)."), QStringLiteral("S")});
+    p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
+    int code = 0;
+    if (!p.parseOrExit(args, &code))
+        return code;
+    engine::StopBeforeOptions o;
+    o.conninfo = p.value(QStringLiteral("conninfo"));
+    o.dataDir = p.value(QStringLiteral("data-dir"));
+    engine::RecoveryTarget t;
+    int targets = 0;
+    if (p.isSet(QStringLiteral("target-time"))) {
+        ++targets;
+        t.kind = engine::RecoveryTarget::Kind::Time;
+        t.time = engine::RecoveryTarget::parseTime(p.value(QStringLiteral("target-time")), &t.timeMicros);
+        if (!t.time.isValid()) {
+            printError(QStringLiteral("--target-time '%1' is not a time; write it with its zone, like '2026-12-01 14:03:00+01'.").arg(p.value(QStringLiteral("target-time"))));
+            return ExitUsage;
+        }
+    }
+    if (p.isSet(QStringLiteral("target-xid"))) {
+        ++targets;
+        t.kind = engine::RecoveryTarget::Kind::Xid;
+        t.text = p.value(QStringLiteral("target-xid"));
+        if (!engine::parseTargetXid(t.text)) {
+            printError(QStringLiteral("--target-xid must be a transaction ID."));
+            return ExitUsage;
+        }
+    }
+    if (p.isSet(QStringLiteral("target-lsn"))) {
+        ++targets;
+        t.kind = engine::RecoveryTarget::Kind::Lsn;
+        const auto lsn = Lsn::parse(p.value(QStringLiteral("target-lsn")));
+        if (!lsn) {
+            printError(QStringLiteral("--target-lsn '%1' is not an LSN (like 0/3000060).").arg(p.value(QStringLiteral("target-lsn"))));
+            return ExitUsage;
+        }
+        t.lsn = *lsn;
+    }
+    if (o.conninfo.isEmpty() || targets != 1) {
+        printError(QStringLiteral("standby stop-before needs --conninfo STANDBY and one of --target-time, --target-xid, --target-lsn."));
+        return ExitUsage;
+    }
+    if (!intOption(p, QStringLiteral("wait"), 1, 86400, &o.waitSec))
+        return ExitUsage;
+    CancelToken cancel;
+    SignalCancel onSignal(cancel);
+    const bool json = p.isSet(QStringLiteral("json"));
+    StderrProgress progress(json);
+    auto r = engine::stopStandbyBefore(o, t, progress, cancel);
+    if (!r) {
+        printError(r.error());
+        return ExitFailure;
+    }
+    if (json) {
+        printJson({{QStringLiteral("promoted"), true},
+                   {QStringLiteral("lsn"), r->stoppedAt.toString()},
+                   {QStringLiteral("timeline"), r->timeline},
+                   {QStringLiteral("settings"), QJsonArray::fromStringList(r->settings)}});
+        return ExitOk;
+    }
+    out() << "Promoted just before " << t.describe() << ": at " << r->stoppedAt.toString() << " on timeline " << r->timeline << ".\n";
+    out().flush();
+    return ExitOk;
+}
+
 } // namespace
 
 int runStandby(const QStringList &args)
@@ -132,7 +210,9 @@ int runStandby(const QStringList &args)
         return standbyCreate(args.mid(1));
     if (sub == QLatin1String("status"))
         return standbyStatus(args.mid(1));
-    printError(QStringLiteral("standby needs a subcommand: create or status (see 'standby create --help')."));
+    if (sub == QLatin1String("stop-before"))
+        return standbyStopBefore(args.mid(1));
+    printError(QStringLiteral("standby needs a subcommand: create, status or stop-before (see 'standby create --help')."));
     return ExitUsage;
 }
 

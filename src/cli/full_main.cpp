@@ -36,7 +36,7 @@ const Command kCommands[] = {
     {"estimate", "Estimate how long a restore to a target would take (RTO)", runEstimate},
     {"schedule", "List, add and run scheduled backups, verifies, expiries and drills", runSchedule},
     {"sandbox", "Create, start, stop or destroy a local sandbox server", runSandbox},
-    {"standby", "Create a standby from the repository, or show one's replication (create, status)", runStandby},
+    {"standby", "Standbys from the repository: create, status, stop-before", runStandby},
     {"undo", "Bring back what a transaction dropped or deleted, into new tables", runUndo},
     {"verify", "Check a backup's chunks and WAL", runVerify},
     {"version", "Print the version", runVersion},

@@ -271,32 +271,8 @@ Result<RestoreResult> Restore::run(ProgressSink &progress, const CancelToken &ca
                                                         shellWord(QFileInfo(repo->root()).absoluteFilePath()), QStringLiteral("--server"), shellWord(m_o.server),
                                                         QStringLiteral("%f"), QStringLiteral("%p")}
                                                 .join(QLatin1Char(' '))))};
-    switch (t.kind) {
-    case RecoveryTarget::Kind::Immediate:
-        settings << QStringLiteral("recovery_target = 'immediate'");
-        break;
-    case RecoveryTarget::Kind::Time:
-        settings << QStringLiteral("recovery_target_time = %1").arg(quoteConf(RecoveryTarget::formatTime(t.time, t.timeMicros)));
-        break;
-    case RecoveryTarget::Kind::Lsn:
-        settings << QStringLiteral("recovery_target_lsn = %1").arg(quoteConf(t.lsn.toString()));
-        break;
-    case RecoveryTarget::Kind::Xid:
-        // PostgreSQL reads the epoch form too, and keeps the low 32 bits: written as those.
-        settings << QStringLiteral("recovery_target_xid = %1").arg(quoteConf(QString::number(parseTargetXid(t.text).value_or(0))));
-        break;
-    case RecoveryTarget::Kind::Name:
-        settings << QStringLiteral("recovery_target_name = %1").arg(quoteConf(t.text));
-        break;
-    default:
-        break;
-    }
-    if (!t.timeline.isEmpty())
-        settings << QStringLiteral("recovery_target_timeline = %1").arg(quoteConf(t.timeline));
-    if (!t.action.isEmpty())
-        settings << QStringLiteral("recovery_target_action = %1").arg(quoteConf(t.action));
-    if (t.exclusive)
-        settings << QStringLiteral("recovery_target_inclusive = off");
+    for (const auto &[name, value] : recoveryTargetParameters(t))
+        settings << QStringLiteral("%1 = %2").arg(name, quoteConf(value));
     if (m.isCold())
         settings.clear();  // nothing to replay: no restore_command, no target
     settings << m_o.extraSettings;
@@ -335,6 +311,38 @@ Result<RestoreResult> Restore::run(ProgressSink &progress, const CancelToken &ca
     r->replayFrom = planned->replayFrom;
     r->replayTo = planned->replayTo;
     return r;
+}
+
+QList<QPair<QString, QString>> recoveryTargetParameters(const RecoveryTarget &t)
+{
+    QList<QPair<QString, QString>> out;
+    switch (t.kind) {
+    case RecoveryTarget::Kind::Immediate:
+        out << qMakePair(QStringLiteral("recovery_target"), QStringLiteral("immediate"));
+        break;
+    case RecoveryTarget::Kind::Time:
+        out << qMakePair(QStringLiteral("recovery_target_time"), RecoveryTarget::formatTime(t.time, t.timeMicros));
+        break;
+    case RecoveryTarget::Kind::Lsn:
+        out << qMakePair(QStringLiteral("recovery_target_lsn"), t.lsn.toString());
+        break;
+    case RecoveryTarget::Kind::Xid:
+        // PostgreSQL reads the epoch form too, and keeps the low 32 bits: written as those.
+        out << qMakePair(QStringLiteral("recovery_target_xid"), QString::number(parseTargetXid(t.text).value_or(0)));
+        break;
+    case RecoveryTarget::Kind::Name:
+        out << qMakePair(QStringLiteral("recovery_target_name"), t.text);
+        break;
+    default:
+        break;
+    }
+    if (!t.timeline.isEmpty())
+        out << qMakePair(QStringLiteral("recovery_target_timeline"), t.timeline);
+    if (!t.action.isEmpty())
+        out << qMakePair(QStringLiteral("recovery_target_action"), t.action);
+    if (t.exclusive)
+        out << qMakePair(QStringLiteral("recovery_target_inclusive"), QStringLiteral("off"));
+    return out;
 }
 
 QString quoteConf(const QString &v)

@@ -82,6 +82,9 @@ private:
     RestoreOptions m_o;
 };
 
+// The recovery_target* parameters (and timeline, action, inclusive) for a target, unquoted: what restore writes into
+// postgresql.auto.conf and standby stop-before sets with ALTER SYSTEM.
+QList<QPair<QString, QString>> recoveryTargetParameters(const RecoveryTarget &t);
 // A value for postgresql.conf: single-quoted, quotes doubled.
 QString quoteConf(const QString &v);
 

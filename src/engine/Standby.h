@@ -78,3 +78,28 @@ struct PromoteResult {
 Result<PromoteResult> promoteStandby(const PromoteOptions &o, ProgressSink &progress, const CancelToken &cancel);
 
 } // namespace pga::engine
+
+namespace pga::engine {
+
+struct RecoveryTarget;
+
+struct StopBeforeOptions {
+    QString conninfo;          // the standby (a superuser: it pauses replay and runs ALTER SYSTEM)
+    QString password;
+    QString dataDir;           // default: SHOW data_directory (the standby must be on this host)
+    int waitSec = 300;
+};
+struct StopBeforeResult {
+    Lsn stoppedAt;             // where replay ended
+    std::optional<QDateTime> lastCommit;
+    int timeline = 0;
+    QStringList settings;      // what was set for the targeted recovery
+};
+// standby stop-before: the fast way back from a blunder inside a delayed replica's delay. Pauses replay, refuses
+// when the standby has already replayed past the target, sets the target (exclusive, action promote, no delay),
+// restarts the standby in targeted recovery (recovery.signal instead of standby.signal) and waits until it promoted
+// there. Then resets the target settings so they cannot surprise a later recovery.
+Result<StopBeforeResult> stopStandbyBefore(const StopBeforeOptions &o, const RecoveryTarget &target, ProgressSink &progress,
+                                           const CancelToken &cancel);
+
+} // namespace pga::engine

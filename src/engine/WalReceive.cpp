@@ -224,6 +224,10 @@ Status Session::run(WalReceiveResult &result)
     if (Status s = followTimelines(**conn, id->timeline); !s)
         return s;
     Status s = stream(**conn);
+    // What arrived before the end is made durable too (it was never acknowledged, but the next run need not fetch it).
+    if (Status synced = m_writer->sync(); !synced && s)
+        s = synced;
+    publishState(true);
     result.flushLsn = m_writer->flushed();
     result.timeline = m_writer->timeline();
     result.segmentsArchived += m_writer->segmentsArchived();

@@ -1,5 +1,6 @@
 #include "CliRunner.h"
 #include "TestCluster.h"
+#include "core/Lsn.h"
 #include "pg/ClientTools.h"
 #include "pg/Connection.h"
 #include "pg/LocalCluster.h"
@@ -16,6 +17,8 @@ class TestStandby : public QObject {
     std::unique_ptr<TestCluster> m_c;
     QString m_repo;
     QStringList m_started;  // data directories to stop at the end
+    QString m_streaming;    // the streaming standby's conninfo, promoted last
+    QString m_rescue;       // a replica delayed by 30 s, streaming since the start
 
     QStringList rs() const { return {QStringLiteral("--repo"), m_repo, QStringLiteral("--server"), QStringLiteral("main")}; }
 
@@ -71,6 +74,9 @@ private slots:
         QVERIFY(m_c->query(QStringLiteral("INSERT INTO t VALUES (1, 'before the backup')")));
         auto b = test::cli(QStringList{QStringLiteral("backup")} + rs() + QStringList{QStringLiteral("--conninfo"), m_c->conninfo()});
         QVERIFY2(b.code == 0, b.err.constData());
+        // Made now, while the archive holds no commit younger than its delay: it replays the archive at once and streams.
+        m_rescue = create(QStringLiteral("rescue"), {QStringLiteral("--primary-conninfo"), m_c->conninfo(), QStringLiteral("--delay"), QStringLiteral("30s")});
+        QVERIFY(!m_rescue.isEmpty());
     }
 
     void cleanupTestCase()
@@ -143,13 +149,60 @@ private slots:
         QVERIFY(waitFor(archived, QStringLiteral("SELECT what FROM t WHERE id = 2"), QStringLiteral("streamed"), 30000));
         QCOMPARE(status(archived)[QStringLiteral("receiver_status")].toString(), QString());
 
+        m_streaming = streaming;
+    }
+
+    void stopBeforeRescuesATableDroppedInsideTheDelay()
+    {
+        const QString delayed = m_rescue;
+        QVERIFY(!delayed.isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(status(delayed)[QStringLiteral("receiver_status")].toString(), QStringLiteral("streaming"), 60000);
+        QVERIFY(m_c->query(QStringLiteral("CREATE TABLE precious AS SELECT g AS id FROM generate_series(1, 500) g")));
+        quint32 dropXid = 0;
+        {
+            auto c = pg::Connection::connect({m_c->conninfo()});
+            QVERIFY(c);
+            QVERIFY((*c)->exec(QStringLiteral("BEGIN")));
+            auto x = (*c)->exec(QStringLiteral("SELECT txid_current()"));
+            QVERIFY(x);
+            dropXid = x->value(0, 0).toUInt();
+            QVERIFY((*c)->exec(QStringLiteral("DROP TABLE precious")));
+            QVERIFY((*c)->exec(QStringLiteral("COMMIT")));
+        }
+        const auto afterDrop = Lsn::parse(m_c->scalar(QStringLiteral("SELECT pg_current_wal_lsn()")));
+        QTRY_VERIFY_WITH_TIMEOUT(Lsn::parse(status(delayed)[QStringLiteral("receive_lsn")].toString()) >= afterDrop, 20000);
+
+        // A target the standby has replayed already is refused, and replay goes on.
+        auto late = test::cli({QStringLiteral("standby"), QStringLiteral("stop-before"), QStringLiteral("--conninfo"), delayed,
+                               QStringLiteral("--target-lsn"), QStringLiteral("0/1000000")});
+        QCOMPARE(late.code, 1);
+        QVERIFY2(late.err.contains("Too late"), late.err.constData());
+        QCOMPARE(status(delayed)[QStringLiteral("replay_state")].toString(), QStringLiteral("not paused"));
+
+        // Stop just before the DROP: the table comes back on the promoted replica with every row; the primary has lost it.
+        auto r = test::cli({QStringLiteral("standby"), QStringLiteral("stop-before"), QStringLiteral("--conninfo"), delayed, QStringLiteral("--target-xid"),
+                            QString::number(dropXid), QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QCOMPARE(value(delayed, QStringLiteral("SELECT pg_is_in_recovery()")), QStringLiteral("f"));
+        QCOMPARE(value(delayed, QStringLiteral("SELECT count(*) FROM precious")), QStringLiteral("500"));
+        QVERIFY(m_c->scalar(QStringLiteral("SELECT to_regclass('precious')")).isEmpty());
+        // The targets it set are gone again, so a later recovery of this server does not stop there unasked.
+        QCOMPARE(value(delayed, QStringLiteral("SELECT count(*) FROM pg_file_settings WHERE name LIKE 'recovery_target%' AND name <> 'recovery_target_timeline'")), QStringLiteral("0"));
+        QCOMPARE(value(delayed, QStringLiteral("SELECT current_setting('recovery_min_apply_delay')")), QStringLiteral("0"));
+    }
+
+    // Last: a promoted standby archives its new timeline into the repository, which every later standby would follow.
+    void promoteTheStreamingStandby()
+    {
+        QVERIFY(!m_streaming.isEmpty());
         // Promote the streaming standby, checked against the repository: it takes writes on a new timeline.
-        auto p = test::cli(QStringList{QStringLiteral("promote"), QStringLiteral("--conninfo"), streaming} + rs() + QStringList{QStringLiteral("--json")});
+        auto p = test::cli(QStringList{QStringLiteral("promote"), QStringLiteral("--conninfo"), m_streaming} + rs() + QStringList{QStringLiteral("--json")});
         QVERIFY2(p.code == 0, p.err.constData());
-        QCOMPARE(QJsonDocument::fromJson(p.out)[QStringLiteral("timeline")].toInt(), 2);
-        QCOMPARE(value(streaming, QStringLiteral("SELECT pg_is_in_recovery()")), QStringLiteral("f"));
-        QVERIFY(TestCluster::scalarAt(streaming, QStringLiteral("INSERT INTO t VALUES (3, 'on the new primary') RETURNING id")) == QStringLiteral("3"));
-        auto again = test::cli({QStringLiteral("promote"), QStringLiteral("--conninfo"), streaming});
+        // A new timeline: 2, or 3 when the rescued replica took 2 (both archive into the same repository).
+        QVERIFY(QJsonDocument::fromJson(p.out)[QStringLiteral("timeline")].toInt() >= 2);
+        QCOMPARE(value(m_streaming, QStringLiteral("SELECT pg_is_in_recovery()")), QStringLiteral("f"));
+        QVERIFY(TestCluster::scalarAt(m_streaming, QStringLiteral("INSERT INTO t VALUES (3, 'on the new primary') RETURNING id")) == QStringLiteral("3"));
+        auto again = test::cli({QStringLiteral("promote"), QStringLiteral("--conninfo"), m_streaming});
         QCOMPARE(again.code, 1);
         QVERIFY2(again.err.contains("not a standby"), again.err.constData());
     }
