@@ -30,4 +30,5 @@ int runCatalogSnapshot(const QStringList &args);
 int runWalReceive(const QStringList &args);
 int runStandby(const QStringList &args);
 int runPromote(const QStringList &args);
+int runRewind(const QStringList &args);
 } // namespace pga::cli

@@ -1,6 +1,7 @@
 #include "CommandSupport.h"
 #include "Commands.h"
 #include "engine/Restore.h"
+#include "engine/Rewind.h"
 #include "engine/Standby.h"
 #include "engine/WalLandmarks.h"
 
@@ -255,6 +256,59 @@ int runPromote(const QStringList &args)
         return ExitOk;
     }
     out() << "Promoted: timeline " << r->timeline << ", at " << r->replayLsn.toString() << ".\n";
+    out().flush();
+    return ExitOk;
+}
+
+} // namespace pga::cli
+
+namespace pga::cli {
+
+// `rewind --target-dir OLD_PRIMARY_DATA --source-conninfo NEW_PRIMARY [--repo DIR --server NAME] [--slot NAME] [--no-standby] [--start] [--json]`
+int runRewind(const QStringList &args)
+{
+    CommandParser p(QStringLiteral("rewind"),
+                    QStringLiteral("Switch back after a failover: pg_rewind the stopped old primary onto the new one (missing WAL from the "
+                                   "repository), then make it a standby of the new primary."));
+    p.addOption({QStringLiteral("target-dir"), QStringLiteral("The old primary's data directory (stopped)."), QStringLiteral("DIR")});
+    p.addOption({QStringLiteral("source-conninfo"), QStringLiteral("The new primary (no password in it: passfile= or ~/.pgpass)."), QStringLiteral("CONNINFO")});
+    p.addOption({QStringLiteral("repo"), QStringLiteral("Repository for WAL the old primary no longer has (default: $PGARCHIVIST_REPO)."), QStringLiteral("DIR")});
+    p.addOption({QStringLiteral("server"), QStringLiteral("The server's name in it (default: $PGARCHIVIST_SERVER)."), QStringLiteral("NAME")});
+    p.addOption({QStringLiteral("slot"), QStringLiteral("primary_slot_name for the old primary as a standby; created when missing."), QStringLiteral("NAME")});
+    p.addOption({QStringLiteral("no-standby"), QStringLiteral("Only rewind; do not configure it as a standby.")});
+    p.addOption({QStringLiteral("start"), QStringLiteral("Start it afterwards.")});
+    p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
+    int code = 0;
+    if (!p.parseOrExit(args, &code))
+        return code;
+    engine::RewindOptions o;
+    o.targetDir = p.value(QStringLiteral("target-dir"));
+    o.sourceConninfo = p.value(QStringLiteral("source-conninfo"));
+    o.repoDir = optionOrEnv(p, QStringLiteral("repo"), "PGARCHIVIST_REPO");
+    o.server = optionOrEnv(p, QStringLiteral("server"), "PGARCHIVIST_SERVER");
+    o.slot = p.value(QStringLiteral("slot"));
+    o.configureStandby = !p.isSet(QStringLiteral("no-standby"));
+    o.start = p.isSet(QStringLiteral("start"));
+    if (o.targetDir.isEmpty() || o.sourceConninfo.isEmpty() || o.repoDir.isEmpty() != o.server.isEmpty()) {
+        printError(QStringLiteral("rewind needs --target-dir DIR and --source-conninfo CONNINFO (and --repo with --server, or neither)."));
+        return ExitUsage;
+    }
+    CancelToken cancel;
+    SignalCancel onSignal(cancel);
+    const bool json = p.isSet(QStringLiteral("json"));
+    StderrProgress progress(json);
+    auto r = engine::rewindOldPrimary(o, progress, cancel);
+    if (!r) {
+        printError(r.error());
+        return r.error().code == Error::Code::InvalidArgument ? ExitUsage : ExitFailure;
+    }
+    if (json) {
+        printJson({{QStringLiteral("rewound"), true}, {QStringLiteral("settings"), QJsonArray::fromStringList(r->settings)}, {QStringLiteral("started"), r->started}});
+        return ExitOk;
+    }
+    out() << "Rewound " << o.targetDir << (o.configureStandby ? " and made it a standby of the new primary" : "") << ".\n";
+    for (const QString &s : r->settings)
+        out() << "  " << s << '\n';
     out().flush();
     return ExitOk;
 }

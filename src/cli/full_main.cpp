@@ -35,6 +35,7 @@ const Command kCommands[] = {
     {"restore", "Restore a backup into a data directory for recovery to a target", runRestore},
     {"estimate", "Estimate how long a restore to a target would take (RTO)", runEstimate},
     {"schedule", "List, add and run scheduled backups, verifies, expiries and drills", runSchedule},
+    {"rewind", "Switch back: pg_rewind an old primary and make it a standby", runRewind},
     {"sandbox", "Create, start, stop or destroy a local sandbox server", runSandbox},
     {"standby", "Standbys from the repository: create, status, stop-before", runStandby},
     {"undo", "Bring back what a transaction dropped or deleted, into new tables", runUndo},

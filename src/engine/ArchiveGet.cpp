@@ -133,6 +133,8 @@ Result<ArchiveGetResult> ArchiveGet::run(ProgressSink &progress, const CancelTok
     if (Status s = repo::Repository::validateServerName(m_options.server); !s)
         return s.error();
     const auto name = WalName::parse(m_options.walName);
+    if (!name && m_options.walName == QLatin1String("00000001.history"))  // PostgreSQL asks; timeline 1 never has one
+        return Error(Error::Code::NotFound, QStringLiteral("Timeline 1 has no history file."));
     if (!name)
         return Error(Error::Code::InvalidArgument,
                      QStringLiteral("%1 is not a WAL file name. Pass %f from restore_command.").arg(m_options.walName));

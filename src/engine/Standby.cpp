@@ -6,7 +6,13 @@
 #include "pg/LocalCluster.h"
 #include "repo/Repository.h"
 
+#include <QDir>
+#include <QFile>
 #include <QFileInfo>
+
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <QRegularExpression>
 
 namespace pga::engine {
@@ -30,22 +36,43 @@ Status checkPrimary(const StandbyCreateOptions &o, quint64 systemIdentifier, Pro
                                                     .arg(systemIdentifier));
     if (o.slot.isEmpty())
         return {};
-    auto slot = (*conn)->exec(QStringLiteral("SELECT slot_type FROM pg_replication_slots WHERE slot_name = $1"), {o.slot}, &cancel, 30000);
-    if (!slot)
-        return slot.error();
-    if (slot->rowCount() == 1 && slot->value(0, 0) != QLatin1String("physical"))
-        return Error(Error::Code::InvalidArgument, QStringLiteral("The primary's slot '%1' is a %2 slot; a standby needs a physical one.")
-                                                       .arg(o.slot, slot->value(0, 0)));
-    if (slot->rowCount() == 0) {
-        auto made = (*conn)->exec(QStringLiteral("SELECT pg_create_physical_replication_slot($1, true)"), {o.slot}, &cancel, 30000);
-        if (!made)
-            return made.error();
-        progress.info(QStringLiteral("Created the physical replication slot '%1' on the primary: it keeps WAL until the standby has it.").arg(o.slot));
+    return ensurePhysicalSlot(**conn, o.slot, progress, cancel);
+}
+
+// A 0700 directory owned by `user` (when given: we are root).
+Status privateDirectoryFor(const QString &dir, const QString &user)
+{
+    if (!QDir().mkpath(dir))
+        return Error(Error::Code::Io, QStringLiteral("Cannot create %1.").arg(dir));
+    if (!user.isEmpty()) {
+        const passwd *pw = ::getpwnam(user.toLocal8Bit().constData());
+        if (!pw)
+            return Error(Error::Code::InvalidArgument, QStringLiteral("The user '%1' does not exist.").arg(user));
+        if (::chown(QFile::encodeName(dir).constData(), pw->pw_uid, pw->pw_gid) != 0)
+            return Error(Error::Code::Permission, QStringLiteral("Cannot give %1 to %2.").arg(dir, user));
     }
+    ::chmod(QFile::encodeName(dir).constData(), 0700);
     return {};
 }
 
 } // namespace
+
+Status ensurePhysicalSlot(pg::Connection &conn, const QString &slotName, ProgressSink &progress, const CancelToken &cancel)
+{
+    auto slot = conn.exec(QStringLiteral("SELECT slot_type FROM pg_replication_slots WHERE slot_name = $1"), {slotName}, &cancel, 30000);
+    if (!slot)
+        return slot.error();
+    if (slot->rowCount() == 1 && slot->value(0, 0) != QLatin1String("physical"))
+        return Error(Error::Code::InvalidArgument, QStringLiteral("The primary's slot '%1' is a %2 slot; a standby needs a physical one.")
+                                                       .arg(slotName, slot->value(0, 0)));
+    if (slot->rowCount() == 0) {
+        auto made = conn.exec(QStringLiteral("SELECT pg_create_physical_replication_slot($1, true)"), {slotName}, &cancel, 30000);
+        if (!made)
+            return made.error();
+        progress.info(QStringLiteral("Created the physical replication slot '%1' on the primary: it keeps WAL until the standby has it.").arg(slotName));
+    }
+    return {};
+}
 
 Result<StandbyCreateResult> createStandby(const StandbyCreateOptions &o, ProgressSink &progress, const CancelToken &cancel)
 {
@@ -101,8 +128,11 @@ Result<StandbyCreateResult> createStandby(const StandbyCreateOptions &o, Progres
     const int port = o.port > 0 ? o.port : (o.start ? pg::pickFreePort() : 0);
     if (port > 0)
         r.extraSettings << QStringLiteral("port = %1").arg(port);
-    if (o.start)  // a socket we know, private to the server's user like the data directory
-        r.extraSettings << QStringLiteral("unix_socket_directories = %1").arg(quoteConf(QFileInfo(o.targetDir).absoluteFilePath()));
+    // A socket we know, private to the server's user, beside the data directory rather than in it: a socket file inside
+    // would break pg_rewind and copies taken from this server once it is promoted.
+    const QString socketDir = QFileInfo(o.targetDir).absoluteFilePath() + QStringLiteral("-socket");
+    if (o.start)
+        r.extraSettings << QStringLiteral("unix_socket_directories = %1").arg(quoteConf(socketDir));
     auto restored = Restore(r).run(progress, cancel);
     if (!restored)
         return restored.error();
@@ -115,9 +145,11 @@ Result<StandbyCreateResult> createStandby(const StandbyCreateOptions &o, Progres
 
     pg::LocalCluster::Spec spec;
     spec.dataDir = QFileInfo(o.targetDir).absoluteFilePath();
-    spec.socketDir = spec.dataDir;
-    spec.port = port;
+    spec.socketDir = socketDir;
     spec.osUser = o.owner.isEmpty() ? QStringLiteral("postgres") : o.owner;
+    if (Status s = privateDirectoryFor(socketDir, ::geteuid() == 0 ? spec.osUser : QString()); !s)
+        return s.error();
+    spec.port = port;
     spec.logFile = spec.dataDir + QStringLiteral("/pgarchivist-standby.log");
     pg::LocalCluster cluster(spec);
     progress.info(QStringLiteral("Starting the standby on port %1 (log: %2).").arg(port).arg(spec.logFile));

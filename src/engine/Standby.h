@@ -12,6 +12,10 @@
 
 #include <optional>
 
+namespace pga::pg {
+class Connection;
+}
+
 namespace pga::engine {
 
 struct StandbyCreateOptions {
@@ -42,6 +46,8 @@ struct StandbyCreateResult {
 // recovery_min_apply_delay for a delayed replica and hot_standby on or off. Passwords never go into
 // postgresql.auto.conf: a conninfo holding one is refused (a passfile= it names is fine).
 Result<StandbyCreateResult> createStandby(const StandbyCreateOptions &o, ProgressSink &progress, const CancelToken &cancel);
+// Creates the physical slot on the primary when it has none of that name (immediately reserving WAL).
+Status ensurePhysicalSlot(pg::Connection &conn, const QString &slot, ProgressSink &progress, const CancelToken &cancel);
 
 // What a standby says about its replication (standby status).
 struct StandbyStatus {
