@@ -2,6 +2,7 @@
 #include "CommandSupport.h"
 #include "Commands.h"
 #include "engine/BaseBackup.h"
+#include "engine/SnapshotBackup.h"
 #include "engine/Expire.h"
 #include "engine/Verify.h"
 
@@ -17,6 +18,52 @@
 
 namespace pga::cli {
 
+
+namespace {
+
+int snapshotBackup(const CommandParser &p)
+{
+    engine::SnapshotBackupOptions o;
+    if (!repoServer(p, &o.repoDir, &o.server, "backup"))
+        return ExitUsage;
+    o.conninfo = p.value(QStringLiteral("conninfo"));
+    o.command = p.value(QStringLiteral("snapshot-command"));
+    if (o.conninfo.isEmpty() || o.command.trimmed().isEmpty()) {
+        printError(QStringLiteral("backup --snapshot-command needs a command and --conninfo CONNINFO."));
+        return ExitUsage;
+    }
+    o.label = p.value(QStringLiteral("label"));
+    o.fastCheckpoint = p.value(QStringLiteral("checkpoint")) != QLatin1String("spread");
+    if (!intOption(p, QStringLiteral("archive-timeout"), 1, 86400, &o.archiveTimeoutSec))
+        return ExitUsage;
+    const bool json = p.isSet(QStringLiteral("json"));
+    CancelToken cancel;
+    SignalCancel onSignal(cancel);
+    StderrProgress progress(json);
+    auto r = engine::takeSnapshotBackup(o, progress, cancel);
+    if (!r) {
+        printError(r.error());
+        return ExitFailure;
+    }
+    if (json) {
+        printJson({{QStringLiteral("id"), r->id},
+                   {QStringLiteral("kind"), r->kind},
+                   {QStringLiteral("label"), r->label},
+                   {QStringLiteral("snapshot_id"), r->snapshotId},
+                   {QStringLiteral("start_lsn"), r->startLsn.toString()},
+                   {QStringLiteral("stop_lsn"), r->stopLsn.toString()},
+                   {QStringLiteral("start_time"), r->startTimeUtc.toString(Qt::ISODateWithMs)},
+                   {QStringLiteral("stop_time"), r->stopTimeUtc.toString(Qt::ISODateWithMs)},
+                   {QStringLiteral("timeline"), qint64(r->timeline)}});
+        return ExitOk;
+    }
+    out() << "Snapshot backup " << r->id << " complete: snapshot '" << r->snapshotId << "', WAL " << r->startLsn.toString() << " to "
+          << r->stopLsn.toString() << " archived.\n";
+    out().flush();
+    return ExitOk;
+}
+
+} // namespace
 
 // `pgarchivist-cli backup --repo DIR --server NAME --conninfo CONNINFO [--jobs N] [--compress-level N]
 //  [--checkpoint fast|spread] [--label TEXT] [--json]`
@@ -37,10 +84,17 @@ int runBackup(const QStringList &args)
                  QStringLiteral("Checksums in the server's backup_manifest: none (default; every chunk has its SHA-256), "
                                 "crc32c, sha224, sha256, sha384 or sha512."),
                  QStringLiteral("ALGO"), QStringLiteral("none")});
+    p.addOption({QStringLiteral("snapshot-command"),
+                 QStringLiteral("A snapshot backup: run CMD between pg_backup_start and pg_backup_stop (LVM, ZFS, a cloud volume snapshot; "
+                                "it gets PGARCHIVIST_BACKUP_ID, _BACKUP_LABEL, _START_LSN, _SERVER, _DATA_DIRECTORY) and keep what it "
+                                "prints as the snapshot's name."),
+                 QStringLiteral("CMD")});
     p.addOption({QStringLiteral("json"), QStringLiteral("Print the result as JSON.")});
     int code = 0;
     if (!p.parseOrExit(args, &code))
         return code;
+    if (p.isSet(QStringLiteral("snapshot-command")))
+        return snapshotBackup(p);
     engine::BaseBackupOptions o;
     o.manifestChecksums = p.value(QStringLiteral("manifest-checksums")).toLower();
     static const QStringList algos{QStringLiteral("none"), QStringLiteral("crc32c"), QStringLiteral("sha224"),

@@ -1,4 +1,6 @@
 #include "BackupWal.h"
+#include <QThread>
+#include <QElapsedTimer>
 
 #include "core/WalName.h"
 
@@ -38,6 +40,46 @@ WalReach walReach(const QList<repo::WalFileMeta> &files, quint32 timeline, Lsn s
     if (!r.consistent)
         r.firstMissing = WalName::segmentName(timeline, n, segSize);
     return r;
+}
+
+// Waits until every segment from the backup's start to its stop position is in the archive.
+Status waitForWal(const repo::WalArchive &archive, quint32 tli, Lsn start, Lsn stop, quint64 segSize, int timeoutSec,
+                  ProgressSink &progress, const CancelToken &cancel)
+{
+    const quint64 first = start.value() / segSize;
+    const quint64 last = (stop.value() - 1) / segSize;
+    QElapsedTimer t;
+    t.start();
+    quint64 next = first;
+    bool told = false;
+    for (;;) {
+        while (next <= last) {
+            const QString name = WalName::segmentName(tli, next, segSize);
+            auto m = archive.meta(*WalName::parse(name));
+            if (!m)
+                break;
+            ++next;
+        }
+        if (next > last)
+            return {};
+        if (cancel.isCancelled())
+            return Error(Error::Code::Cancelled, QStringLiteral("Cancelled while waiting for WAL."));
+        const QString missing = WalName::segmentName(tli, next, segSize);
+        if (t.elapsed() > qint64(timeoutSec) * 1000)
+            return Error(Error::Code::Timeout,
+                         QStringLiteral("The WAL this backup needs to be consistent did not reach the archive within %1 s: %2 is "
+                                        "missing (needed: %3 to %4). Check archive_command (it must be 'pgarchivist-cli "
+                                        "archive-push --repo %5 --server %6 %p') and pg_stat_archiver on the server; the backup "
+                                        "was not published.")
+                             .arg(timeoutSec)
+                             .arg(missing, WalName::segmentName(tli, first, segSize), WalName::segmentName(tli, last, segSize),
+                                  archive.repository().root(), archive.server()));
+        if (!told) {
+            progress.info(QStringLiteral("Waiting for WAL %1 (needed for consistency)").arg(missing));
+            told = true;
+        }
+        QThread::msleep(200);
+    }
 }
 
 } // namespace pga::engine

@@ -1,6 +1,9 @@
 #pragma once
 
+#include "core/CancelToken.h"
 #include "core/Lsn.h"
+#include "core/ProgressSink.h"
+#include "core/Result.h"
 #include "repo/WalArchive.h"
 
 #include <QList>
@@ -20,5 +23,9 @@ struct WalReach {
     bool laterTimelines = false;          // WAL exists on timelines after the backup's
 };
 WalReach walReach(const QList<repo::WalFileMeta> &files, quint32 timeline, Lsn start, Lsn stop);
+
+// Waits until every segment from a backup's start to its stop position is in the archive (Timeout naming the missing one).
+Status waitForWal(const repo::WalArchive &archive, quint32 tli, Lsn start, Lsn stop, quint64 segSize, int timeoutSec,
+                  ProgressSink &progress, const CancelToken &cancel);
 
 } // namespace pga::engine

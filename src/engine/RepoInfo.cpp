@@ -52,6 +52,7 @@ Status readBackups(const repo::Repository &repo, const QString &server, const QL
         }
         l.label = m->label;
         l.kind = m->kind;
+        l.snapshotId = m->snapshotId;
         l.startTimeUtc = m->startTimeUtc;
         l.stopTimeUtc = m->stopTimeUtc;
         l.startLsn = m->startLsn;
@@ -255,6 +256,8 @@ QJsonObject toJson(const ServerArchiveSummary &s)
             o.insert(QStringLiteral("stop_lsn"), b.stopLsn.toString());
             o.insert(QStringLiteral("timeline"), qint64(b.timeline));
             o.insert(QStringLiteral("new_bytes"), b.newBytes);
+            if (b.kind == QLatin1String("snapshot"))
+                o.insert(QStringLiteral("snapshot_id"), b.snapshotId);
         }
         backups.append(o);
     }

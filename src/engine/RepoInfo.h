@@ -25,7 +25,8 @@ struct BackupListing {
     int files = 0;
     QString status;     // ok | wal-missing (WAL to consistency not archived) | damaged (manifest unreadable)
     QString problem;
-    QString kind = QStringLiteral("base");   // base | cold | dump
+    QString kind = QStringLiteral("base");   // base | cold | snapshot | dump
+    QString snapshotId;                      // snapshot backups: what their command printed (what to mount)
     // Dumps: their format, databases and whether the roles came along. logicalBytes is what pg_dump wrote, newBytes
     // what is stored (compressed).
     QString format;

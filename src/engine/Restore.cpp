@@ -1,4 +1,5 @@
 #include "Restore.h"
+#include "SnapshotBackup.h"
 #include "repo/WalStream.h"
 
 #include "BackupWal.h"
@@ -291,10 +292,20 @@ Result<RestoreResult> Restore::run(ProgressSink &progress, const CancelToken &ca
                       .arg(m.fileCount)
                       .arg(m.logicalBytes)
                       .arg(isoLocal(m.stopTimeUtc), m.stopLsn.toString(), m_o.targetDir, t.describe()));
-    auto serverManifestSha = m.isCold() ? Result<QString>(QString()) : catalog.serverManifestSha256(chosen);
+    if (m.isSnapshot()) {
+        auto r = restoreSnapshot(m_o, m, catalog, settings, progress);
+        if (!r)
+            return r.error();
+        r->backupId = chosen;
+        r->recoverySettings = settings;
+        r->replayFrom = planned->replayFrom;
+        r->replayTo = planned->replayTo;
+        return r;
+    }
+    auto serverManifestSha = !m.hasServerManifest() ? Result<QString>(QString()) : catalog.serverManifestSha256(chosen);
     if (!serverManifestSha)
         return serverManifestSha.error();
-    if (!m.isCold() && *serverManifestSha != m.backupManifestSha256)
+    if (m.hasServerManifest() && *serverManifestSha != m.backupManifestSha256)
         return Error(Error::Code::Corrupt, QStringLiteral("The backup_manifest of backup %1 is damaged (checksum mismatch).").arg(chosen));
     // The whole file list is checked before anything is written: a damaged list must not leave half a restore.
     auto list = catalog.files(m);

@@ -150,7 +150,7 @@ Result<QList<BackupCheck>> Verify::run(ProgressSink &progress, const CancelToken
         }
         check.kind = m->kind;
         progress.info(QStringLiteral("Verifying backup %1").arg(id));
-        auto serverSha = m->isCold() ? Result<QString>(m->backupManifestSha256) : catalog.serverManifestSha256(id);
+        auto serverSha = !m->hasServerManifest() ? Result<QString>(m->backupManifestSha256) : catalog.serverManifestSha256(id);
         if (!serverSha)
             check.problems << QStringLiteral("backup_manifest: %1").arg(serverSha.error().message);
         else if (*serverSha != m->backupManifestSha256)

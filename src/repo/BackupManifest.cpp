@@ -52,6 +52,10 @@ QByteArray BackupManifest::toJsonBytes() const
         o.insert(QStringLiteral("kind"), kind);
     if (!configDir.isEmpty())
         o.insert(QStringLiteral("config_dir"), configDir);
+    if (kind == QLatin1String("snapshot")) {
+        o.insert(QStringLiteral("snapshot_id"), snapshotId);
+        o.insert(QStringLiteral("snapshot_command"), snapshotCommand);
+    }
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
@@ -88,7 +92,9 @@ Result<BackupManifest> BackupManifest::fromJson(const QJsonObject &o)
     m.fileListSha256 = o.value(QStringLiteral("file_list_sha256")).toString();
     m.kind = o.value(QStringLiteral("kind")).toString(QStringLiteral("base"));
     m.configDir = o.value(QStringLiteral("config_dir")).toString();
-    if (m.kind != QLatin1String("base") && m.kind != QLatin1String("cold"))
+    m.snapshotId = o.value(QStringLiteral("snapshot_id")).toString();
+    m.snapshotCommand = o.value(QStringLiteral("snapshot_command")).toString();
+    if (m.kind != QLatin1String("base") && m.kind != QLatin1String("cold") && m.kind != QLatin1String("snapshot"))
         return Error(Error::Code::Unsupported, QStringLiteral("The backup is of kind '%1', which this pgArchivist does not know.").arg(m.kind));
     if (m.id.isEmpty() || !m.stopLsn.isValid() || m.chunkSize <= 0 || m.fileCount <= 0 || m.fileListSha256.size() != 64)
         return Error(Error::Code::Corrupt,

@@ -48,7 +48,14 @@ struct BackupManifest {
     QString configDir;             // cold backups: the configuration directory outside the data directory (Debian)
     // Files of configDir are entries of this pseudo tablespace (it has no pg_tblspc link).
     static constexpr quint32 kConfigTablespace = 0xFFFFFFFEu;
+    // "snapshot": pg_backup_start, the user's snapshot command, pg_backup_stop. The files are in the snapshot; the
+    // backup holds backup_label and tablespace_map (its file list) and the command's output naming the snapshot.
+    QString snapshotId;
+    QString snapshotCommand;
     bool isCold() const { return kind == QLatin1String("cold"); }
+    bool isSnapshot() const { return kind == QLatin1String("snapshot"); }
+    // Base backups carry the server's backup_manifest; cold and snapshot backups have none.
+    bool hasServerManifest() const { return kind == QLatin1String("base"); }
 
     QByteArray toJsonBytes() const;
     static Result<BackupManifest> fromJson(const QJsonObject &o);
