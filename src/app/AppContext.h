@@ -10,6 +10,7 @@
 #include "JobRunner.h"
 #include "MetricSampler.h"
 #include "SecretStore.h"
+#include "StandbyService.h"
 #include "ServerRegistry.h"
 #include "ServerStatusService.h"
 
@@ -25,7 +26,7 @@ public:
     explicit AppContext(QObject *parent = nullptr)
         : QObject(parent), m_registry(this), m_secrets(this), m_jobs(&m_registry, this),
           m_status(&m_registry, &m_secrets, this), m_audits(&m_registry, &m_secrets, &m_jobs, this),
-          m_backups(&m_secrets, &m_jobs, this), m_dumps(&m_secrets, &m_jobs, this), m_blunders(&m_secrets, &m_jobs, this), m_archiving(&m_secrets, &m_jobs, this), m_restores(&m_registry, &m_jobs, this),
+          m_backups(&m_secrets, &m_jobs, this), m_dumps(&m_secrets, &m_jobs, this), m_blunders(&m_secrets, &m_jobs, this), m_standbys(&m_secrets, &m_jobs, this), m_archiving(&m_secrets, &m_jobs, this), m_restores(&m_registry, &m_jobs, this),
           m_scheduler(&m_registry, &m_backups, this), m_metrics(&m_registry, &m_secrets, this)
     {
         m_scheduler.setDumpService(&m_dumps);
@@ -42,6 +43,7 @@ public:
     BackupService &backups() { return m_backups; }
     DumpService &dumps() { return m_dumps; }
     BlunderService &blunders() { return m_blunders; }
+    StandbyService &standbys() { return m_standbys; }
     ArchivingService &archiving() { return m_archiving; }
     RestoreService &restores() { return m_restores; }
     Scheduler &scheduler() { return m_scheduler; }
@@ -57,6 +59,7 @@ private:
     BackupService m_backups;
     DumpService m_dumps;
     BlunderService m_blunders;
+    StandbyService m_standbys;
     ArchivingService m_archiving;
     RestoreService m_restores;
     Scheduler m_scheduler;

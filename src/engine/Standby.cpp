@@ -260,6 +260,14 @@ Result<PromoteResult> promoteStandby(const PromoteOptions &o, ProgressSink &prog
                        .arg(status->delay, mb(status->lagBytes()));
     else if (status->lagBytes() > o.maxLagBytes)
         reasons << QStringLiteral("it has %1 of received WAL not yet replayed").arg(mb(status->lagBytes()));
+    if (o.checkOnly) {
+        PromoteResult r;
+        r.reasons = reasons;
+        r.before = *status;
+        r.replayLsn = status->replayLsn;
+        r.timeline = status->timeline;
+        return r;
+    }
     if (!reasons.isEmpty() && !o.force)
         return Error(Error::Code::InvalidArgument, QStringLiteral("Not promoting: %1. Add --force to promote anyway.").arg(reasons.join(QStringLiteral("; "))));
     for (const QString &r : reasons)
@@ -274,6 +282,8 @@ Result<PromoteResult> promoteStandby(const PromoteOptions &o, ProgressSink &prog
     if (!p)
         return p.error();
     PromoteResult result;
+    result.reasons = reasons;
+    result.before = *status;
     result.promoted = p->value(0, 0) == QLatin1String("t");
     if (!result.promoted)
         return Error(Error::Code::Timeout, QStringLiteral("The standby did not finish promoting within %1 s; it may still be replaying. "

@@ -73,11 +73,14 @@ struct PromoteOptions {
     bool force = false;
     QString repoDir, server;       // optional: compare the standby's replay with the archive's end
     qint64 maxLagBytes = 16 << 20; // refuse beyond this (unless force)
+    bool checkOnly = false;        // say what stands in the way (reasons) and promote nothing
 };
 struct PromoteResult {
     Lsn replayLsn;
     int timeline = 0;
     bool promoted = false;
+    QStringList reasons;           // why not (checkOnly, or what --force overrode)
+    StandbyStatus before;          // the standby as it was checked
 };
 // promote: pg_promote(wait, wait_seconds), after saying why not when the standby is far behind (the archive's end, or
 // what its receiver has) or is a delayed replica (promoting applies every pending transaction, a blunder included).

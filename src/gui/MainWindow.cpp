@@ -1,4 +1,7 @@
 #include "MainWindow.h"
+#include "standby/PromoteDialog.h"
+#include "standby/StandbyWizard.h"
+#include "standby/SwitchBackDialog.h"
 
 #include "schedule/ScheduleNotifier.h"
 
@@ -144,6 +147,17 @@ void MainWindow::createActions()
                                tr("Register the entries of a libpq service file"));
     auto *importPgAdmin = make(tr("Import pgAdmin &Servers…"), QStringLiteral("import"), {},
                                tr("Register the servers of a pgAdmin servers.json export"));
+    auto *standby = make(tr("Create &Standby…"), {}, {}, tr("Restore the selected server's newest backup as a standby of it (streaming, "
+                                                            "archive-fed or delayed)"));
+    auto *promote = make(tr("&Promote…"), {}, {}, tr("Make the selected standby a primary, after checking how far it has replayed"));
+    auto *switchBackAction = make(tr("Switch &Back…"), {}, {}, tr("After a failover: rewind the old primary onto the selected new primary "
+                                                                 "and make it its standby"));
+    standby->setObjectName(QStringLiteral("createStandbyAction"));
+    promote->setObjectName(QStringLiteral("promoteAction"));
+    switchBackAction->setObjectName(QStringLiteral("switchBackAction"));
+    connect(standby, &QAction::triggered, this, &MainWindow::createStandby);
+    connect(promote, &QAction::triggered, this, &MainWindow::promoteServer);
+    connect(switchBackAction, &QAction::triggered, this, &MainWindow::switchBack);
     auto *quit = make(tr("&Quit"), {}, QKeySequence::Quit, tr("Quit pgArchivist"));
     auto *aboutAction = make(tr("&About pgArchivist"), {}, {}, tr("Version and licence"));
     auto *aboutQt = make(tr("About &Qt"), {}, {}, tr("The Qt version in use"));
@@ -175,6 +189,8 @@ void MainWindow::createActions()
     server->addActions({importService, importPgAdmin, sandbox});
     server->addSeparator();
     server->addAction(quit);
+    QMenu *replication = menuBar()->addMenu(tr("&Replication"));
+    replication->addActions({standby, promote, switchBackAction});
     QMenu *view = menuBar()->addMenu(tr("&View"));
     QAction *jobsToggle = m_jobsDock->toggleViewAction();
     jobsToggle->setText(tr("&Jobs Panel"));
@@ -245,6 +261,44 @@ void MainWindow::editServer()
     dlg->setAttribute(Qt::WA_DeleteOnClose);
     connect(dlg, &ServerDialog::serverSaved, this, &MainWindow::selectServer);
     dlg->open();
+}
+
+StandbyWizard *MainWindow::createStandby()
+{
+    auto entry = m_app.registry().server(currentServer());
+    if (!entry)
+        return nullptr;
+    if (entry->repoDir.isEmpty()) {
+        showNotice(tr("%1 has no repository: set one in its settings first, a standby starts from its backups.").arg(entry->name));
+        return nullptr;
+    }
+    auto *w = new StandbyWizard(m_app, *entry, this);
+    w->setAttribute(Qt::WA_DeleteOnClose);
+    w->open();
+    return w;
+}
+
+PromoteDialog *MainWindow::promoteServer()
+{
+    auto entry = m_app.registry().server(currentServer());
+    if (!entry)
+        return nullptr;
+    auto *d = new PromoteDialog(m_app, *entry, this);
+    d->setAttribute(Qt::WA_DeleteOnClose);
+    connect(d, &PromoteDialog::runFinished, this, [this, id = entry->id] { m_app.status().refresh(id); });
+    d->open();
+    return d;
+}
+
+SwitchBackDialog *MainWindow::switchBack()
+{
+    auto entry = m_app.registry().server(currentServer());
+    if (!entry)
+        return nullptr;
+    auto *d = new SwitchBackDialog(m_app, *entry, this);
+    d->setAttribute(Qt::WA_DeleteOnClose);
+    d->open();
+    return d;
 }
 
 void MainWindow::removeServer()

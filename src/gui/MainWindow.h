@@ -19,6 +19,9 @@ class JobsPanel;
 class ServerTreeModel;
 class ServerView;
 class ScheduleNotifier;
+class StandbyWizard;
+class PromoteDialog;
+class SwitchBackDialog;
 
 // Composes the feature widgets: server tree, the selected server's views, the jobs panel.
 class MainWindow : public QMainWindow {
@@ -50,6 +53,10 @@ public:
     void createSandbox();
     void importPgService();
     void importPgAdmin();
+    // Replication, for the selected server (the primary, the standby, the new primary); nullptr when none is selected.
+    StandbyWizard *createStandby();
+    PromoteDialog *promoteServer();
+    SwitchBackDialog *switchBack();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
