@@ -3,6 +3,10 @@
 #include "BackupService.h"
 #include "SecretStore.h"
 #include "engine/ClientRun.h"
+#include "engine/RestoreStart.h"
+#include "engine/WalLandmarks.h"
+
+#include <QRegularExpression>
 #include "pg/Connection.h"
 
 namespace pga::app {
@@ -61,6 +65,27 @@ QString StandbyService::rewindCommand(const engine::RewindOptions &o)
     if (o.start)
         args << QStringLiteral("--start");
     return engine::shellJoin(QStringLiteral("pgarchivist-cli"), args);
+}
+
+QString StandbyService::stopBeforeCommand(const QString &conninfo, const engine::RecoveryTarget &t, const QString &timeText)
+{
+    QStringList args{QStringLiteral("standby"), QStringLiteral("stop-before"), QStringLiteral("--conninfo"), conninfo};
+    if (t.kind == engine::RecoveryTarget::Kind::Time)
+        args << QStringLiteral("--target-time") << timeText;
+    else if (t.kind == engine::RecoveryTarget::Kind::Xid)
+        args << QStringLiteral("--target-xid") << t.text;
+    else if (t.kind == engine::RecoveryTarget::Kind::Lsn)
+        args << QStringLiteral("--target-lsn") << t.lsn.toString();
+    return engine::shellJoin(QStringLiteral("pgarchivist-cli"), args);
+}
+
+bool StandbyService::isTransactionId(const QString &text) { return engine::parseTargetXid(text).has_value(); }
+
+QString StandbyService::defaultStandbyDir(const ServerEntry &primary)
+{
+    QString name = BackupService::repoServerName(primary);
+    name.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]")), QStringLiteral("_"));
+    return engine::scratchRoot() + QStringLiteral("/standby-") + name;
 }
 
 void StandbyService::create(const ServerEntry &primary, engine::StandbyCreateOptions o, QObject *context,

@@ -28,6 +28,11 @@ public:
     static QString createCommand(const engine::StandbyCreateOptions &o);
     static QString promoteCommand(const engine::PromoteOptions &o);
     static QString rewindCommand(const engine::RewindOptions &o);
+    // For a time target, timeText is the time as the user typed it (with its zone).
+    static QString stopBeforeCommand(const QString &conninfo, const engine::RecoveryTarget &t, const QString &timeText);
+    static bool isTransactionId(const QString &text);
+    // Where the wizard proposes the standby's data directory.
+    static QString defaultStandbyDir(const ServerEntry &primary);
 
     void create(const ServerEntry &primary, engine::StandbyCreateOptions o, QObject *context,
                 std::function<void(const JobInfo &, const engine::StandbyCreateResult &)> done);

@@ -33,7 +33,12 @@ int snapshotBackup(const CommandParser &p)
         return ExitUsage;
     }
     o.label = p.value(QStringLiteral("label"));
-    o.fastCheckpoint = p.value(QStringLiteral("checkpoint")) != QLatin1String("spread");
+    const QString cp = p.value(QStringLiteral("checkpoint"));
+    if (cp != QLatin1String("fast") && cp != QLatin1String("spread")) {
+        printError(QStringLiteral("--checkpoint must be fast or spread."));
+        return ExitUsage;
+    }
+    o.fastCheckpoint = cp == QLatin1String("fast");
     if (!intOption(p, QStringLiteral("archive-timeout"), 1, 86400, &o.archiveTimeoutSec))
         return ExitUsage;
     const bool json = p.isSet(QStringLiteral("json"));

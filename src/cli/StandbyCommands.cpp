@@ -29,7 +29,7 @@ int standbyCreate(const QStringList &args)
     p.addOption({QStringLiteral("hot"), QStringLiteral("Accept read-only queries while replaying (the default).")});
     p.addOption({QStringLiteral("warm"), QStringLiteral("No queries while replaying (hot_standby = off).")});
     p.addOption({QStringLiteral("port"), QStringLiteral("The standby's port."), QStringLiteral("N")});
-    p.addOption({QStringLiteral("start"), QStringLiteral("Start it (socket in its data directory; a free port unless --port).")});
+    p.addOption({QStringLiteral("start"), QStringLiteral("Start it (socket in DIR-socket beside the data directory; a free port unless --port).")});
     p.addOption({QStringLiteral("backup"), QStringLiteral("This backup instead of the newest."), QStringLiteral("ID")});
     p.addOption({QStringLiteral("owner"), QStringLiteral("As root: the files' owner and the server's user (default postgres)."), QStringLiteral("USER")});
     p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});

@@ -178,6 +178,8 @@ Result<RestorePlan> Restore::plan(ProgressSink &progress, const CancelToken &can
             }
             if (m->isCold())
                 continue;  // a cold backup is restored by its ID only: it has no WAL to reach a target with
+            if (m->isSnapshot())
+                continue;  // by its ID only too: its files are in a snapshot that must be mounted first
             if (t.kind == RecoveryTarget::Kind::Time && m->stopTimeUtc.toMSecsSinceEpoch() * 1000 > t.timeUs())
                 continue;
             if (t.kind == RecoveryTarget::Kind::Lsn && m->stopLsn > t.lsn)

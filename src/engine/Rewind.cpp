@@ -145,16 +145,23 @@ Result<RewindResult> rewindOldPrimary(const RewindOptions &o, ProgressSink &prog
     if (!r)
         return r.error();
     result.log = QString::fromUtf8(r->out + r->err);
-    if (r->exitCode != 0)
+    auto restoreOwnConfig = [&]() -> Status {
+        for (auto it = ownConfig.cbegin(); it != ownConfig.cend(); ++it) {
+            const QString path = dataDir + QLatin1Char('/') + it.key();
+            QFile::remove(path);
+            if (Status s = appendOwned(path, it.value(), dataDir); !s)
+                return s;
+        }
+        return {};
+    };
+    if (r->exitCode != 0) {
+        (void)restoreOwnConfig();  // whatever pg_rewind got to copy, the old primary's configuration is its own again
         return Error(Error::Code::Query, QStringLiteral("pg_rewind failed; %1 is unchanged if it stopped before copying, otherwise restore a new "
                                                         "standby from the repository.").arg(dataDir),
                      result.log.right(2000));
-    for (auto it = ownConfig.cbegin(); it != ownConfig.cend(); ++it) {
-        const QString path = dataDir + QLatin1Char('/') + it.key();
-        QFile::remove(path);
-        if (Status s = appendOwned(path, it.value(), dataDir); !s)
-            return s.error();
     }
+    if (Status s = restoreOwnConfig(); !s)
+        return s.error();
     QFile::remove(dataDir + QStringLiteral("/pgarchivist-standby.log"));  // the new primary's log, copied along
     for (const QString &line : result.log.trimmed().split(QLatin1Char('\n')))
         if (!line.contains(QLatin1Char('\r')))  // the progress counter redraws itself; the rest is what pg_rewind did

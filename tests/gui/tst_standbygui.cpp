@@ -6,7 +6,11 @@
 #include "TestCluster.h"
 #include "app/AppContext.h"
 #include "pg/LocalCluster.h"
+#include "restore/RecoveryTimelineModel.h"
+#include "servers/ArchiveStatusWidget.h"
+#include "servers/ServerView.h"
 #include "standby/PromoteDialog.h"
+#include "standby/StopBeforeDialog.h"
 #include "standby/StandbyWizard.h"
 #include "standby/SwitchBackDialog.h"
 
@@ -16,6 +20,7 @@
 #include <QRadioButton>
 #include <QLabel>
 #include <QLineEdit>
+#include <QAbstractItemModelTester>
 #include <QPushButton>
 
 using namespace pga;
@@ -25,7 +30,7 @@ class TestStandbyGui : public QObject {
     Q_OBJECT
     std::unique_ptr<test::TestCluster> m_primary;
     QTemporaryDir m_dir;
-    QString m_standbyDir;
+    QString m_standbyDir, m_delayedDir;
 
     static void typeInto(QLineEdit *e, const QString &text)
     {
@@ -56,11 +61,12 @@ private slots:
 
     void cleanupTestCase()
     {
-        if (!m_standbyDir.isEmpty()) {
-            pg::LocalCluster::Spec spec;
-            spec.dataDir = m_standbyDir;
-            (void)pg::LocalCluster(spec).stop(QStringLiteral("immediate"), 30000);
-        }
+        for (const QString &dir : {m_standbyDir, m_delayedDir})
+            if (!dir.isEmpty()) {
+                pg::LocalCluster::Spec spec;
+                spec.dataDir = dir;
+                (void)pg::LocalCluster(spec).stop(QStringLiteral("immediate"), 30000);
+            }
     }
 
     void createPromoteSwitchBack()
@@ -86,17 +92,67 @@ private slots:
         QVERIFY2(wizard->commandEdit()->text().contains(QStringLiteral("standby create")) && wizard->commandEdit()->text().contains(QStringLiteral("--slot gui_sb")),
                  qPrintable(wizard->commandEdit()->text()));
         test::screenshot(wizard, "standby-wizard.png");
-        QSignalSpy created(wizard, &StandbyWizard::runFinished);
+        QSignalSpy created(wizard, &StandbyWizard::created);
         QTest::mouseClick(wizard->button(QWizard::FinishButton), Qt::LeftButton);
-        QVERIFY(created.wait(120000));
-        QVERIFY2(created.first().first().toBool(), qPrintable(wizard->statusLabel()->text()));
-        const QString standbyConninfo = wizard->result().conninfo;
+        QVERIFY2(created.wait(120000), qPrintable(wizard->statusLabel()->text()));
+        const QString standbyConninfo = created.first().at(0).toString();
+        const qint64 standbyId = created.first().at(1).toLongLong();
         QVERIFY(QFileInfo::exists(m_standbyDir + QStringLiteral("/standby.signal")));
         QTRY_COMPARE_WITH_TIMEOUT(m_primary->scalar(QStringLiteral("SELECT active FROM pg_replication_slots WHERE slot_name = 'gui_sb'")), QStringLiteral("t"), 20000);
 
+        // A delayed replica from the same wizard, then a blunder on the primary inside its delay: its Overview shows the delay
+        // window on the timeline and Stop Before… brings the dropped table back on the replica, promoted just before the DROP.
+        StandbyWizard *second = tw.window->createStandby();
+        QVERIFY(second);
+        m_delayedDir = m_primary->makeServerWritableDir(QStringLiteral("delayed")) + QStringLiteral("/data");
+        typeInto(second->targetEdit(), m_delayedDir);
+        QTest::mouseClick(second->button(QWizard::NextButton), Qt::LeftButton);
+        typeInto(second->delayEdit(), QStringLiteral("30s"));
+        QTest::mouseClick(second->button(QWizard::NextButton), Qt::LeftButton);
+        QSignalSpy secondMade(second, &StandbyWizard::created);
+        QTest::mouseClick(second->button(QWizard::FinishButton), Qt::LeftButton);
+        QVERIFY2(secondMade.wait(120000), qPrintable(second->statusLabel()->text()));
+        const QString delayedConninfo = secondMade.first().at(0).toString();
+        const qint64 delayedId = secondMade.first().at(1).toLongLong();
+        QVERIFY(delayedId);
+        QTRY_COMPARE_WITH_TIMEOUT(test::TestCluster::scalarAt(delayedConninfo, QStringLiteral("SELECT status FROM pg_stat_wal_receiver")),
+                                  QStringLiteral("streaming"), 60000);
+        QVERIFY(m_primary->query(QStringLiteral("CREATE TABLE precious AS SELECT g AS id FROM generate_series(1, 300) g")));
+        const QString dropXid = m_primary->scalar(QStringLiteral("SELECT txid_current()")) ;
+        QVERIFY(m_primary->query(QStringLiteral("DROP TABLE precious")));  // autocommit: the next xid
+        const QString blunderXid = QString::number(dropXid.toUInt() + 1);
+        const QString afterDrop = m_primary->scalar(QStringLiteral("SELECT pg_current_wal_lsn()"));
+        QTRY_VERIFY_WITH_TIMEOUT(test::TestCluster::scalarAt(delayedConninfo, QStringLiteral("SELECT pg_last_wal_receive_lsn() >= '%1'::pg_lsn").arg(afterDrop))
+                                     == QStringLiteral("t"), 20000);
+        tw.window->selectServer(delayedId);
+        tw.app.status().refresh(delayedId);
+        ArchiveStatusWidget *archive = tw.window->serverView()->archiveStatus();
+        QTRY_VERIFY_WITH_TIMEOUT(archive->stopBeforeButton()->isVisible(), 20000);
+        bool hasWindow = false;
+        for (const RecoveryTimelineModel::Item &i : archive->timelineModel()->items())
+            hasWindow = hasWindow || (i.kind == RecoveryTimelineModel::Kind::DelayWindow && i.endUs - i.startUs == 30000000LL && i.name == QStringLiteral("30s"));
+        QVERIFY(hasWindow);
+        QAbstractItemModelTester modelTester(archive->timelineModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        test::screenshot(tw.window.get(), "delayed-replica.png");
+        QTest::mouseClick(archive->stopBeforeButton(), Qt::LeftButton);
+        auto *stop = archive->findChild<StopBeforeDialog *>();
+        QVERIFY(stop);
+        QVERIFY(stop->stopButton()->isEnabled());  // the proposed moment, with its zone, parses
+        QTest::mouseClick(stop->xidButton(), Qt::LeftButton);
+        typeInto(stop->targetEdit(), QStringLiteral("abc"));
+        QVERIFY(!stop->stopButton()->isEnabled());
+        typeInto(stop->targetEdit(), blunderXid);
+        QVERIFY2(stop->commandEdit()->text().contains(QStringLiteral("--target-xid ") + blunderXid), qPrintable(stop->commandEdit()->text()));
+        QSignalSpy stopped(stop, &StopBeforeDialog::runFinished);
+        QTest::mouseClick(stop->stopButton(), Qt::LeftButton);
+        QVERIFY(stopped.wait(120000));
+        QVERIFY2(stopped.first().first().toBool(), qPrintable(stop->statusLabel()->text()));
+        QCOMPARE(test::TestCluster::scalarAt(delayedConninfo, QStringLiteral("SELECT count(*) FROM precious")), QStringLiteral("300"));
+        stop->close();
+        tw.window->selectServer(standbyId);
+
         // Promote…: the check first, then the button.
         // The wizard registered the started standby under the primary's repository name, and it is a standby there.
-        const qint64 standbyId = wizard->registeredId();
         QVERIFY(standbyId);
         const auto standbyEntry = tw.app.registry().server(standbyId);
         QVERIFY(standbyEntry);

@@ -15,10 +15,33 @@ void RecoveryTimelineModel::clear()
     endResetModel();
 }
 
+void RecoveryTimelineModel::setDelayWindow(quint32 timeline, qint64 fromUs, qint64 toUs, const QString &delay)
+{
+    clearDelayWindow();
+    const int row = int(m_items.size());
+    beginInsertRows({}, row, row);
+    m_items << Item{Kind::DelayWindow, timeline, fromUs, std::max(fromUs, toUs), QString(), delay};
+    endInsertRows();
+}
+
+void RecoveryTimelineModel::clearDelayWindow()
+{
+    for (int row = int(m_items.size()) - 1; row >= 0; --row)
+        if (m_items[row].kind == Kind::DelayWindow) {
+            beginRemoveRows({}, row, row);
+            m_items.removeAt(row);
+            endRemoveRows();
+        }
+}
+
 void RecoveryTimelineModel::setArchive(const engine::ServerArchiveSummary &s, const QList<engine::ArchivedRestorePoint> &restorePoints)
 {
     beginResetModel();
-    m_items.clear();
+    QList<Item> kept;
+    for (const Item &i : std::as_const(m_items))
+        if (i.kind == Kind::DelayWindow)
+            kept << i;
+    m_items = kept;
     for (const TimelineSummary &t : s.timelines) {
         if (t.window) {
             const qint64 from = t.window->fromTimeUtc.toMSecsSinceEpoch() * 1000;
@@ -57,6 +80,9 @@ QVariant RecoveryTimelineModel::data(const QModelIndex &index, int role) const
         switch (i.kind) {
         case Kind::Window:
             return tr("Timeline %1: recoverable from %2 to %3 (from backup %4, WAL to %5)").arg(i.timeline).arg(from, to, i.name, i.lsn);
+        case Kind::DelayWindow:
+            return tr("Timeline %1: the delayed replica (delay %2) has received but not applied the commits from %3 to %4: stop before "
+                      "a blunder among them with Stop Before…").arg(i.timeline).arg(i.name, from, to);
         case Kind::Unreachable:
             return tr("Timeline %1: WAL from %2 to %3 that no backup reaches (missing segment %4)").arg(i.timeline).arg(from, to, i.name);
         case Kind::Backup:

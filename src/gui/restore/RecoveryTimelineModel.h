@@ -13,7 +13,7 @@ namespace pga::gui {
 class RecoveryTimelineModel : public QAbstractListModel {
     Q_OBJECT
 public:
-    enum class Kind { Window, Unreachable, Backup, RestorePoint, TimelineSwitch };
+    enum class Kind { Window, Unreachable, Backup, RestorePoint, TimelineSwitch, DelayWindow };
     Q_ENUM(Kind)
     enum Role { KindRole = Qt::UserRole + 1, TimelineRole, StartRole, EndRole, LsnRole, NameRole };
 
@@ -30,6 +30,10 @@ public:
 
     void setArchive(const engine::ServerArchiveSummary &summary, const QList<engine::ArchivedRestorePoint> &restorePoints);
     void clear();
+    // A delayed replica's window: commits it has received but not yet applied (from `fromUs` to now), the ones a
+    // "Stop before…" can still keep from it. Replaces the previous one; setArchive() keeps it.
+    void setDelayWindow(quint32 timeline, qint64 fromUs, qint64 toUs, const QString &delay);
+    void clearDelayWindow();
 
     int rowCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;

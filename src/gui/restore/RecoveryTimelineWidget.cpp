@@ -122,6 +122,9 @@ void RecoveryTimelineWidget::paintEvent(QPaintEvent *)
         case RecoveryTimelineModel::Kind::Unreachable:
             p.fillRect(QRect(x0, mid - 5, x1 - x0, 10), QColor(207, 34, 46, 200));
             break;
+        case RecoveryTimelineModel::Kind::DelayWindow:  // above the band: received, not yet applied
+            p.fillRect(QRect(x0, mid - 13, x1 - x0, 5), QColor(191, 135, 0, 220));
+            break;
         case RecoveryTimelineModel::Kind::Backup: {
             QPainterPath tri;
             tri.moveTo(x0, mid + 8);

@@ -6,6 +6,7 @@
 #include "restore/RecoveryTimelineModel.h"
 #include "restore/RecoveryTimelineWidget.h"
 #include "restore/RestoreWizard.h"
+#include "standby/StopBeforeDialog.h"
 
 #include <QHBoxLayout>
 
@@ -14,6 +15,7 @@
 #include <QLabel>
 #include <QPointer>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QVBoxLayout>
 
 namespace pga::gui {
@@ -42,11 +44,27 @@ QString bytes(qint64 b)
     return QLocale().formattedDataSize(b, 1, QLocale::DataSizeTraditionalFormat);
 }
 
+// recovery_min_apply_delay as the server shows it ("30s", "10min", "1h", "2d", "500ms") in µs; 0 when not delayed.
+qint64 delayUs(const QString &text)
+{
+    static const QRegularExpression re(QStringLiteral("^(\\d+)\\s*(ms|s|min|h|d)?$"));
+    const auto m = re.match(text.trimmed());
+    if (!m.hasMatch())
+        return 0;
+    const qint64 n = m.captured(1).toLongLong();
+    const QString unit = m.captured(2);
+    const qint64 ms = unit == QLatin1String("s") ? n * 1000 : unit == QLatin1String("min") ? n * 60000 : unit == QLatin1String("h") ? n * 3600000
+                      : unit == QLatin1String("d")                                             ? n * 86400000
+                                                                                               : n;
+    return ms * 1000;
+}
+
 } // namespace
 
 ArchiveStatusWidget::ArchiveStatusWidget(app::AppContext &app, QWidget *parent)
     : QGroupBox(tr("WAL archive"), parent), m_app(app), m_form(new QFormLayout),
       m_configure(new QPushButton(tr("Configure &Archiving…"))), m_recover(new QPushButton(tr("&Recover to a Moment…"))),
+      m_stopBefore(new QPushButton(tr("Stop &Before…"))),
       m_timelineModel(new RecoveryTimelineModel(this))
 {
     setObjectName(QStringLiteral("archiveStatus"));
@@ -71,7 +89,13 @@ ArchiveStatusWidget::ArchiveStatusWidget(app::AppContext &app, QWidget *parent)
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_configure);
     buttons->addWidget(m_recover);
+    buttons->addWidget(m_stopBefore);
     buttons->addStretch();
+    m_stopBefore->setObjectName(QStringLiteral("stopBeforeButton"));
+    m_stopBefore->setToolTip(tr("This delayed replica has received commits it has not applied yet (the amber band on the timeline): "
+                                "promote it just before a blunder among them"));
+    m_stopBefore->setVisible(false);
+    connect(m_stopBefore, &QPushButton::clicked, this, &ArchiveStatusWidget::openStopBefore);
     layout->addLayout(buttons);
     m_recover->setObjectName(QStringLiteral("recoverButton"));
     m_recover->setToolTip(tr("Point-in-time recovery into a new directory or a scratch instance: pick the moment on the recovery "
@@ -199,6 +223,14 @@ void ArchiveStatusWidget::show(const Result<QList<engine::ServerArchiveSummary>>
                                                                s.receiver->flushLsn.toString(),
                                                                s.receiver->lastError.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(s.receiver->lastError)));
     const app::ServerStatus st = m_app.status().status(m_serverId);
+    const qint64 delay = st.state == app::ServerStatus::State::Online && st.facts.inRecovery ? delayUs(st.facts.applyDelay) : 0;
+    m_stopBefore->setVisible(delay > 0);
+    if (delay > 0) {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch() * 1000;
+        m_timelineModel->setDelayWindow(latest->timeline, now - delay, now, st.facts.applyDelay);
+    } else {
+        m_timelineModel->clearDelayWindow();
+    }
     if (st.state == app::ServerStatus::State::Online) {
         QStringList parts;
         if (st.facts.inRecovery)
@@ -233,6 +265,23 @@ void ArchiveStatusWidget::show(const Result<QList<engine::ServerArchiveSummary>>
     else
         m_fields[QStringLiteral("window")]->setText(tr("none yet: take a base backup to start one"));
     emit summaryShown();
+}
+
+StopBeforeDialog *ArchiveStatusWidget::openStopBefore()
+{
+    auto entry = m_app.registry().server(m_serverId);
+    if (!entry)
+        return nullptr;
+    // The moment proposed: where the cursor is when it lies in the delay window, else the window's middle.
+    qint64 at = m_timeline->cursorUs();
+    for (const RecoveryTimelineModel::Item &i : m_timelineModel->items())
+        if (i.kind == RecoveryTimelineModel::Kind::DelayWindow && (at < i.startUs || at > i.endUs))
+            at = (i.startUs + i.endUs) / 2;
+    auto *d = new StopBeforeDialog(m_app, *entry, at, this);
+    d->setAttribute(Qt::WA_DeleteOnClose);
+    connect(d, &StopBeforeDialog::runFinished, this, [this, id = entry->id] { m_app.status().refresh(id); });
+    d->open();
+    return d;
 }
 
 void ArchiveStatusWidget::configureArchiving()

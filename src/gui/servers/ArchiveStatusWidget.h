@@ -17,6 +17,7 @@ struct ServerEntry;
 namespace pga::gui {
 
 class RecoveryTimelineModel;
+class StopBeforeDialog;
 class RecoveryTimelineWidget;
 
 // The Overview's archive section: where the server's WAL goes, the last archived segment and when it
@@ -31,6 +32,10 @@ public:
     void refresh();
     QString value(const QString &field) const;
     QPushButton *configureButton() const { return m_configure; }
+    QPushButton *stopBeforeButton() const { return m_stopBefore; }
+    RecoveryTimelineModel *timelineModel() const { return m_timelineModel; }
+    // "Stop Before…" for a delayed replica (the button's action); nullptr when the server is none.
+    StopBeforeDialog *openStopBefore();
 
     // The name the server has inside its repository (the registry's, unless set apart).
     static QString repoServerName(const app::ServerEntry &entry);
@@ -51,6 +56,7 @@ private:
     QHash<QString, QLabel *> m_fields;
     QPushButton *m_configure;
     QPushButton *m_recover;
+    QPushButton *m_stopBefore;
     RecoveryTimelineModel *m_timelineModel;
     RecoveryTimelineWidget *m_timeline = nullptr;
 };

@@ -2,7 +2,6 @@
 
 #include "app/AppContext.h"
 #include "app/StandbyService.h"
-#include "engine/RestoreStart.h"
 #include "jobs/JobProgress.h"
 
 #include <QButtonGroup>
@@ -47,7 +46,7 @@ StandbyWizard::StandbyWizard(app::AppContext &app, const app::ServerEntry &prima
     source->setSubTitle(tr("The standby starts as a restore of a backup from %1's repository, then replays the WAL from there on.").arg(primary.repoDir));
     m_backup->addItem(tr("The newest backup"), QString());
     m_backup->setToolTip(tr("Which backup the standby is restored from"));
-    m_target->setText(engine::scratchRoot() + QStringLiteral("/standby-") + app::BackupService::repoServerName(primary));
+    m_target->setText(app::StandbyService::defaultStandbyDir(primary));
     m_target->setToolTip(tr("The standby's data directory: new or empty. As root, it is made for the postgres user."));
     m_port->setRange(0, 65535);
     m_port->setSpecialValueText(tr("a free port"));
@@ -191,8 +190,8 @@ void StandbyWizard::accept()
         m_jobId = 0;
         m_progress->setVisible(false);
         const bool ok = info.state == app::JobInfo::State::Succeeded;
-        emit runFinished(ok);
         if (!ok) {
+            emit runFinished(false);
             m_status->setText(info.state == app::JobInfo::State::Cancelled ? tr("Cancelled.") : tr("Not created: %1").arg(info.error.toString()));
             button(QWizard::FinishButton)->setEnabled(true);
             button(QWizard::BackButton)->setEnabled(true);
@@ -211,7 +210,9 @@ void StandbyWizard::accept()
             if (auto saved = m_app.registry().save(e))
                 m_registeredId = saved->id;
         }
-        QWizard::accept();
+        emit created(m_result.conninfo, m_registeredId);
+        emit runFinished(true);
+        QWizard::accept();  // closes (and with WA_DeleteOnClose deletes) the wizard: listeners read the signals' arguments
     });
 }
 

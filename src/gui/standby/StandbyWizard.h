@@ -1,7 +1,7 @@
 #pragma once
 
 #include "app/ServerEntry.h"
-#include "engine/Standby.h"
+#include "app/StandbyService.h"
 
 #include <QWizard>
 
@@ -46,6 +46,7 @@ public:
     const engine::StandbyCreateResult &result() const { return m_result; }
 
 signals:
+    void created(const QString &conninfo, qint64 registeredId);  // before the wizard closes
     void runFinished(bool ok);
 
 protected:

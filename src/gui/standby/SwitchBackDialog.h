@@ -1,7 +1,7 @@
 #pragma once
 
 #include "app/ServerEntry.h"
-#include "engine/Rewind.h"
+#include "app/StandbyService.h"
 
 #include <QDialog>
 
