@@ -54,6 +54,15 @@ class TestWalReceive : public QObject {
         return false;
     }
 
+    QStringList auditIds()
+    {
+        auto r = test::cli({QStringLiteral("check"), QStringLiteral("--conninfo"), m_c->conninfo(), QStringLiteral("--json")});
+        QStringList ids;
+        for (const QJsonValue &v : QJsonDocument::fromJson(r.out)[QStringLiteral("findings")].toArray())
+            ids << v[QStringLiteral("id")].toString();
+        return ids;
+    }
+
     QString streamPartials() const
     {
         return QDir(m_repo + QStringLiteral("/servers/main/stream")).entryList({QStringLiteral("*.partial")}, QDir::Files).join(QLatin1Char(','));
@@ -130,6 +139,16 @@ private slots:
         QVERIFY2(syncState == QLatin1String("sync"), qPrintable(QString::fromUtf8(m_rx.readAll())));
         QCOMPARE(m_c->scalar(QStringLiteral("SELECT slot_type || ':' || active FROM pg_replication_slots WHERE slot_name = 'rx'")),
                  QStringLiteral("physical:true"));
+        // The audit is content with a receiver on a slot, and names one without (here a second, into another server name).
+        QVERIFY(!auditIds().contains(QStringLiteral("slot.missing_for_receiver")));
+        QProcess noSlot;
+        noSlot.start(test::cliPath(), {QStringLiteral("wal-receive"), QStringLiteral("--repo"), m_repo, QStringLiteral("--server"), QStringLiteral("other"),
+                                       QStringLiteral("--conninfo"), m_c->conninfo() + QStringLiteral(" application_name=unslotted")});
+        QVERIFY(noSlot.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(m_c->scalar(QStringLiteral("SELECT state FROM pg_stat_replication WHERE application_name = 'unslotted'")) == QLatin1String("streaming"), 20000);
+        QVERIFY(auditIds().contains(QStringLiteral("slot.missing_for_receiver")));
+        noSlot.terminate();
+        QVERIFY(noSlot.waitForFinished(20000));
 
         // Each commit returns only after the receiver acknowledged its flush; then the primary dies mid-segment.
         for (int i = 1; i <= 200; ++i)
