@@ -300,8 +300,11 @@ Status Session::stream(pg::Connection &conn)
                     } else {
                         replyNow = m.replyRequested;
                     }
-                    if (!replyNow && (*rs)->hasBufferedMessage())
-                        continue;  // take what is waiting before syncing: one fdatasync per batch
+                    // Take what is waiting before syncing (one fdatasync per batch), but never for longer than a sync may wait:
+                    // under a continuous stream the socket is never empty.
+                    const qint64 batchMs = m_o.synchronous ? 10 : asyncSyncMs;
+                    if (!replyNow && nowMs() - lastSyncMs < batchMs && (*rs)->hasBufferedMessage())
+                        continue;
                 }
             }
             const qint64 now = nowMs();
