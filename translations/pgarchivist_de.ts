@@ -518,6 +518,29 @@
     </message>
 </context>
 <context>
+    <name>pga::app::StandbyService</name>
+    <message>
+        <source>Create a standby of %1</source>
+        <translation>Einen Standby von %1 anlegen</translation>
+    </message>
+    <message>
+        <source>Check %1 before promoting</source>
+        <translation>%1 vor dem Hochstufen prüfen</translation>
+    </message>
+    <message>
+        <source>Promote %1</source>
+        <translation>%1 hochstufen</translation>
+    </message>
+    <message>
+        <source>Switch back onto %1</source>
+        <translation>Auf %1 zurückwechseln</translation>
+    </message>
+    <message>
+        <source>Stop %1 before %2</source>
+        <translation>%1 vor %2 anhalten</translation>
+    </message>
+</context>
+<context>
     <name>pga::gui::ArchiveStatusWidget</name>
     <message numerus="yes">
         <source>%n second(s) ago</source>
@@ -763,6 +786,14 @@ SELECT pg_reload_conf();</translation>
     <message>
         <source>no standbys</source>
         <translation>keine Standbys</translation>
+    </message>
+    <message>
+        <source>Stop &amp;Before…</source>
+        <translation>Anhalten &amp;vor…</translation>
+    </message>
+    <message>
+        <source>This delayed replica has received commits it has not applied yet (the amber band on the timeline): promote it just before a blunder among them</source>
+        <translation>Dieses verzögerte Replikat hat Commits empfangen, die es noch nicht angewendet hat (das bernsteinfarbene Band auf der Zeitleiste): es kurz vor einem Fehlgriff darunter hochstufen</translation>
     </message>
 </context>
 <context>
@@ -2382,6 +2413,38 @@ Wählen Sie „Nein“, um stattdessen einen Ihrer Server einzutragen.</translat
             <numerusform>%n Aufträge laufen noch. Abbrechen und beenden? Abgebrochene Arbeit hinterlässt nichts Halbfertiges.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Create &amp;Standby…</source>
+        <translation>Standby an&amp;legen…</translation>
+    </message>
+    <message>
+        <source>Restore the selected server&apos;s newest backup as a standby of it (streaming, archive-fed or delayed)</source>
+        <translation>Die neueste Sicherung des gewählten Servers als dessen Standby wiederherstellen (streamend, aus dem Archiv gespeist oder verzögert)</translation>
+    </message>
+    <message>
+        <source>&amp;Promote…</source>
+        <translation>H&amp;ochstufen…</translation>
+    </message>
+    <message>
+        <source>Make the selected standby a primary, after checking how far it has replayed</source>
+        <translation>Den gewählten Standby zum Primärserver machen, nachdem geprüft wurde, wie weit er eingespielt hat</translation>
+    </message>
+    <message>
+        <source>Switch &amp;Back…</source>
+        <translation>&amp;Zurückwechseln…</translation>
+    </message>
+    <message>
+        <source>After a failover: rewind the old primary onto the selected new primary and make it its standby</source>
+        <translation>Nach einem Failover: den alten Primärserver auf den gewählten neuen Primärserver zurücksetzen und zu dessen Standby machen</translation>
+    </message>
+    <message>
+        <source>&amp;Replication</source>
+        <translation>&amp;Replikation</translation>
+    </message>
+    <message>
+        <source>%1 has no repository: set one in its settings first, a standby starts from its backups.</source>
+        <translation>%1 hat kein Repository: Legen Sie zuerst in seinen Einstellungen eines fest, denn ein Standby beginnt mit seinen Sicherungen.</translation>
+    </message>
 </context>
 <context>
     <name>pga::gui::ProgressPage</name>
@@ -2439,6 +2502,73 @@ Wählen Sie „Nein“, um stattdessen einen Ihrer Server einzutragen.</translat
     </message>
 </context>
 <context>
+    <name>pga::gui::PromoteDialog</name>
+    <message>
+        <source>Promote &amp;anyway</source>
+        <translation>&amp;Trotzdem hochstufen</translation>
+    </message>
+    <message>
+        <source>&amp;Promote</source>
+        <translation>&amp;Hochstufen</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Promote %1</source>
+        <translation>%1 hochstufen</translation>
+    </message>
+    <message>
+        <source>Checking %1…</source>
+        <translation>%1 wird geprüft…</translation>
+    </message>
+    <message>
+        <source>Promote although the check found a reason not to</source>
+        <translation>Hochstufen, obwohl die Prüfung einen Grund dagegen gefunden hat</translation>
+    </message>
+    <message>
+        <source>The equivalent pgarchivist-cli command</source>
+        <translation>Der entsprechende pgarchivist-cli-Befehl</translation>
+    </message>
+    <message>
+        <source>Make the standby a primary on a new timeline (pg_promote)</source>
+        <translation>Den Standby auf einer neuen Timeline zum Primärserver machen (pg_promote)</translation>
+    </message>
+    <message>
+        <source>Cannot promote %1: %2</source>
+        <translation>%1 kann nicht hochgestuft werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 has replayed to %2 on timeline %3%4. Promoting makes it a primary on a new timeline: it stops following its primary and accepts writes. The old primary must not come back as a primary: switch it back with Switch Back… once it is stopped.</source>
+        <translation>%1 hat bis %2 auf Timeline %3%4 eingespielt. Das Hochstufen macht ihn zum Primärserver auf einer neuen Timeline: Er folgt seinem Primärserver nicht mehr und nimmt Schreibzugriffe an. Der alte Primärserver darf nicht als Primärserver zurückkommen: Binden Sie ihn mit „Zurückwechseln…“ wieder ein, sobald er gestoppt ist.</translation>
+    </message>
+    <message>
+        <source>, fed from the archive</source>
+        <translation>, aus dem Archiv gespeist</translation>
+    </message>
+    <message>
+        <source>, receiving from %1</source>
+        <translation>, empfängt von %1</translation>
+    </message>
+    <message>
+        <source>Not recommended now: %1.</source>
+        <translation>Jetzt nicht empfohlen: %1.</translation>
+    </message>
+    <message>
+        <source>Promoting %1…</source>
+        <translation>%1 wird hochgestuft…</translation>
+    </message>
+    <message>
+        <source>Promoted: %1 accepts writes on timeline %2.</source>
+        <translation>Hochgestuft: %1 nimmt Schreibzugriffe auf Timeline %2 an.</translation>
+    </message>
+    <message>
+        <source>Not promoted: %1</source>
+        <translation>Nicht hochgestuft: %1</translation>
+    </message>
+</context>
+<context>
     <name>pga::gui::RecoveryTimelineModel</name>
     <message>
         <source>Timeline %1: recoverable from %2 to %3 (from backup %4, WAL to %5)</source>
@@ -2459,6 +2589,10 @@ Wählen Sie „Nein“, um stattdessen einen Ihrer Server einzutragen.</translat
     <message>
         <source>Timeline %1 branches from timeline %2 at %3</source>
         <translation>Timeline %1 zweigt um %3 von Timeline %2 ab</translation>
+    </message>
+    <message>
+        <source>Timeline %1: the delayed replica (delay %2) has received but not applied the commits from %3 to %4: stop before a blunder among them with Stop Before…</source>
+        <translation>Timeline %1: das verzögerte Replikat (Verzögerung %2) hat die Commits von %3 bis %4 empfangen, aber nicht angewendet: mit „Anhalten vor…“ vor einem Fehlgriff darunter anhalten</translation>
     </message>
 </context>
 <context>
@@ -3144,6 +3278,224 @@ Wählen Sie „Nein“, um stattdessen einen Ihrer Server einzutragen.</translat
     </message>
 </context>
 <context>
+    <name>pga::gui::StandbyWizard</name>
+    <message>
+        <source>&amp;Streaming from %1</source>
+        <translation>&amp;Streaming von %1</translation>
+    </message>
+    <message>
+        <source>Fed from the &amp;archive only (warm standby)</source>
+        <translation>Nur aus dem &amp;Archiv gespeist (Warm Standby)</translation>
+    </message>
+    <message>
+        <source>&amp;Hot: read-only queries while it replays</source>
+        <translation>&amp;Hot: lesende Abfragen während des Einspielens</translation>
+    </message>
+    <message>
+        <source>&amp;Warm: no queries until promoted</source>
+        <translation>Warm: &amp;keine Abfragen bis zum Hochstufen</translation>
+    </message>
+    <message>
+        <source>S&amp;tart it when it is made</source>
+        <translation>Nach dem Anlegen s&amp;tarten</translation>
+    </message>
+    <message>
+        <source>Add it to the server &amp;list</source>
+        <translation>In die Serverliste &amp;eintragen</translation>
+    </message>
+    <message>
+        <source>Create Standby of %1</source>
+        <translation>Standby von %1 anlegen</translation>
+    </message>
+    <message>
+        <source>Backup and destination</source>
+        <translation>Sicherung und Ziel</translation>
+    </message>
+    <message>
+        <source>The standby starts as a restore of a backup from %1&apos;s repository, then replays the WAL from there on.</source>
+        <translation>Der Standby beginnt als Wiederherstellung einer Sicherung aus dem Repository von %1 und spielt danach das WAL ab dort ein.</translation>
+    </message>
+    <message>
+        <source>The newest backup</source>
+        <translation>Die neueste Sicherung</translation>
+    </message>
+    <message>
+        <source>Which backup the standby is restored from</source>
+        <translation>Aus welcher Sicherung der Standby wiederhergestellt wird</translation>
+    </message>
+    <message>
+        <source>The standby&apos;s data directory: new or empty. As root, it is made for the postgres user.</source>
+        <translation>Das Datenverzeichnis des Standby: neu oder leer. Als root wird es für den Benutzer postgres angelegt.</translation>
+    </message>
+    <message>
+        <source>a free port</source>
+        <translation>ein freier Port</translation>
+    </message>
+    <message>
+        <source>The standby&apos;s port (written as port = N)</source>
+        <translation>Der Port des Standby (geschrieben als port = N)</translation>
+    </message>
+    <message>
+        <source>&amp;Backup:</source>
+        <translation>Siche&amp;rung:</translation>
+    </message>
+    <message>
+        <source>&amp;Data directory:</source>
+        <translation>&amp;Datenverzeichnis:</translation>
+    </message>
+    <message>
+        <source>&amp;Port:</source>
+        <translation>&amp;Port:</translation>
+    </message>
+    <message>
+        <source>Replication</source>
+        <translation>Replikation</translation>
+    </message>
+    <message>
+        <source>A streaming standby follows within moments; an archive-fed one replays each segment once it is archived.</source>
+        <translation>Ein streamender Standby folgt binnen Augenblicken; ein aus dem Archiv gespeister spielt jedes Segment ein, sobald es archiviert ist.</translation>
+    </message>
+    <message>
+        <source>How the standby reaches the primary (primary_conninfo). No password here: the standby&apos;s server user needs it in a passfile (passfile=…) or ~/.pgpass.</source>
+        <translation>Wie der Standby den Primärserver erreicht (primary_conninfo). Kein Passwort hier: Der Serverbenutzer des Standby braucht es in einem passfile (passfile=…) oder in ~/.pgpass.</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keiner</translation>
+    </message>
+    <message>
+        <source>A physical replication slot on the primary keeps the WAL the standby has not received yet; created when missing</source>
+        <translation>Ein physischer Replikations-Slot auf dem Primärserver behält das WAL, das der Standby noch nicht empfangen hat; wird angelegt, wenn er fehlt</translation>
+    </message>
+    <message>
+        <source>none, e.g. 1h</source>
+        <translation>keine, z. B. 1h</translation>
+    </message>
+    <message>
+        <source>A delayed replica applies each commit this late (recovery_min_apply_delay): time to stop before a blunder</source>
+        <translation>Ein verzögertes Replikat wendet jeden Commit um so viel später an (recovery_min_apply_delay): Zeit, um vor einem Fehlgriff anzuhalten</translation>
+    </message>
+    <message>
+        <source>Primary &amp;conninfo:</source>
+        <translation>&amp;conninfo des Primärservers:</translation>
+    </message>
+    <message>
+        <source>S&amp;lot:</source>
+        <translation>S&amp;lot:</translation>
+    </message>
+    <message>
+        <source>Apply &amp;delay:</source>
+        <translation>Anwendungs&amp;verzögerung:</translation>
+    </message>
+    <message>
+        <source>Create</source>
+        <translation>Anlegen</translation>
+    </message>
+    <message>
+        <source>Finish restores the backup as a standby. The same from a shell:</source>
+        <translation>„Fertigstellen“ stellt die Sicherung als Standby wieder her. Dasselbe aus einer Shell:</translation>
+    </message>
+    <message>
+        <source>Register the started standby (same repository and repository name) so the Overview shows its replication</source>
+        <translation>Den gestarteten Standby eintragen (gleiches Repository und gleicher Repository-Name), damit der Überblick seine Replikation zeigt</translation>
+    </message>
+    <message>
+        <source>The equivalent pgarchivist-cli command</source>
+        <translation>Der entsprechende pgarchivist-cli-Befehl</translation>
+    </message>
+    <message>
+        <source>%1 (ended %2)</source>
+        <translation>%1 (beendet %2)</translation>
+    </message>
+    <message>
+        <source>Restoring the backup as a standby…</source>
+        <translation>Die Sicherung wird als Standby wiederhergestellt…</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Not created: %1</source>
+        <translation>Nicht angelegt: %1</translation>
+    </message>
+    <message>
+        <source>%1 standby</source>
+        <translation>%1 Standby</translation>
+    </message>
+    <message>
+        <source>%1 standby %2</source>
+        <translation>%1 Standby %2</translation>
+    </message>
+</context>
+<context>
+    <name>pga::gui::StopBeforeDialog</name>
+    <message>
+        <source>&amp;Time</source>
+        <translation>&amp;Zeit</translation>
+    </message>
+    <message>
+        <source>Transaction &amp;ID</source>
+        <translation>Transaktions-&amp;ID</translation>
+    </message>
+    <message>
+        <source>WAL &amp;position</source>
+        <translation>WAL-&amp;Position</translation>
+    </message>
+    <message>
+        <source>&amp;Stop Before</source>
+        <translation>Anhalten &amp;vor</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Stop %1 Before a Blunder</source>
+        <translation>%1 vor einem Fehlgriff anhalten</translation>
+    </message>
+    <message>
+        <source>%1 is a delayed replica: it has received commits it has not applied yet. Give the blunder (its time, transaction or WAL position): replay pauses, the replica restarts to recover up to just before it and is promoted there, a primary of its own on a new timeline, with what the blunder destroyed still in it.</source>
+        <translation>%1 ist ein verzögertes Replikat: Es hat Commits empfangen, die es noch nicht angewendet hat. Geben Sie den Fehlgriff an (seine Zeit, Transaktion oder WAL-Position): Das Einspielen pausiert, das Replikat startet neu, stellt bis kurz davor wieder her und wird dort hochgestuft – ein eigener Primärserver auf einer neuen Timeline, in dem noch enthalten ist, was der Fehlgriff zerstört hat.</translation>
+    </message>
+    <message>
+        <source>A time with its zone (e.g. 2026-12-01 14:03:00+01), a transaction ID, or an LSN such as 0/3000060</source>
+        <translation>Eine Zeit mit Zone (z. B. 2026-12-01 14:03:00+01), eine Transaktions-ID oder eine LSN wie 0/3000060</translation>
+    </message>
+    <message>
+        <source>The equivalent pgarchivist-cli command</source>
+        <translation>Der entsprechende pgarchivist-cli-Befehl</translation>
+    </message>
+    <message>
+        <source>Not a %1.</source>
+        <translation>Keine gültige %1.</translation>
+    </message>
+    <message>
+        <source>time with its zone</source>
+        <translation>Zeit mit Zone</translation>
+    </message>
+    <message>
+        <source>transaction ID</source>
+        <translation>Transaktions-ID</translation>
+    </message>
+    <message>
+        <source>WAL position</source>
+        <translation>WAL-Position</translation>
+    </message>
+    <message>
+        <source>Stopping %1 before %2…</source>
+        <translation>%1 wird vor %2 angehalten…</translation>
+    </message>
+    <message>
+        <source>Promoted at %1 on timeline %2, just before the blunder.</source>
+        <translation>Bei %1 auf Timeline %2 hochgestuft, kurz vor dem Fehlgriff.</translation>
+    </message>
+    <message>
+        <source>Not done: %1</source>
+        <translation>Nicht ausgeführt: %1</translation>
+    </message>
+</context>
+<context>
     <name>pga::gui::SummaryPage</name>
     <message>
         <source>Summary</source>
@@ -3192,6 +3544,81 @@ Wählen Sie „Nein“, um stattdessen einen Ihrer Server einzutragen.</translat
     <message>
         <source>, then started (archive_mode off) and followed to the target</source>
         <translation>, dann gestartet (archive_mode off) und bis zum Ziel verfolgt</translation>
+    </message>
+</context>
+<context>
+    <name>pga::gui::SwitchBackDialog</name>
+    <message>
+        <source>S&amp;tart it as a standby afterwards</source>
+        <translation>Danach als Standby &amp;starten</translation>
+    </message>
+    <message>
+        <source>&amp;Switch Back</source>
+        <translation>&amp;Zurückwechseln</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Switch Back onto %1</source>
+        <translation>Auf %1 zurückwechseln</translation>
+    </message>
+    <message>
+        <source>After a failover the old primary has WAL the new primary never saw. pg_rewind takes it back to where the two diverged, copying only the pages that changed since (it needs data checksums or wal_log_hints on the old primary, which is checked first); WAL it no longer has comes from %1&apos;s repository. The old primary keeps its own configuration and becomes a standby of %2.</source>
+        <translation>Nach einem Failover hat der alte Primärserver WAL, das der neue Primärserver nie gesehen hat. pg_rewind setzt ihn auf den Punkt zurück, an dem beide auseinanderliefen, und kopiert nur die Seiten, die sich seitdem geändert haben (dafür braucht es Datenprüfsummen oder wal_log_hints auf dem alten Primärserver, was zuerst geprüft wird); WAL, das er nicht mehr hat, kommt aus dem Repository von %1. Der alte Primärserver behält seine eigene Konfiguration und wird ein Standby von %2.</translation>
+    </message>
+    <message>
+        <source>/var/lib/postgresql/15/main</source>
+        <translation>/var/lib/postgresql/15/main</translation>
+    </message>
+    <message>
+        <source>The old primary&apos;s data directory on this machine; the old primary must be stopped</source>
+        <translation>Das Datenverzeichnis des alten Primärservers auf diesem Rechner; der alte Primärserver muss gestoppt sein</translation>
+    </message>
+    <message>
+        <source>How to reach the new primary (no password here: ~/.pgpass or passfile=)</source>
+        <translation>Wie der neue Primärserver erreicht wird (kein Passwort hier: ~/.pgpass oder passfile=)</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keiner</translation>
+    </message>
+    <message>
+        <source>primary_slot_name for the old primary as a standby; created on the new primary when missing</source>
+        <translation>primary_slot_name für den alten Primärserver als Standby; wird auf dem neuen Primärserver angelegt, wenn er fehlt</translation>
+    </message>
+    <message>
+        <source>The equivalent pgarchivist-cli command</source>
+        <translation>Der entsprechende pgarchivist-cli-Befehl</translation>
+    </message>
+    <message>
+        <source>Old primary&apos;s &amp;data directory:</source>
+        <translation>&amp;Datenverzeichnis des alten Primärservers:</translation>
+    </message>
+    <message>
+        <source>New &amp;primary:</source>
+        <translation>Neuer &amp;Primärserver:</translation>
+    </message>
+    <message>
+        <source>S&amp;lot:</source>
+        <translation>S&amp;lot:</translation>
+    </message>
+    <message>
+        <source>Rewinding %1…</source>
+        <translation>%1 wird zurückgesetzt…</translation>
+    </message>
+    <message>
+        <source>Switched back: the old primary is a standby of %1%2.</source>
+        <translation>Zurückgewechselt: Der alte Primärserver ist ein Standby von %1%2.</translation>
+    </message>
+    <message>
+        <source> and runs</source>
+        <translation> und läuft</translation>
+    </message>
+    <message>
+        <source>Not switched back: %1</source>
+        <translation>Nicht zurückgewechselt: %1</translation>
     </message>
 </context>
 <context>

@@ -41,7 +41,7 @@ QString WalName::segmentName(quint32 timeline, quint64 segNo, quint64 segmentSiz
 
 QString WalName::historyName(quint32 timeline)
 {
-    return QStringLiteral("%1.history").arg(timeline, 8, 16, QLatin1Char('0')).toUpper();
+    return QStringLiteral("%1.history").arg(QStringLiteral("%1").arg(timeline, 8, 16, QLatin1Char('0')).toUpper());
 }
 
 } // namespace pga

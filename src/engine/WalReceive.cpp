@@ -115,6 +115,8 @@ Status Session::archiveHistory(pg::Connection &conn, quint32 timeline)
     if (timeline <= 1)
         return {};
     const auto name = WalName::parse(WalName::historyName(timeline));
+    if (!name)
+        return Error(Error::Code::Internal, QStringLiteral("No history file name for timeline %1.").arg(timeline));
     repo::WalArchive archive(m_repo, m_o.server);
     if (archive.meta(*name))
         return {};
@@ -131,7 +133,7 @@ Status Session::archiveHistory(pg::Connection &conn, quint32 timeline)
 }
 
 // Moves the writer onto the server's timeline when the one it was on has ended (the server was promoted, or this is
-// the new primary after a failover): the old timeline's last segment is archived as .partial.
+// the new primary after a failover).
 Status Session::followTimelines(pg::Connection &conn, quint32 serverTimeline)
 {
     if (m_writer->timeline() > serverTimeline)

@@ -23,8 +23,15 @@ Status WalStreamWriter::resume(quint32 timeline, Lsn lsn)
     m_file.reset();
     m_timeline = timeline;
     m_position = m_flushed = lsn;
-    if (lsn.value() % m_segSize == 0)
-        return {};  // the segment file is made when its first byte arrives
+    if (lsn.value() % m_segSize == 0) {
+        // The segment file is made when its first byte arrives; a leftover of it (the stream restarts the segment from its
+        // start) would otherwise be appended to.
+        const QString leftover = m_stream.dir() + QLatin1Char('/') + WalName::segmentName(timeline, lsn.value() / m_segSize, m_segSize)
+                                 + QStringLiteral(".partial");
+        if (QFile::exists(leftover) && !QFile::remove(leftover))
+            return Error(Error::Code::Io, QStringLiteral("Cannot remove %1.").arg(leftover));
+        return {};
+    }
     if (Status s = openSegment(); !s)
         return s;
     if (quint64(m_file->size()) != lsn.value() % m_segSize)
@@ -121,14 +128,14 @@ Status WalStreamWriter::endTimeline()
         return s;
     if (!m_file)
         return {};
+    // The unfinished segment of the old timeline is not archived: its bytes up to the switch open the new timeline's
+    // segment of the same number, which is streamed next from its start. And SEGMENT.partial of the old timeline is the
+    // name the promoted server's archiver uses for its own copy, which must not find ours (with other bytes) in its way.
     const QString path = m_file->path();
-    const bool empty = m_file->size() == 0;
     m_file.reset();
-    if (empty) {
-        QFile::remove(path);
-        return {};
-    }
-    return publish(path, QFileInfo(path).fileName());
+    if (::unlink(QFile::encodeName(path).constData()) != 0 && errno != ENOENT)
+        return repo::ioError(QStringLiteral("Removing"), path, errno);
+    return repo::syncDirectory(m_stream.dir());
 }
 
 Status WalStreamWriter::publishComplete(const repo::StreamPartial &p)

@@ -21,7 +21,8 @@ public:
     // Appends data that starts at `start` (must equal position()).
     Status write(Lsn start, const char *data, size_t size);
     Status sync();
-    // The timeline ended at the current position: its unfinished segment is archived as SEGMENT.partial.
+    // The timeline ended at the current position: its unfinished segment is dropped (the next timeline's segment of that
+    // number holds the same bytes up to the switch and is streamed from its start).
     Status endTimeline();
     // A leftover partial that can no longer be continued (the server no longer has its WAL): archived as .partial.
     Status abandonPartial(const repo::StreamPartial &p);

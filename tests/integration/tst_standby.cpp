@@ -195,6 +195,14 @@ private slots:
     void promoteTheStreamingStandby()
     {
         QVERIFY(!m_streaming.isEmpty());
+        // A WAL receiver streams from the standby (cascading) into the repository and follows it onto its new timeline.
+        QProcess rx;
+        rx.setProcessChannelMode(QProcess::MergedChannels);
+        rx.start(test::cliPath(), QStringList{QStringLiteral("wal-receive")} + rs()
+                                      + QStringList{QStringLiteral("--conninfo"), m_streaming, QStringLiteral("--status-interval"), QStringLiteral("1")});
+        QVERIFY(rx.waitForStarted());
+        QTRY_COMPARE_WITH_TIMEOUT(value(m_streaming, QStringLiteral("SELECT state FROM pg_stat_replication WHERE application_name = 'pgarchivist_receiver'")),
+                                  QStringLiteral("streaming"), 20000);
         // Promote the streaming standby, checked against the repository: it takes writes on a new timeline.
         auto p = test::cli(QStringList{QStringLiteral("promote"), QStringLiteral("--conninfo"), m_streaming} + rs() + QStringList{QStringLiteral("--json")});
         QVERIFY2(p.code == 0, p.err.constData());
@@ -202,6 +210,20 @@ private slots:
         QVERIFY(QJsonDocument::fromJson(p.out)[QStringLiteral("timeline")].toInt() >= 2);
         QCOMPARE(value(m_streaming, QStringLiteral("SELECT pg_is_in_recovery()")), QStringLiteral("f"));
         QVERIFY(TestCluster::scalarAt(m_streaming, QStringLiteral("INSERT INTO t VALUES (3, 'on the new primary') RETURNING id")) == QStringLiteral("3"));
+        const int tli = QJsonDocument::fromJson(p.out)[QStringLiteral("timeline")].toInt();
+        const QString segment = value(m_streaming, QStringLiteral("SELECT pg_walfile_name(pg_current_wal_lsn())"));
+        QVERIFY(value(m_streaming, QStringLiteral("SELECT pg_switch_wal() IS NOT NULL")) == QStringLiteral("t"));
+        const QString archived = m_repo + QStringLiteral("/servers/main/wal/%1/%2.zst").arg(tli, 8, 16, QLatin1Char('0')).arg(segment);
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(archived), 30000);
+        QVERIFY(QFileInfo::exists(m_repo + QStringLiteral("/servers/main/wal/%1/%2.history.zst").arg(tli, 8, 16, QLatin1Char('0')).arg(tli, 8, 16, QLatin1Char('0'))));
+        rx.terminate();
+        const bool stopped = rx.waitForFinished(20000);
+        const QByteArray log = rx.readAll();
+        QVERIFY2(stopped, log.constData());
+        QVERIFY2(rx.exitCode() == 0, log.constData());
+        QVERIFY2(log.contains(QStringLiteral("following timeline %1").arg(tli).toUtf8()), log.constData());
+        // The promoted server archives its own .partial of the old timeline: the receiver left that name free.
+        QTRY_COMPARE_WITH_TIMEOUT(value(m_streaming, QStringLiteral("SELECT failed_count FROM pg_stat_archiver")), QStringLiteral("0"), 5000);
         auto again = test::cli({QStringLiteral("promote"), QStringLiteral("--conninfo"), m_streaming});
         QCOMPARE(again.code, 1);
         QVERIFY2(again.err.contains("not a standby"), again.err.constData());

@@ -1,4 +1,5 @@
 #include "core/ReplicationMessage.h"
+#include "core/WalName.h"
 
 #include <QtEndian>
 #include <QtTest>
@@ -53,6 +54,16 @@ private slots:
         QCOMPARE(qFromBigEndian<quint64>(r.constData() + 17), 0ull);
         QCOMPARE(qFromBigEndian<quint64>(r.constData() + 25), 7ull);
         QCOMPARE(r.at(33), '\1');
+    }
+
+    void historyFileNames()
+    {
+        // The file of timeline 10 is 0000000A.history: hex digits upper-case, the suffix as PostgreSQL writes it.
+        QCOMPARE(WalName::historyName(10), QStringLiteral("0000000A.history"));
+        const auto n = WalName::parse(WalName::historyName(3));
+        QVERIFY(n);
+        QCOMPARE(int(n->kind), int(WalName::Kind::History));
+        QCOMPARE(n->timeline, 3u);
     }
 
     void timelineHistory()
