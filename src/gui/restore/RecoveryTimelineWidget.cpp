@@ -40,6 +40,7 @@ RecoveryTimelineWidget::RecoveryTimelineWidget(RecoveryTimelineModel *model, QWi
     setToolTip(tr("Recoverable window per timeline (green), WAL no backup reaches (red), backups (marks), restore points "
                   "(flags). Wheel or +/- to zoom, F to fit, click or Enter to pick a moment."));
     connect(m_model, &QAbstractItemModel::modelReset, this, &RecoveryTimelineWidget::fit);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &RecoveryTimelineWidget::fit);  // a delay window arrives after the archive
     fit();
 }
 
