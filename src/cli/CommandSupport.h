@@ -10,6 +10,10 @@
 #include <thread>
 
 // What the repository commands (backup, restore, estimate, verify, expire) share.
+namespace pga::engine {
+struct RecoveryTarget;
+}
+
 namespace pga::cli {
 
 QString optionOrEnv(const QCommandLineParser &p, const QString &option, const char *env);
@@ -42,5 +46,8 @@ void addRepoServer(CommandParser &p);
 bool repoServer(const CommandParser &p, QString *repo, QString *server, const char *command);
 bool intOption(const CommandParser &p, const QString &name, int lo, int hi, int *value);
 QString mib(qint64 b);
+// --target-time (with its zone), --target-lsn and --target-xid into t, counting each one given in *targets; false after
+// saying why when one does not parse.
+bool parseTimeLsnXidTarget(const QCommandLineParser &p, engine::RecoveryTarget &t, int *targets);
 
 } // namespace pga::cli

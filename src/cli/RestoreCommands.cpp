@@ -34,35 +34,8 @@ bool parseTarget(const CommandParser &p, engine::RestoreOptions &o)
     o.backupId = p.value(QStringLiteral("backup"));
     engine::RecoveryTarget &t = o.target;
     int targets = 0;
-    if (p.isSet(QStringLiteral("target-time"))) {
-        ++targets;
-        t.kind = engine::RecoveryTarget::Kind::Time;
-        t.time = engine::RecoveryTarget::parseTime(p.value(QStringLiteral("target-time")), &t.timeMicros);
-        if (!t.time.isValid()) {
-            printError(QStringLiteral("--target-time '%1' is not a time; write it like '2026-11-24 14:03:00+01'.").arg(p.value(QStringLiteral("target-time"))));
-            return false;
-        }
-    }
-    if (p.isSet(QStringLiteral("target-lsn"))) {
-        ++targets;
-        t.kind = engine::RecoveryTarget::Kind::Lsn;
-        auto l = Lsn::parse(p.value(QStringLiteral("target-lsn")));
-        if (!l) {
-            printError(QStringLiteral("--target-lsn '%1' is not an LSN (like 0/3000060).").arg(p.value(QStringLiteral("target-lsn"))));
-            return false;
-        }
-        t.lsn = *l;
-    }
-    if (p.isSet(QStringLiteral("target-xid"))) {
-        ++targets;
-        t.kind = engine::RecoveryTarget::Kind::Xid;
-        t.text = p.value(QStringLiteral("target-xid"));
-        if (!engine::parseTargetXid(t.text)) {
-            printError(QStringLiteral("--target-xid must be a transaction ID: a number of 3 or more, or pg_current_xact_id()'s "
-                                      "form with the epoch (e.g. 4294967296 + xid)."));
-            return false;
-        }
-    }
+    if (!parseTimeLsnXidTarget(p, t, &targets))
+        return false;
     if (p.isSet(QStringLiteral("target-name"))) {
         ++targets;
         t.kind = engine::RecoveryTarget::Kind::Name;

@@ -147,34 +147,8 @@ int standbyStopBefore(const QStringList &args)
     o.dataDir = p.value(QStringLiteral("data-dir"));
     engine::RecoveryTarget t;
     int targets = 0;
-    if (p.isSet(QStringLiteral("target-time"))) {
-        ++targets;
-        t.kind = engine::RecoveryTarget::Kind::Time;
-        t.time = engine::RecoveryTarget::parseTime(p.value(QStringLiteral("target-time")), &t.timeMicros);
-        if (!t.time.isValid()) {
-            printError(QStringLiteral("--target-time '%1' is not a time; write it with its zone, like '2026-12-01 14:03:00+01'.").arg(p.value(QStringLiteral("target-time"))));
-            return ExitUsage;
-        }
-    }
-    if (p.isSet(QStringLiteral("target-xid"))) {
-        ++targets;
-        t.kind = engine::RecoveryTarget::Kind::Xid;
-        t.text = p.value(QStringLiteral("target-xid"));
-        if (!engine::parseTargetXid(t.text)) {
-            printError(QStringLiteral("--target-xid must be a transaction ID."));
-            return ExitUsage;
-        }
-    }
-    if (p.isSet(QStringLiteral("target-lsn"))) {
-        ++targets;
-        t.kind = engine::RecoveryTarget::Kind::Lsn;
-        const auto lsn = Lsn::parse(p.value(QStringLiteral("target-lsn")));
-        if (!lsn) {
-            printError(QStringLiteral("--target-lsn '%1' is not an LSN (like 0/3000060).").arg(p.value(QStringLiteral("target-lsn"))));
-            return ExitUsage;
-        }
-        t.lsn = *lsn;
-    }
+    if (!parseTimeLsnXidTarget(p, t, &targets))
+        return ExitUsage;
     if (o.conninfo.isEmpty() || targets != 1) {
         printError(QStringLiteral("standby stop-before needs --conninfo STANDBY and one of --target-time, --target-xid, --target-lsn."));
         return ExitUsage;

@@ -411,4 +411,23 @@ public:
 };
 
 
+// After the last chunk: the file list made durable and its checksum and count, the new bytes and chunks (less what a
+// concurrent backup stored first) into the manifest, and the chunk directories synced. The manifest may be published next.
+inline Status finishFileList(repo::BackupFileListWriter &fileList, const ChunkPipeline &pipeline, repo::ChunkStore &store,
+                             repo::BackupManifest &m)
+{
+    auto sha = fileList.finish();
+    if (!sha)
+        return sha.error();
+    m.fileListSha256 = *sha;
+    m.fileCount = fileList.count();
+    m.newBytes = pipeline.newBytes();
+    m.newChunks = pipeline.newChunks();
+    auto existed = store.flush();
+    if (!existed)
+        return existed.error();
+    m.newBytes -= *existed;
+    return store.syncDirectories();
+}
+
 } // namespace pga::engine::detail

@@ -313,18 +313,7 @@ Result<repo::BackupManifest> ColdBackup::run(ProgressSink &progress, const Cance
         return s.error();
     if (!entries.empty())
         return Error(Error::Code::Internal, QStringLiteral("The cold backup ended with file entries whose chunks never arrived."));
-    auto listSha = (*fileList)->finish();
-    if (!listSha)
-        return listSha.error();
-    m.fileListSha256 = *listSha;
-    m.fileCount = (*fileList)->count();
-    m.newBytes = pipeline.newBytes();
-    m.newChunks = pipeline.newChunks();
-    auto existed = store.flush();
-    if (!existed)
-        return existed.error();
-    m.newBytes -= *existed;
-    if (Status s = store.syncDirectories(); !s)
+    if (Status s = detail::finishFileList(**fileList, pipeline, store, m); !s)
         return s.error();
     // The cluster must not have started while we copied: the same checkpoint, still shut down.
     auto after = readClusterState(dataDir);

@@ -294,8 +294,7 @@ Result<RestoreResult> Restore::run(ProgressSink &progress, const CancelToken &ca
                       .arg(m.fileCount)
                       .arg(m.logicalBytes)
                       .arg(isoLocal(m.stopTimeUtc), m.stopLsn.toString(), m_o.targetDir, t.describe()));
-    if (m.isSnapshot()) {
-        auto r = restoreSnapshot(m_o, m, catalog, settings, progress);
+    auto finished = [&](Result<RestoreResult> r) -> Result<RestoreResult> {
         if (!r)
             return r.error();
         r->backupId = chosen;
@@ -303,7 +302,9 @@ Result<RestoreResult> Restore::run(ProgressSink &progress, const CancelToken &ca
         r->replayFrom = planned->replayFrom;
         r->replayTo = planned->replayTo;
         return r;
-    }
+    };
+    if (m.isSnapshot())
+        return finished(restoreSnapshot(m_o, m, catalog, settings, progress));
     auto serverManifestSha = !m.hasServerManifest() ? Result<QString>(QString()) : catalog.serverManifestSha256(chosen);
     if (!serverManifestSha)
         return serverManifestSha.error();
@@ -316,14 +317,7 @@ Result<RestoreResult> Restore::run(ProgressSink &progress, const CancelToken &ca
     if (Status s = list->checkToEnd(); !s)
         return s.error();
     MaterializeRequest req{m_o, m, catalog, repo->chunksDir(), settings, owner.chown, owner.uid, owner.gid};
-    auto r = materializeBackup(req, progress, cancel);
-    if (!r)
-        return r.error();
-    r->backupId = chosen;
-    r->recoverySettings = settings;
-    r->replayFrom = planned->replayFrom;
-    r->replayTo = planned->replayTo;
-    return r;
+    return finished(materializeBackup(req, progress, cancel));
 }
 
 QList<QPair<QString, QString>> recoveryTargetParameters(const RecoveryTarget &t)

@@ -90,18 +90,7 @@ Status storeFiles(repo::Repository &repo, const repo::BackupCatalog &catalog, re
         return s;
     if (Status s = entries.drain(); !s)
         return s;
-    auto sha = (*fileList)->finish();
-    if (!sha)
-        return sha.error();
-    m.fileListSha256 = *sha;
-    m.fileCount = (*fileList)->count();
-    m.newBytes = pipeline.newBytes();
-    m.newChunks = pipeline.newChunks();
-    auto existed = store.flush();
-    if (!existed)
-        return existed.error();
-    m.newBytes -= *existed;
-    return store.syncDirectories();
+    return detail::finishFileList(**fileList, pipeline, store, m);
 }
 
 } // namespace
