@@ -2,71 +2,13 @@
 #include "core/AuditJson.h"
 #include "core/AuditRules.h"
 
+#include "AuditFixture.h"
+
 #include <QtTest>
 
 using namespace pga;
 using namespace pga::audit;
-
-namespace {
-
-void set(AuditSnapshot &s, const QString &name, const QString &value, const QString &context = QStringLiteral("sighup"))
-{
-    Setting st;
-    st.name = name;
-    st.value = value;
-    st.context = context;
-    st.source = QStringLiteral("configuration file");
-    st.sourceFile = QStringLiteral("/etc/postgresql/15/main/postgresql.conf");
-    st.sourceLine = 42;
-    s.settings.insert(name, st);
-}
-
-// A server configured the way we recommend: no findings at all.
-AuditSnapshot healthy()
-{
-    AuditSnapshot s;
-    s.versionString = QStringLiteral("PostgreSQL 15.4");
-    s.versionNum = 150004;
-    s.systemIdentifier = 7312345678901234567ULL;
-    s.dataChecksums = true;
-    s.collectedAt = QDateTime(QDate(2026, 11, 25), QTime(12, 0), Qt::UTC);
-    s.role = {QStringLiteral("postgres"), true, true, true, true};
-    set(s, QStringLiteral("wal_level"), QStringLiteral("replica"), QStringLiteral("postmaster"));
-    set(s, QStringLiteral("archive_mode"), QStringLiteral("on"), QStringLiteral("postmaster"));
-    set(s, QStringLiteral("archive_command"),
-        QStringLiteral("pgarchivist-cli archive-push --repo /srv/repo --server main %p"));
-    set(s, QStringLiteral("archive_library"), QString());
-    set(s, QStringLiteral("archive_timeout"), QStringLiteral("300"));
-    set(s, QStringLiteral("full_page_writes"), QStringLiteral("on"));
-    set(s, QStringLiteral("fsync"), QStringLiteral("on"));
-    set(s, QStringLiteral("max_wal_senders"), QStringLiteral("10"), QStringLiteral("postmaster"));
-    s.fileSettingsReadable = true;
-    s.archiverReadable = true;
-    s.archiver.archivedCount = 12;
-    s.archiver.lastArchivedWal = QStringLiteral("00000001000000000000000C");
-    s.archiver.lastArchivedTime = s.collectedAt.addSecs(-60);
-    s.slotsReadable = true;
-    s.archiveReadyCount = 0;
-    return s;
-}
-
-QStringList ids(const QList<Finding> &findings)
-{
-    QStringList out;
-    for (const Finding &f : findings)
-        out << f.id;
-    return out;
-}
-
-const Finding *find(const QList<Finding> &findings, const QString &id)
-{
-    for (const Finding &f : findings)
-        if (f.id == id)
-            return &f;
-    return nullptr;
-}
-
-} // namespace
+using namespace pga::test;
 
 class TestAuditRules : public QObject {
     Q_OBJECT
@@ -320,41 +262,6 @@ private slots:
         QCOMPARE(find(f, QStringLiteral("archive_timeout.zero"))->fixSql,
                  QStringLiteral("ALTER SYSTEM SET archive_timeout = '5min'"));
         QCOMPARE(find(f, QStringLiteral("archive_timeout.zero"))->current, QStringLiteral("0s"));
-    }
-
-    void replicationFindings()
-    {
-        AuditSnapshot s = healthy();
-        s.replicasReadable = true;
-        s.replicas << Replica{QStringLiteral("pgarchivist_receiver"), QStringLiteral("streaming"), QStringLiteral("async"), false, QStringLiteral("10.0.0.5")}
-                   << Replica{QStringLiteral("standby1"), QStringLiteral("streaming"), QStringLiteral("async"), true, QStringLiteral("10.0.0.6")}
-                   << Replica{QStringLiteral("pg_basebackup"), QStringLiteral("backup"), QStringLiteral("async"), false, QStringLiteral("local")};
-        auto f = runAuditRules(s);
-        // Only the streaming replica without a slot; a base backup's walsender is not a receiver.
-        QCOMPARE(ids(f), QStringList{QStringLiteral("slot.missing_for_receiver")});
-        QCOMPARE(f[0].setting, QStringLiteral("pgarchivist_receiver"));
-        QCOMPARE(f[0].severity, Severity::Warning);
-
-        // pg_rewind needs checksums or wal_log_hints.
-        s = healthy();
-        s.dataChecksums = false;
-        set(s, QStringLiteral("wal_log_hints"), QStringLiteral("off"), QStringLiteral("postmaster"));
-        f = runAuditRules(s);
-        QVERIFY(ids(f).contains(QStringLiteral("rewind.unavailable")));
-        QCOMPARE(find(f, QStringLiteral("rewind.unavailable"))->fixSql, QStringLiteral("ALTER SYSTEM SET wal_log_hints = 'on'"));
-        QCOMPARE(find(f, QStringLiteral("rewind.unavailable"))->needs, Needs::Restart);
-        set(s, QStringLiteral("wal_log_hints"), QStringLiteral("on"), QStringLiteral("postmaster"));
-        QVERIFY(!ids(runAuditRules(s)).contains(QStringLiteral("rewind.unavailable")));
-
-        // hot_standby_feedback matters on a hot standby only.
-        s = healthy();
-        set(s, QStringLiteral("hot_standby"), QStringLiteral("on"), QStringLiteral("postmaster"));
-        set(s, QStringLiteral("hot_standby_feedback"), QStringLiteral("off"), QStringLiteral("sighup"));
-        QVERIFY(!ids(runAuditRules(s)).contains(QStringLiteral("standby.no_hot_standby_feedback")));
-        s.inRecovery = true;
-        f = runAuditRules(s);
-        QVERIFY(ids(f).contains(QStringLiteral("standby.no_hot_standby_feedback")));
-        QCOMPARE(find(f, QStringLiteral("standby.no_hot_standby_feedback"))->needs, Needs::Reload);
     }
 
     void archiverFailingNamesTheWalFile()
