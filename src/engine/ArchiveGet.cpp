@@ -151,6 +151,12 @@ Result<ArchiveGetResult> ArchiveGet::run(ProgressSink &progress, const CancelTok
     auto meta = archive.meta(*name);
     if (!meta && meta.error().code == Error::Code::NotFound && name->kind == WalName::Kind::Segment) {
         auto partial = partialSegment(*repo, m_options.server, *name);
+        // The receiver may have completed and published the segment meanwhile (and removed its partial).
+        if (!partial && partial.error().code == Error::Code::NotFound)
+            meta = archive.meta(*name);
+    }
+    if (!meta && meta.error().code == Error::Code::NotFound && name->kind == WalName::Kind::Segment) {
+        auto partial = partialSegment(*repo, m_options.server, *name);
         if (!partial)
             return partial.error();
         if (Status s = writeAtomically(m_options.destPath, *partial); !s)

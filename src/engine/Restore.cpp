@@ -355,6 +355,7 @@ QList<QPair<QString, QString>> recoveryTargetParameters(const RecoveryTarget &t)
 QString quoteConf(const QString &v)
 {
     QString s = v;
+    s.replace(QLatin1Char('\\'), QLatin1String("\\\\"));  // the configuration parser reads backslash escapes
     s.replace(QLatin1Char('\''), QLatin1String("''"));
     return QLatin1Char('\'') + s + QLatin1Char('\'');
 }

@@ -42,6 +42,9 @@ Status checkPrimary(const StandbyCreateOptions &o, quint64 systemIdentifier, Pro
 // A 0700 directory owned by `user` (when given: we are root).
 Status privateDirectoryFor(const QString &dir, const QString &user)
 {
+    struct stat st {};
+    if (::lstat(QFile::encodeName(dir).constData(), &st) == 0 && !S_ISDIR(st.st_mode))
+        return Error(Error::Code::InvalidArgument, QStringLiteral("%1 exists and is not a directory (a symbolic link?); remove it first.").arg(dir));
     if (!QDir().mkpath(dir))
         return Error(Error::Code::Io, QStringLiteral("Cannot create %1.").arg(dir));
     if (!user.isEmpty()) {

@@ -64,17 +64,26 @@ Result<StopBeforeResult> stopStandbyBefore(const StopBeforeOptions &o, const Rec
         return Error(Error::Code::InvalidArgument, QStringLiteral("%1 has no standby.signal: stop-before needs the standby's data directory on "
                                                                   "this host (--data-dir).").arg(dataDir));
 
-    // Replay stops first, so nothing more is applied while we check and prepare.
+    // We must be able to restart it: its data directory writable here (root, or its owner).
+    if (::access(QFile::encodeName(dataDir).constData(), W_OK) != 0)
+        return Error(Error::Code::Permission, QStringLiteral("%1 is not writable for this user: run stop-before as root or as the standby's "
+                                                             "server user, on its host.").arg(dataDir));
+
+    // Replay stops first, so nothing more is applied while we check and prepare. Every way out until the restart undoes
+    // what was set and lets replay go on, so the replica is as it was.
     if (auto p = (*conn)->exec(QStringLiteral("SELECT pg_wal_replay_pause()"), {}, &cancel, 30000); !p)
         return p.error();
     progress.info(QStringLiteral("Replay paused at %1.").arg(st->replayLsn.toString()));
-    auto after = standbyStatus(o.conninfo, o.password, cancel);
-    if (!after)
-        return after.error();
+    QStringList setNames;
     auto resume = [&](const Error &why) -> Error {
-        (void)(*conn)->exec(QStringLiteral("SELECT pg_wal_replay_resume()"), {}, &cancel, 30000);
+        for (const QString &name : std::as_const(setNames))
+            (void)(*conn)->exec(QStringLiteral("ALTER SYSTEM RESET %1").arg(name), {}, nullptr, 30000);
+        (void)(*conn)->exec(QStringLiteral("SELECT pg_wal_replay_resume()"), {}, nullptr, 30000);
         return why;
     };
+    auto after = standbyStatus(o.conninfo, o.password, cancel);
+    if (!after)
+        return resume(after.error());
     if (target.kind == RecoveryTarget::Kind::Lsn && after->replayLsn >= target.lsn)
         return resume(Error(Error::Code::InvalidArgument,
                             QStringLiteral("Too late: the standby has replayed to %1, past %2. Restore from the repository to that point instead "
@@ -106,11 +115,11 @@ Result<StopBeforeResult> stopStandbyBefore(const StopBeforeOptions &o, const Rec
         statements << QStringLiteral("ALTER SYSTEM SET %1 = %2").arg(name, sqlLiteral(value));
     statements << QStringLiteral("ALTER SYSTEM SET recovery_min_apply_delay = 0");
     for (const QString &s : statements) {
+        setNames << s.section(QLatin1Char(' '), 3, 3);
         if (auto r = (*conn)->exec(s, {}, &cancel, 30000); !r)
             return resume(r.error());
         result.settings << s.mid(QStringLiteral("ALTER SYSTEM SET ").size());
     }
-    conn->reset();
 
     pg::LocalCluster::Spec spec;
     spec.dataDir = dataDir;
@@ -118,11 +127,20 @@ Result<StopBeforeResult> stopStandbyBefore(const StopBeforeOptions &o, const Rec
     spec.logFile = dataDir + QStringLiteral("/pgarchivist-standby.log");
     pg::LocalCluster cluster(spec);
     progress.info(QStringLiteral("Restarting the standby in %1 to recover up to, not including, %2 and promote there.").arg(dataDir, target.describe()));
-    if (Status s = cluster.stop(QStringLiteral("fast"), 120000); !s)
-        return s.error();
-    ::unlink(QFile::encodeName(dataDir + QStringLiteral("/standby.signal")).constData());
+    // recovery.signal first: a moment with neither signal file would start it as a primary that replays everything.
     if (Status s = touchOwned(dataDir + QStringLiteral("/recovery.signal"), dataDir); !s)
+        return resume(s.error());
+    conn->reset();
+    if (Status s = cluster.stop(QStringLiteral("fast"), 120000); !s) {
+        QFile::remove(dataDir + QStringLiteral("/recovery.signal"));  // standby.signal wins while both exist, but be plain
+        if (auto again = pg::Connection::connect({o.conninfo, o.password}, &cancel)) {
+            for (const QString &name : std::as_const(setNames))
+                (void)(*again)->exec(QStringLiteral("ALTER SYSTEM RESET %1").arg(name), {}, nullptr, 30000);
+            (void)(*again)->exec(QStringLiteral("SELECT pg_wal_replay_resume()"), {}, nullptr, 30000);
+        }
         return s.error();
+    }
+    ::unlink(QFile::encodeName(dataDir + QStringLiteral("/standby.signal")).constData());
     if (Status s = cluster.start(std::max(60, o.waitSec) * 1000); !s)
         return s.error();
 

@@ -58,6 +58,7 @@ private:
     Status archiveHistory(pg::Connection &conn, quint32 timeline);
     Status followTimelines(pg::Connection &conn, quint32 serverTimeline);
     Status stream(pg::Connection &conn);
+    Status walGone(const Error &e);
     void publishState(bool force);
 
     const WalReceiveOptions &m_o;
@@ -69,8 +70,30 @@ private:
     std::unique_ptr<WalStreamWriter> m_writer;
     quint64 m_segSize = 0;
     bool m_streamed = false;
+    bool m_restart = false;  // the server no longer has our position: the next session starts where the server is
     qint64 m_lastStateMs = 0;
 };
+
+// The server recycled WAL this receiver never got (no slot, or wal_keep_size too small): what was streamed of the
+// segment is archived as .partial and the next session starts at the server's position, leaving a gap that only
+// archive_command can fill. Any other error passes through.
+Status Session::walGone(const Error &e)
+{
+    if (!e.message.contains(QLatin1String("has already been removed")) && !e.detail.contains(QLatin1String("has already been removed")))
+        return e;
+    if (const auto p = m_stream.partial(m_segSize))
+        if (Status s = m_writer->abandonPartial(*p); !s)
+            return s;
+    m_restart = true;
+    m_state.flushLsn = Lsn();
+    m_state.timeline = 0;
+    return Error(Error::Code::NotFound,
+                 QStringLiteral("The server no longer has the WAL after %1 (recycled before this receiver got it). Restarting at the "
+                                "server's current position: the archive has a gap there unless archive_command covers it. Give the "
+                                "receiver a slot (--slot NAME --create-slot) or raise wal_keep_size so it cannot happen again.")
+                     .arg(m_writer->flushed().toString()),
+                 e.message);
+}
 
 void Session::publishState(bool force)
 {
@@ -78,7 +101,7 @@ void Session::publishState(bool force)
     if (!force && now - m_lastStateMs < 1000)
         return;
     m_lastStateMs = now;
-    if (m_writer) {
+    if (m_writer && !m_restart) {
         m_state.flushLsn = m_writer->flushed();
         m_state.timeline = m_writer->timeline();
     }
@@ -166,8 +189,14 @@ Status Session::followTimelines(pg::Connection &conn, quint32 serverTimeline)
                 next = s.parentTimeline;
                 break;
             }
-        if (Status s = m_writer->endTimeline(); !s)
+        if (m_writer->position() > end) {
+            // WAL of the old timeline beyond its end (its primary wrote on after the promotion): nowhere else, so kept.
+            if (const auto p = m_stream.partial(m_segSize); p && p->timeline == tli)
+                if (Status s = m_writer->abandonPartial(*p); !s)
+                    return s;
+        } else if (Status s = m_writer->endTimeline(); !s) {
             return s;
+        }
         if (Status s = archiveHistory(conn, next); !s)
             return s;
         m_progress.info(QStringLiteral("Timeline %1 ended at %2; following timeline %3.").arg(tli).arg(end.toString()).arg(next));
@@ -227,8 +256,9 @@ Status Session::run(WalReceiveResult &result)
         return s;
     Status s = stream(**conn);
     // What arrived before the end is made durable too (it was never acknowledged, but the next run need not fetch it).
-    if (Status synced = m_writer->sync(); !synced && s)
-        s = synced;
+    if (!m_restart)
+        if (Status synced = m_writer->sync(); !synced && s)
+            s = synced;
     publishState(true);
     result.flushLsn = m_writer->flushed();
     result.timeline = m_writer->timeline();
@@ -240,17 +270,8 @@ Status Session::stream(pg::Connection &conn)
 {
     for (;;) {
         auto rs = pg::ReplicationStream::start(conn, m_o.slot, m_writer->position(), m_writer->timeline(), m_cancel);
-        if (!rs) {
-            const auto p = m_stream.partial(m_segSize);
-            if (rs.error().message.contains(QLatin1String("has already been removed")) && p) {
-                // The server recycled WAL this receiver never got: keep what was streamed and start over where it is now.
-                if (Status s = m_writer->abandonPartial(*p); !s)
-                    return s;
-                m_state.flushLsn = Lsn();
-                m_state.timeline = 0;
-            }
-            return rs.error();
-        }
+        if (!rs)
+            return walGone(rs.error());
         m_state.connected = true;
         m_state.lastError.clear();
         m_progress.info(QStringLiteral("Streaming from %1, timeline %2, at %3%4.")
@@ -275,7 +296,7 @@ Status Session::stream(pg::Connection &conn)
             if (!idle || deadline > nowMs()) {
                 auto ev = (*rs)->next(idle ? deadline : nowMs(), m_cancel);
                 if (!ev)
-                    return ev.error();
+                    return walGone(ev.error());  // a walsender reports removed WAL only once the stream has started
                 if (ev->kind == pg::ReplicationStream::Event::Kind::EndOfTimeline) {
                     if (Status s = m_writer->endTimeline(); !s)
                         return s;

@@ -149,7 +149,7 @@ Status WalStreamWriter::abandonPartial(const repo::StreamPartial &p)
 {
     if (m_file && m_file->path() == p.path)
         m_file.reset();
-    m_progress.warning(QStringLiteral("The server no longer has the WAL after %1 bytes of %2; archiving what was streamed as %2.partial.")
+    m_progress.warning(QStringLiteral("Archiving the %1 bytes streamed of %2 as %2.partial: the stream cannot continue that segment.")
                            .arg(p.size)
                            .arg(p.name));
     return publish(p.path, p.name + QStringLiteral(".partial"));

@@ -23,6 +23,9 @@ namespace {
 
 QString iso(const QDateTime &t) { return t.isValid() ? t.toUTC().toString(Qt::ISODateWithMs) : QString(); }
 
+// XLogLongPageHeaderData: a segment's first page header, which says what the segment is.
+constexpr qint64 kLongPageHeaderSize = 40;
+
 } // namespace
 
 QJsonObject ReceiverState::toJson() const
@@ -165,6 +168,8 @@ Result<Buffer> WalStream::partialAsSegment(const QString &segment) const
     auto data = readWholeFile(path, qint64(1) << 30);
     if (!data)
         return data.error();
+    if (data->size() < kLongPageHeaderSize)  // just created, its first bytes not written yet
+        return Error(Error::Code::NotFound, QStringLiteral("%1 is not in the repository yet.").arg(segment));
     auto header = wal::readSegmentHeader(data->constData(), size_t(data->size()));
     if (!header)
         return Error(Error::Code::Corrupt, QStringLiteral("The streamed partial %1 is damaged: %2").arg(path, header.error().message));
@@ -242,6 +247,18 @@ Result<std::unique_ptr<PartialWriter>> PartialWriter::open(const QString &path, 
             return s.error();
         }
     }
+    if (!fresh) {
+        // What a killed run wrote may still be only in the page cache: durable first, since its end is acknowledged next.
+        if (::fdatasync(fd) != 0) {
+            const int e = errno;
+            ::close(fd);
+            return ioError(QStringLiteral("Syncing"), path, e);
+        }
+        if (Status s = syncDirectory(QFileInfo(path).absolutePath()); !s) {
+            ::close(fd);
+            return s.error();
+        }
+    }
     struct stat st {};
     ::fstat(fd, &st);
     return std::unique_ptr<PartialWriter>(new PartialWriter(path, fd, qint64(st.st_size), fresh));
@@ -269,8 +286,17 @@ Status PartialWriter::sync()
 {
     if (m_synced == m_size && m_dirSynced)
         return {};
-    if (::fdatasync(m_fd) != 0)
-        return ioError(QStringLiteral("Syncing"), m_path, errno);
+    if (m_failed)
+        return Error(Error::Code::Io, QStringLiteral("%1 could not be made durable before; it is not synced again.").arg(m_path));
+    if (::fdatasync(m_fd) != 0) {
+        // After a failed fdatasync the kernel may have dropped the unwritten pages and a retry would "succeed" over lost
+        // bytes: cut the file back to what is known durable, and stop using this writer.
+        const int e = errno;
+        m_failed = true;
+        (void)::ftruncate(m_fd, m_synced);
+        (void)::fdatasync(m_fd);
+        return ioError(QStringLiteral("Syncing"), m_path, e);
+    }
     if (!m_dirSynced) {
         if (Status s = syncDirectory(QFileInfo(m_path).absolutePath()); !s)
             return s;

@@ -103,6 +103,7 @@ private:
     qint64 m_size;
     qint64 m_synced;
     bool m_dirSynced;
+    bool m_failed = false;
 };
 
 } // namespace pga::repo

@@ -33,12 +33,13 @@ class TestWalReceive : public QObject {
         QVERIFY(m_rx.waitForStarted());
     }
 
-    QJsonObject receiverState()
+    QJsonObject receiverStateOf(const QString &server)
     {
-        auto r = test::cli(QStringList{QStringLiteral("info")} + rs() + QStringList{QStringLiteral("--json")});
+        auto r = test::cli({QStringLiteral("info"), QStringLiteral("--repo"), m_repo, QStringLiteral("--server"), server, QStringLiteral("--json")});
         const QJsonArray servers = QJsonDocument::fromJson(r.out)[QStringLiteral("servers")].toArray();
         return servers.isEmpty() ? QJsonObject() : servers[0][QStringLiteral("receiver")].toObject();
     }
+    QJsonObject receiverState() { return receiverStateOf(QStringLiteral("main")); }
 
     // Waits until the receiver's durable position reaches lsn.
     bool waitForFlush(const QString &lsn, int timeoutMs = 30000)
@@ -195,6 +196,45 @@ private slots:
         QVERIFY2(m_rxLog.contains("Reconnecting"), m_rxLog.constData());
         QVERIFY2(!m_rxLog.contains("different"), m_rxLog.constData());
         QCOMPARE(receiverState()[QStringLiteral("connected")].toBool(), false);
+    }
+
+    // Without a slot the server may recycle WAL the receiver has not got: it says so and what to do, keeps what it had
+    // streamed as a .partial in the archive, and starts again where the server is.
+    void recycledWalWithoutASlot()
+    {
+        QVERIFY(m_c->query(QStringLiteral("SELECT pg_drop_replication_slot('rx')")));  // it would keep every segment
+        const QStringList gone{QStringLiteral("--repo"), m_repo, QStringLiteral("--server"), QStringLiteral("gone"), QStringLiteral("--conninfo"),
+                               m_c->conninfo(), QStringLiteral("--status-interval"), QStringLiteral("1")};
+        QProcess rx;
+        rx.setProcessChannelMode(QProcess::MergedChannels);
+        rx.start(test::cliPath(), QStringList{QStringLiteral("wal-receive")} + gone);
+        QVERIFY(rx.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(!QDir(m_repo + QStringLiteral("/servers/gone/stream")).entryList({QStringLiteral("*.partial")}, QDir::Files).isEmpty(), 20000);
+        QVERIFY(m_c->query(QStringLiteral("INSERT INTO ledger VALUES (1000, 'before the gap')")));
+        QTest::qWait(1000);
+        rx.terminate();
+        QVERIFY(rx.waitForFinished(20000));
+        const QString partial = QDir(m_repo + QStringLiteral("/servers/gone/stream")).entryList({QStringLiteral("*.partial")}, QDir::Files).value(0);
+        QVERIFY(!partial.isEmpty());
+        // Segments go by and checkpoints recycle them (nothing keeps them: no slot, wal_keep_size 0).
+        for (int i = 0; i < 6; ++i) {
+            QVERIFY(m_c->query(QStringLiteral("INSERT INTO ledger SELECT g, 'filler' FROM generate_series(%1, %2) g").arg(2000 + i * 100).arg(2099 + i * 100)));
+            m_c->switchWal();
+            if (i % 2)
+                QVERIFY(m_c->query(QStringLiteral("CHECKPOINT")));
+        }
+        QVERIFY(m_c->waitForArchiverIdle());
+        QVERIFY(m_c->query(QStringLiteral("CHECKPOINT")));
+        QVERIFY(m_c->scalar(QStringLiteral("SELECT count(*) FROM pg_ls_waldir() WHERE name = '%1'").arg(partial.left(24))) == QStringLiteral("0"));
+
+        rx.start(test::cliPath(), QStringList{QStringLiteral("wal-receive")} + gone);
+        QVERIFY(rx.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(m_repo + QStringLiteral("/servers/gone/wal/00000001/") + partial + QStringLiteral(".zst")), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(receiverStateOf(QStringLiteral("gone"))[QStringLiteral("connected")].toBool(), 30000);
+        rx.terminate();
+        QVERIFY(rx.waitForFinished(20000));
+        const QByteArray log = rx.readAll();
+        QVERIFY2(log.contains("no longer has the WAL") && log.contains("--slot NAME --create-slot"), log.constData());
     }
 };
 
