@@ -795,6 +795,18 @@ SELECT pg_reload_conf();</translation>
         <source>This delayed replica has received commits it has not applied yet (the amber band on the timeline): promote it just before a blunder among them</source>
         <translation>Dieses verzögerte Replikat hat Commits empfangen, die es noch nicht angewendet hat (das bernsteinfarbene Band auf der Zeitleiste): es kurz vor einem Fehlgriff darunter hochstufen</translation>
     </message>
+    <message>
+        <source>, replay caught up</source>
+        <translation>, Einspielen aufgeholt</translation>
+    </message>
+    <message>
+        <source>, replay %1 behind%2</source>
+        <translation>, Einspielen %1 im Rückstand%2</translation>
+    </message>
+    <message>
+        <source> (last replayed commit %1 s ago)</source>
+        <translation> (letzte eingespielte Transaktion vor %1 s)</translation>
+    </message>
 </context>
 <context>
     <name>pga::gui::BackupsModel</name>

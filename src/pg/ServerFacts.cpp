@@ -1,5 +1,7 @@
 #include "ServerFacts.h"
 
+#include <algorithm>
+
 namespace pga::pg {
 
 Result<ServerFacts> readServerFacts(Connection &conn, const CancelToken *cancel)
@@ -55,9 +57,18 @@ Result<ServerFacts> readServerFacts(Connection &conn, const CancelToken *cancel)
                             {}, cancel, 15000);
         if (up && up->rowCount() == 1)
             f.upstream = up->value(0, 0);
-        auto delay = conn.exec(QStringLiteral("SELECT current_setting('recovery_min_apply_delay')"), {}, cancel, 15000);
-        if (delay && delay->rowCount() == 1)
+        auto delay = conn.exec(QStringLiteral("SELECT current_setting('recovery_min_apply_delay'), "
+                                              "pg_wal_lsn_diff(greatest(pg_last_wal_receive_lsn(), (SELECT latest_end_lsn FROM pg_stat_wal_receiver)), "
+                                              "pg_last_wal_replay_lsn())::bigint, "
+                                              "extract(epoch FROM now() - pg_last_xact_replay_timestamp())"),
+                               {}, cancel, 15000);
+        if (delay && delay->rowCount() == 1) {
             f.applyDelay = delay->value(0, 0);
+            if (!delay->isNull(0, 1))
+                f.replayBehindBytes = std::max<qint64>(0, delay->value(0, 1).toLongLong());
+            if (f.replayBehindBytes > 0 && !delay->isNull(0, 2))
+                f.replayBehindSeconds = delay->value(0, 2).toDouble();
+        }
     }
     return f;
 }

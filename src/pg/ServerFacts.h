@@ -32,6 +32,8 @@ struct ServerFacts {
     QList<ReplicaState> replicas;   // its standbys and receivers (pg_stat_replication; empty when hidden from the role)
     QString upstream;               // a standby's primary as its WAL receiver has it ("host:port (streaming)"); empty: none
     QString applyDelay;             // a standby's recovery_min_apply_delay ("0" when not delayed)
+    qint64 replayBehindBytes = -1;  // a standby: WAL received (or known from its primary) and not yet replayed
+    double replayBehindSeconds = -1;  // a standby with WAL to replay: since its last replayed commit
 };
 
 Result<ServerFacts> readServerFacts(Connection &conn, const CancelToken *cancel = nullptr);

@@ -128,6 +128,9 @@ private slots:
         tw.app.status().refresh(delayedId);
         ArchiveStatusWidget *archive = tw.window->serverView()->archiveStatus();
         QTRY_VERIFY_WITH_TIMEOUT(archive->stopBeforeButton()->isVisible(), 20000);
+        // Its primary, its delay, and the WAL it holds back (the DROP among it).
+        QVERIFY2(archive->value(QStringLiteral("replication")).contains(QStringLiteral("delayed by 30s, replay ")), qPrintable(archive->value(QStringLiteral("replication"))));
+        QVERIFY2(archive->value(QStringLiteral("replication")).contains(QStringLiteral("behind")), qPrintable(archive->value(QStringLiteral("replication"))));
         bool hasWindow = false;
         for (const RecoveryTimelineModel::Item &i : archive->timelineModel()->items())
             hasWindow = hasWindow || (i.kind == RecoveryTimelineModel::Kind::DelayWindow && i.endUs - i.startUs == 30000000LL && i.name == QStringLiteral("30s"));

@@ -233,9 +233,18 @@ void ArchiveStatusWidget::show(const Result<QList<engine::ServerArchiveSummary>>
     }
     if (st.state == app::ServerStatus::State::Online) {
         QStringList parts;
-        if (st.facts.inRecovery)
+        if (st.facts.inRecovery) {
+            QString lag;
+            if (st.facts.replayBehindBytes == 0)
+                lag = tr(", replay caught up");
+            else if (st.facts.replayBehindBytes > 0)
+                lag = tr(", replay %1 behind%2")
+                          .arg(bytes(st.facts.replayBehindBytes),
+                               st.facts.replayBehindSeconds >= 0 ? tr(" (last replayed commit %1 s ago)").arg(st.facts.replayBehindSeconds, 0, 'f', 1) : QString());
             parts << (st.facts.upstream.isEmpty() ? tr("a standby fed from the archive") : tr("a standby of %1").arg(st.facts.upstream))
-                         + (st.facts.applyDelay.isEmpty() || st.facts.applyDelay == QLatin1String("0") ? QString() : tr(", delayed by %1").arg(st.facts.applyDelay));
+                         + (st.facts.applyDelay.isEmpty() || st.facts.applyDelay == QLatin1String("0") ? QString() : tr(", delayed by %1").arg(st.facts.applyDelay))
+                         + lag;
+        }
         for (const pg::ReplicaState &r : st.facts.replicas) {
             const qint64 behind = st.facts.currentLsn > r.replayLsn && r.replayLsn.isValid() ? qint64(st.facts.currentLsn.value() - r.replayLsn.value()) : 0;
             parts << tr("%1 from %2: %3, %4, replay %5 behind%6")
