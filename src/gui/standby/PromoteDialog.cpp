@@ -34,6 +34,7 @@ PromoteDialog::PromoteDialog(app::AppContext &app, const app::ServerEntry &stand
     : QDialog(parent), m_app(app), m_standby(standby), m_what(new QLabel), m_status(new QLabel), m_force(new QCheckBox(tr("Promote &anyway"))),
       m_command(new QLineEdit), m_progress(new QProgressBar), m_promote(new QPushButton(tr("&Promote"))), m_close(new QPushButton(tr("Close")))
 {
+    setMinimumWidth(560);  // the explanations wrap into readable lines
     setWindowTitle(tr("Promote %1").arg(standby.name));
     m_what->setWordWrap(true);
     m_what->setText(tr("Checking %1…").arg(standby.name));
@@ -85,6 +86,7 @@ void PromoteDialog::check()
         }
         m_force->setEnabled(ok && !m_reasons.isEmpty());
         updateButtons();
+        adjustSize();  // the explanation has just grown
         emit checkFinished(ok);
     });
 }

@@ -38,6 +38,7 @@ StandbyWizard::StandbyWizard(app::AppContext &app, const app::ServerEntry &prima
       m_hot(new QRadioButton(tr("&Hot: read-only queries while it replays"))), m_warm(new QRadioButton(tr("&Warm: no queries until promoted"))),
       m_start(new QCheckBox(tr("S&tart it when it is made"))), m_register(new QCheckBox(tr("Add it to the server &list"))), m_status(new QLabel), m_progress(new QProgressBar)
 {
+    setMinimumWidth(640);  // the command line stays readable
     setWindowTitle(tr("Create Standby of %1").arg(primary.name));
     setOption(QWizard::NoBackButtonOnLastPage, false);
 

@@ -21,6 +21,7 @@ StopBeforeDialog::StopBeforeDialog(app::AppContext &app, const app::ServerEntry 
       m_byLsn(new QRadioButton(tr("WAL &position"))), m_target(new QLineEdit), m_command(new QLineEdit), m_status(new QLabel),
       m_progress(new QProgressBar), m_run(new QPushButton(tr("&Stop Before"))), m_close(new QPushButton(tr("Close")))
 {
+    setMinimumWidth(560);  // the explanations wrap into readable lines
     setWindowTitle(tr("Stop %1 Before a Blunder").arg(standby.name));
     auto *what = new QLabel(tr("%1 is a delayed replica: it has received commits it has not applied yet. Give the blunder (its time, "
                                "transaction or WAL position): replay pauses, the replica restarts to recover up to just before it and is "

@@ -20,6 +20,7 @@ SwitchBackDialog::SwitchBackDialog(app::AppContext &app, const app::ServerEntry 
       m_slot(new QLineEdit), m_command(new QLineEdit), m_start(new QCheckBox(tr("S&tart it as a standby afterwards"))), m_status(new QLabel),
       m_progress(new QProgressBar), m_run(new QPushButton(tr("&Switch Back"))), m_close(new QPushButton(tr("Close")))
 {
+    setMinimumWidth(560);  // the explanations wrap into readable lines
     setWindowTitle(tr("Switch Back onto %1").arg(newPrimary.name));
     auto *what = new QLabel(tr("After a failover the old primary has WAL the new primary never saw. pg_rewind takes it back to where the two "
                                "diverged, copying only the pages that changed since (it needs data checksums or wal_log_hints on the old "
