@@ -1,4 +1,5 @@
 #include "Command.h"
+#include "repo/s3/S3Config.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -73,6 +74,52 @@ void printJsonArray(const QJsonArray &array)
 {
     out() << QJsonDocument(array).toJson(QJsonDocument::Indented);
     out().flush();
+}
+
+} // namespace pga::cli
+
+namespace pga::cli {
+
+bool takeS3Options(QStringList &args)
+{
+    for (qsizetype i = 0; i < args.size();) {
+        const QString &a = args[i];
+        if (a == QLatin1String("--")) {
+            break;
+        }
+        const repo::s3::EnvOption *match = nullptr;
+        QString value;
+        bool inlineValue = false;
+        for (const repo::s3::EnvOption &o : repo::s3::kEnvOptions) {
+            const QLatin1String name(o.option);
+            if (a == name || (!o.flag && a.startsWith(name + QLatin1Char('=')))) {
+                match = &o;
+                inlineValue = a.size() > name.size();
+                if (inlineValue)
+                    value = a.mid(name.size() + 1);
+                break;
+            }
+        }
+        if (!match) {
+            ++i;
+            continue;
+        }
+        if (match->flag) {
+            value = QStringLiteral("0");
+            args.removeAt(i);
+        } else if (inlineValue) {
+            args.removeAt(i);
+        } else {
+            if (i + 1 >= args.size()) {
+                printError(QStringLiteral("%1 needs a value.").arg(QLatin1String(match->option)));
+                return false;
+            }
+            value = args[i + 1];
+            args.remove(i, 2);
+        }
+        qputenv(match->variable, value.toLocal8Bit());
+    }
+    return true;
 }
 
 } // namespace pga::cli

@@ -34,6 +34,14 @@ public:
     QString m_command;
 };
 
+// The object-storage options every command with --repo s3://... accepts, anywhere on its command line:
+//   --s3-endpoint URL, --s3-region NAME, --s3-uri-style path|host, --s3-ca-file FILE, --s3-no-verify-tls,
+//   --s3-profile NAME, --s3-credentials-file FILE
+// They are taken out of args and set as the environment variables the repository reads (repo/s3/S3Config.h), so
+// that they reach the archive-get that a restore writes into restore_command as well. Credentials themselves are
+// never options. Returns false (with a message printed) for a malformed one.
+bool takeS3Options(QStringList &args);
+
 // Prints "pgarchivist-cli: MESSAGE" (and the detail) on stderr.
 void printError(const Error &e);
 void printError(const QString &message);

@@ -85,6 +85,8 @@ int main(int argc, char **argv)
     if (args.first() == QLatin1String("--version"))
         return runVersion({});
     const QString name = args.takeFirst();
+    if (!takeS3Options(args))
+        return ExitUsage;
     for (const Command &c : kCommands)
         if (name == QLatin1String(c.name))
             return c.run(args);

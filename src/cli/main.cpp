@@ -61,7 +61,9 @@ int main(int argc, char **argv)
     QCoreApplication::setApplicationVersion(QStringLiteral(PGA_VERSION));
     if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
         QLoggingCategory::setFilterRules(QStringLiteral("pgarchivist.*.debug=false"));
-    const QStringList args = app.arguments().mid(2);
+    QStringList args = app.arguments().mid(2);
+    if (!pga::cli::takeS3Options(args))
+        return pga::cli::ExitUsage;
     const int code = std::strcmp(argv[1], "archive-push") == 0 ? pga::cli::runArchivePush(args) : pga::cli::runArchiveGet(args);
     // Everything is durable or written by now; unmapping and freeing at exit is time PostgreSQL waits for.
     pga::cli::out().flush();

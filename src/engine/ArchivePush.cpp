@@ -1,4 +1,5 @@
 #include "ArchivePush.h"
+#include "repo/FileAccess.h"
 
 #include "core/Buffer.h"
 #include "core/PhaseTimer.h"
@@ -64,7 +65,7 @@ QString markerPath(const QString &walDir, const QString &name, const QString &id
 
 QString targetTag(const repo::Repository &repo, const QString &server)
 {
-    return Sha256::hexOf((QFileInfo(repo.root()).absoluteFilePath() + QLatin1Char('\n') + server).toUtf8()).left(16);
+    return Sha256::hexOf((repo.root() + QLatin1Char('\n') + server).toUtf8()).left(16);
 }
 
 void writeMarker(const QString &walDir, const QString &name, const QString &identity, const QString &target)
@@ -259,7 +260,7 @@ Result<ArchivePushResult> ArchivePush::run(ProgressSink &progress, const CancelT
                 continue;
             if (int(ahead.size()) >= m_options.pushAhead)
                 break;
-            if (QFileInfo::exists(repo::WalArchive(*repo, m_options.server).pathFor(*wn)))
+            if (auto there = repo::pathExists(repo::WalArchive(*repo, m_options.server).pathFor(*wn)); there && *there)
                 continue;  // pushed ahead already; PostgreSQL's own call for it verifies it
             const QString p = walDir + QLatin1Char('/') + n;
             repo::Repository r2 = *repo;

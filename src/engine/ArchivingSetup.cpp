@@ -1,4 +1,6 @@
 #include "ArchivingSetup.h"
+#include "repo/ObjectStorage.h"
+#include "repo/s3/S3Config.h"
 
 #include "core/AuditRules.h"
 #include "repo/FileAccess.h"
@@ -7,6 +9,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <QFileInfo>
 #include <QRegularExpression>
 #include <QThread>
 
@@ -37,10 +40,34 @@ QString shellQuote(const QString &s)
     return QLatin1Char('\'') + q + QLatin1Char('\'');
 }
 
+QString repoLocation(const QString &repoDir)
+{
+    return repo::isObjectPath(repoDir) ? repoDir : QFileInfo(repoDir).absoluteFilePath();
+}
+
+namespace {
+
+QString repoCommand(const QString &cliPath, const char *command, const QString &repoDir, const QString &server, const char *tail)
+{
+    QStringList words{shellQuote(cliPath), QLatin1String(command), QStringLiteral("--repo"), shellQuote(repoDir), QStringLiteral("--server"),
+                      shellQuote(server)};
+    if (repo::isObjectPath(repoDir))
+        for (const QString &w : repo::s3::optionWords())
+            words << shellQuote(w);
+    words << QLatin1String(tail);
+    return words.join(QLatin1Char(' '));
+}
+
+} // namespace
+
 QString archivePushCommand(const QString &cliPath, const QString &repoDir, const QString &server)
 {
-    return QStringLiteral("%1 archive-push --repo %2 --server %3 %p")
-        .arg(shellQuote(cliPath), shellQuote(repoDir), shellQuote(server));
+    return repoCommand(cliPath, "archive-push", repoDir, server, "%p");
+}
+
+QString archiveGetCommand(const QString &cliPath, const QString &repoDir, const QString &server)
+{
+    return repoCommand(cliPath, "archive-get", repoDir, server, "%f %p");
 }
 
 Result<ArchivingPlan> planArchiving(pg::Connection &conn, const QString &cliPath, const QString &repoDir,

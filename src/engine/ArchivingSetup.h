@@ -26,8 +26,13 @@ QString shellQuote(const QString &word);
 // must write it (a root-owned repository would refuse every archive-push).
 Status ensureRepository(const QString &dir, ProgressSink &progress);
 
-// The shell command for archive_command: `CLI archive-push --repo REPO --server NAME %p`, quoted for sh.
+// The shell command for archive_command: `CLI archive-push --repo REPO --server NAME %p`, quoted for sh. For an
+// s3:// repository the --s3-* settings in effect are added (never credentials: the server's user has its own).
 QString archivePushCommand(const QString &cliPath, const QString &repoDir, const QString &server);
+// The same for restore_command: `CLI archive-get --repo REPO --server NAME [--s3-...] %f %p`.
+QString archiveGetCommand(const QString &cliPath, const QString &repoDir, const QString &server);
+// A repository as a command we write names it: an s3:// URL as it is, a directory made absolute.
+QString repoLocation(const QString &repoDir);
 
 // Reads the current settings and says what must change (nothing when already archiving to this repository).
 Result<ArchivingPlan> planArchiving(pg::Connection &conn, const QString &cliPath, const QString &repoDir,

@@ -146,13 +146,14 @@ Result<ExpireResult> Expire::run(ProgressSink &progress, const CancelToken &canc
                 continue;
             r.walFiles << w.name;
             r.walBytes += w.storedSize;
-            if (!m_o.dryRun && !QFile::remove(archive.pathFor(*name)))
-                return Error(Error::Code::Io, QStringLiteral("Could not remove %1.").arg(archive.pathFor(*name)));
+            if (!m_o.dryRun)
+                if (Status s = repo::removeFile(archive.pathFor(*name)); !s)
+                    return s.error();
         }
         auto timelines = repo::listDirectory(repo->walDir(m_o.server), repo::EntryType::Directories);
         if (!timelines)
             return timelines.error();
-        for (const QString &tl : *timelines) {
+        for (const QString &tl : repo->onObjectStorage() ? QStringList() : *timelines) {  // objects have no temporaries
             const QDir tlDir(repo->walDir(m_o.server) + QLatin1Char('/') + tl);
             // Temporaries of a killed push (where the file system had no O_TMPFILE); a live push is never an hour old.
             const QDateTime stale = QDateTime::currentDateTimeUtc().addSecs(-3600);
@@ -167,17 +168,17 @@ Result<ExpireResult> Expire::run(ProgressSink &progress, const CancelToken &canc
         }
         // The restore-point index is rebuilt from the WAL headers on the next listing.
         if (!m_o.dryRun && !r.walFiles.isEmpty())
-            QDir(repo->landmarksDir(m_o.server)).removeRecursively();
+            (void)repo::removeTree(repo->landmarksDir(m_o.server));
         // The blunder finder's cache of removed files, and the rolling catalog snapshots no kept WAL needs (the newest
         // one older than the oldest kept backup still names what that WAL changes).
         for (const QString &f : std::as_const(r.walFiles)) {
             auto name = WalName::parse(f);
             const QString entry = repo->serverDir(m_o.server) + QStringLiteral("/walscan/%1/%2.act")
                                       .arg(QStringLiteral("%1").arg(name ? name->timeline : 0, 8, 16, QLatin1Char('0')).toUpper(), f);
-            if (QFileInfo::exists(entry)) {
+            if (auto there = repo::pathExists(entry); there && *there) {
                 ++r.cacheFiles;
                 if (!m_o.dryRun)
-                    QFile::remove(entry);
+                    (void)repo::removeFile(entry);
             }
         }
         QDateTime oldestKept;

@@ -1,4 +1,5 @@
 #include "Restore.h"
+#include "ArchivingSetup.h"
 #include "SnapshotBackup.h"
 #include "repo/WalStream.h"
 
@@ -83,16 +84,6 @@ QString RecoveryTarget::describe() const
 }
 
 namespace {
-
-QString shellWord(const QString &w)
-{
-    static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_./=:@%+-]+$"));
-    if (plain.match(w).hasMatch())
-        return w;
-    QString s = w;
-    s.replace(QLatin1Char('"'), QLatin1String("\\\""));
-    return QLatin1Char('"') + s + QLatin1Char('"');
-}
 
 QString isoLocal(const QDateTime &t) { return t.isValid() ? timestampText(t.toLocalTime()) : QStringLiteral("?"); }
 
@@ -269,11 +260,7 @@ Result<RestoreResult> Restore::run(ProgressSink &progress, const CancelToken &ca
     if (cli.isEmpty() && !m.isCold())
         return Error(Error::Code::NotFound, QStringLiteral("pgarchivist-cli was not found (next to this program or on PATH), so "
                                                            "restore_command cannot be written. Install it or put it on PATH."));
-    QStringList settings{QStringLiteral("restore_command = %1")
-                             .arg(quoteConf(QStringList{shellWord(cli), QStringLiteral("archive-get"), QStringLiteral("--repo"),
-                                                        shellWord(QFileInfo(repo->root()).absoluteFilePath()), QStringLiteral("--server"), shellWord(m_o.server),
-                                                        QStringLiteral("%f"), QStringLiteral("%p")}
-                                                .join(QLatin1Char(' '))))};
+    QStringList settings{QStringLiteral("restore_command = %1").arg(quoteConf(archiveGetCommand(cli, repo->root(), m_o.server)))};
     for (const auto &[name, value] : recoveryTargetParameters(t))
         settings << QStringLiteral("%1 = %2").arg(name, quoteConf(value));
     if (m.isCold())

@@ -269,7 +269,7 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
                     lane = lanes.begin();
                 const qint64 off = qint64(lane->next) * m.chunkSize;
                 t = {lane->path, lane->relPath, lane->chunks[lane->next], off, size_t(std::min(m.chunkSize, lane->size - off))};
-                if (lane->next + kReadAhead < lane->chunks.size())
+                if (!store.onObjectStorage() && lane->next + kReadAhead < lane->chunks.size())
                     ahead = store.pathFor(lane->chunks[lane->next + kReadAhead].hex());
                 writing << lane->path;
                 if (++lane->next == lane->chunks.size()) {
@@ -341,7 +341,7 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
         if (f.chunks.isEmpty())
             return {};
         // The first chunks of a new lane are read ahead here; later ones by the workers as they go.
-        for (qsizetype c = 0; c < std::min<qsizetype>(kReadAhead, f.chunks.size()); ++c) {
+        for (qsizetype c = 0; !store.onObjectStorage() && c < std::min<qsizetype>(kReadAhead, f.chunks.size()); ++c) {
             const int rfd = ::open(enc(store.pathFor(f.chunks[c].hex())).constData(), O_RDONLY | O_CLOEXEC);
             if (rfd >= 0) {
                 (void)::posix_fadvise(rfd, 0, 0, POSIX_FADV_WILLNEED);

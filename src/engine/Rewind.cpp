@@ -1,4 +1,5 @@
 #include "Rewind.h"
+#include "ArchivingSetup.h"
 
 #include "Restore.h"
 #include "Sandbox.h"
@@ -40,13 +41,6 @@ Status appendOwned(const QString &path, const QByteArray &text, const QString &d
     if (!existed && ::geteuid() == 0 && ::stat(QFile::encodeName(dataDir).constData(), &st) == 0)
         (void)::chown(QFile::encodeName(path).constData(), st.st_uid, st.st_gid);
     return {};
-}
-
-QString shellQuote(const QString &w)
-{
-    QString s = w;
-    s.replace(QLatin1Char('\''), QStringLiteral("'\\''"));
-    return QLatin1Char('\'') + s + QLatin1Char('\'');
 }
 
 } // namespace
@@ -122,8 +116,7 @@ Result<RewindResult> rewindOldPrimary(const RewindOptions &o, ProgressSink &prog
     if (!o.repoDir.isEmpty()) {
         // WAL the old primary wrote before the divergence but no longer has comes from the repository.
         const QString cli = o.cliPath.isEmpty() ? Sandbox::findCli() : o.cliPath;
-        const QString restore = QStringLiteral("%1 archive-get --repo %2 --server %3 %f %p")
-                                    .arg(shellQuote(cli), shellQuote(QFileInfo(o.repoDir).absoluteFilePath()), shellQuote(o.server));
+        const QString restore = archiveGetCommand(cli, repoLocation(o.repoDir), o.server);
         result.settings << QStringLiteral("restore_command = %1").arg(quoteConf(restore));
         if (Status s = appendOwned(dataDir + QStringLiteral("/postgresql.auto.conf"),
                                    QStringLiteral("\n# pgarchivist-cli rewind\nrestore_command = %1\n").arg(quoteConf(restore)).toUtf8(), dataDir);

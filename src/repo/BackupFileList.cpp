@@ -1,8 +1,10 @@
 #include "BackupFileList.h"
+#include "ObjectStorage.h"
 #include "FileAccess.h"
 
 #include "DurableFile.h"
 
+#include <QBuffer>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -77,13 +79,28 @@ Status BackupFileListWriter::add(const BackupFileEntry &e)
 }
 
 BackupFileListReader::BackupFileListReader(QString path, const Expect &expect)
-    : m_path(std::move(path)), m_expect(expect), m_file(std::make_unique<QFile>(m_path)), m_sha(std::make_unique<Sha256>())
+    : m_path(std::move(path)), m_expect(expect), m_sha(std::make_unique<Sha256>())
 {
 }
 
 Result<BackupFileListReader> BackupFileListReader::open(const QString &path, const Expect &expect)
 {
     BackupFileListReader r(path, expect);
+    if (isObjectPath(path)) {
+        auto data = readWholeFile(path, qint64(4) << 30);
+        if (!data && data.error().code == Error::Code::NotFound)
+            return Error(Error::Code::Corrupt, QStringLiteral("Backup %1 is damaged: its file list %2 is missing. This backup cannot be "
+                                                              "used; restore another backup or take a new one.")
+                                                   .arg(expect.backupId, path));
+        if (!data)
+            return data.error();
+        auto buffer = std::make_unique<QBuffer>();
+        buffer->setData(*data);
+        buffer->open(QIODevice::ReadOnly);
+        r.m_file = std::move(buffer);
+        return r;
+    }
+    r.m_file = std::make_unique<QFile>(path);
     if (!r.m_file->open(QIODevice::ReadOnly | QIODevice::Unbuffered)) {
         auto present = pathExists(path);
         if (!present)

@@ -6,6 +6,7 @@
 #include "core/Sha256.h"
 
 #include <QFile>
+#include <QIODevice>
 #include <QList>
 #include <QString>
 
@@ -71,7 +72,7 @@ private:
     Result<QByteArray> readLine();
     QString m_path;
     Expect m_expect;
-    std::unique_ptr<QFile> m_file;
+    std::unique_ptr<QIODevice> m_file;  // a QFile, or a QBuffer holding an object fetched from object storage
     std::unique_ptr<Sha256> m_sha;
     QByteArray m_buf;     // read ahead of the current line
     qsizetype m_pos = 0;

@@ -1,4 +1,5 @@
 #include "BackupManifest.h"
+#include "ObjectStorage.h"
 #include "FileAccess.h"
 
 #include "DurableFile.h"
@@ -183,6 +184,16 @@ Status BackupCatalog::forEachFile(const BackupManifest &m, const std::function<S
 
 Result<QString> BackupCatalog::serverManifestSha256(const QString &id) const
 {
+    if (isObjectPath(serverManifestPath(id))) {
+        auto data = readWholeFile(serverManifestPath(id), qint64(4) << 30);
+        if (!data && data.error().code == Error::Code::NotFound)
+            return Error(Error::Code::Corrupt, QStringLiteral("Backup %1 is damaged: its backup_manifest (%2) is missing. This backup "
+                                                              "cannot be used; restore another backup or take a new one.")
+                                                   .arg(id, serverManifestPath(id)));
+        if (!data)
+            return data.error();
+        return Sha256::hexOf(*data);
+    }
     QFile f(serverManifestPath(id));
     if (!f.open(QIODevice::ReadOnly)) {
         auto present = pathExists(f.fileName());

@@ -1,4 +1,5 @@
 #include "CatalogStore.h"
+#include "ObjectStorage.h"
 
 #include "BackupManifest.h"
 #include "DurableFile.h"
@@ -52,7 +53,7 @@ namespace {
 
 Result<QStringList> rollingFiles(const QString &dir)
 {
-    if (!QFileInfo::exists(dir))
+    if (!isObjectPath(dir) && !QFileInfo::exists(dir))
         return QStringList();
     auto names = listDirectory(dir, EntryType::Files);
     if (!names)
@@ -131,7 +132,8 @@ Result<int> CatalogStore::pruneRolling(const QDateTime &before) const
             ++older;
     int removed = 0;
     for (int i = 0; i + 1 < older; ++i)
-        if (QFile::remove(rollingDir() + QLatin1Char('/') + files->at(i)))
+        if (isObjectPath(rollingDir()) ? bool(object::remove(rollingDir() + QLatin1Char('/') + files->at(i)))
+                                       : QFile::remove(rollingDir() + QLatin1Char('/') + files->at(i)))
             ++removed;
     return removed;
 }

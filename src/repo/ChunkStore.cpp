@@ -1,5 +1,6 @@
 #include "ChunkStore.h"
 #include "FileAccess.h"
+#include "ObjectStorage.h"
 
 #include "DurableFile.h"
 #include "core/Sha256.h"
@@ -37,12 +38,22 @@ QString ChunkStore::pathFor(const QString &hex) const
 
 bool ChunkStore::contains(const QString &hex) const
 {
+    if (m_objects) {
+        auto size = object::size(pathFor(hex));
+        return size && *size > 0;  // an error reads as absent: the chunk is stored (again), which is harmless
+    }
     struct stat st;
     return ::stat(QFile::encodeName(pathFor(hex)).constData(), &st) == 0 && st.st_size > 0;
 }
 
 Result<qint64> ChunkStore::put(const QString &hex, const char *frame, size_t frameSize)
 {
+    if (m_objects) {
+        // A plain PUT: the name is the content's hash, so a concurrent writer of the same name writes the same bytes.
+        if (Status s = object::write(pathFor(hex), {QByteArrayView(frame, qsizetype(frameSize))}, Publish::Replace); !s)
+            return s.error();
+        return qint64(frameSize);
+    }
     const QString sub = m_dir + QLatin1Char('/') + hex.left(2);
     {
         std::lock_guard g(m_mutex);
@@ -129,6 +140,8 @@ void ChunkStore::noteReferenced(const QString &hex)
 
 Result<qint64> ChunkStore::flush()
 {
+    if (m_objects)
+        return qint64(0);
     std::lock_guard f(m_flushMutex);
     std::vector<Pending> batch;
     {
@@ -170,6 +183,8 @@ Status ChunkStore::syncDirectories()
         if (!f)
             return f.error();
     }
+    if (m_objects)
+        return {};
     QSet<QString> dirs;
     {
         std::lock_guard g(m_mutex);
@@ -202,6 +217,14 @@ Status ChunkStore::readInto(const QString &hex, char *out, size_t rawSize) const
     const QString path = pathFor(hex);
     // read(2) into a per-thread buffer rather than mmap: unmapping each of thousands of chunks flushed the
     // TLBs of every CPU (a restore's workers run in parallel).
+    if (m_objects) {
+        auto data = object::read(path, qint64(zstd::bound(rawSize)) + 4096);
+        if (!data && data.error().code == Error::Code::NotFound)
+            return Error(Error::Code::Corrupt, QStringLiteral("Chunk %1 is missing from the repository (%2).").arg(hex, path));
+        if (!data)
+            return data.error();
+        return checkFrame(hex, data->constData(), size_t(data->size()), out, rawSize, path);
+    }
     thread_local std::vector<char> frame;
     const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -229,7 +252,12 @@ Status ChunkStore::readInto(const QString &hex, char *out, size_t rawSize) const
         got += size_t(n);
     }
     ::close(fd);
-    if (Status s = zstd::decompressInto(frame.data(), frame.size(), out, rawSize); !s)
+    return checkFrame(hex, frame.data(), frame.size(), out, rawSize, path);
+}
+
+Status ChunkStore::checkFrame(const QString &hex, const char *frame, size_t frameSize, char *out, size_t rawSize, const QString &path)
+{
+    if (Status s = zstd::decompressInto(frame, frameSize, out, rawSize); !s)
         return Error(Error::Code::Corrupt, QStringLiteral("Chunk %1 is damaged: it does not decompress to %2 bytes (%3).")
                                                .arg(hex).arg(rawSize).arg(path),
                      s.error().toString());
@@ -273,6 +301,10 @@ Status ChunkStore::scan(const QString &prefix, const std::function<Status(const 
 
 qint64 ChunkStore::storedSize(const QString &hex) const
 {
+    if (m_objects) {
+        auto size = object::size(pathFor(hex));
+        return size && *size > 0 ? *size : 0;
+    }
     struct stat st;
     return ::stat(QFile::encodeName(pathFor(hex)).constData(), &st) == 0 ? qint64(st.st_size) : 0;
 }
@@ -280,6 +312,8 @@ qint64 ChunkStore::storedSize(const QString &hex) const
 Status ChunkStore::remove(const QString &hex)
 {
     const QString path = pathFor(hex);
+    if (m_objects)
+        return object::remove(path);
     if (::unlink(QFile::encodeName(path).constData()) != 0 && errno != ENOENT)
         return ioError(QStringLiteral("Removing a chunk"), path, errno);
     std::lock_guard g(m_mutex);

@@ -19,7 +19,10 @@ namespace pga::repo {
 // header), so `zstd -d` restores it. Thread-safe: the backup's workers put chunks concurrently.
 class ChunkStore {
 public:
-    explicit ChunkStore(QString chunksDir, FileOwner owner = {}) : m_dir(std::move(chunksDir)), m_owner(owner) {}
+    explicit ChunkStore(QString chunksDir, FileOwner owner = {})
+        : m_dir(std::move(chunksDir)), m_owner(owner), m_objects(m_dir.startsWith(QLatin1String("s3://"))) {}
+    // On object storage every put is one PUT, durable when it returns; there is nothing to defer or sync.
+    bool onObjectStorage() const { return m_objects; }
 
     // Deferred durability (for backups): put() writes hidden temporaries without syncing each; flush() makes them
     // all durable with one syncfs(2) and only then links them into place. So a chunk name never exists before its
@@ -55,6 +58,7 @@ public:
     static bool isHash(const QString &s);
 
 private:
+    static Status checkFrame(const QString &hex, const char *frame, size_t frameSize, char *out, size_t rawSize, const QString &path);
     QString m_dir;
     FileOwner m_owner;
     mutable std::mutex m_mutex;
@@ -67,6 +71,7 @@ private:
     std::vector<Pending> m_pending;
     std::mutex m_flushMutex;
     bool m_deferred = false;
+    bool m_objects = false;
     static constexpr size_t kMaxPending = 2048;
 };
 

@@ -1,4 +1,5 @@
 #include "DurableFile.h"
+#include "ObjectStorage.h"
 #include "FileAccess.h"
 
 #include <QDir>
@@ -80,6 +81,8 @@ Status FileOwner::applyToDirectory(const QString &path) const
 
 Status syncDirectory(const QString &dir)
 {
+    if (isObjectPath(dir))
+        return {};  // a completed PUT is durable; there is no directory entry to sync
     const int fd = ::open(encode(dir).constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return ioError(QStringLiteral("Opening directory"), dir, errno);
@@ -93,6 +96,8 @@ Status syncDirectory(const QString &dir)
 
 Status makeDirectoryDurably(const QString &dir, const FileOwner &owner)
 {
+    if (isObjectPath(dir))
+        return {};  // prefixes exist by having objects under them
     const QString abs = QFileInfo(dir).absoluteFilePath();
     struct stat st;
     if (::stat(encode(abs).constData(), &st) == 0) {
@@ -196,6 +201,8 @@ bool publishAnonymously(const QString &path, std::initializer_list<QByteArrayVie
 
 Status writeFileDurably(const QString &path, std::initializer_list<QByteArrayView> parts, Publish mode, const FileOwner &owner)
 {
+    if (isObjectPath(path))
+        return object::write(path, parts, mode);
     if (Status anonymous; mode == Publish::IfAbsent && publishAnonymously(path, parts, owner, &anonymous))
         return anonymous;
     const QString tmp = tempNameFor(path);
@@ -242,6 +249,14 @@ Status writeFileDurably(const QString &path, std::initializer_list<QByteArrayVie
 
 Result<std::unique_ptr<HashingFileWriter>> HashingFileWriter::create(const QString &path, const FileOwner &owner)
 {
+    if (isObjectPath(path)) {
+        auto w = object::StreamWriter::create(path);
+        if (!w)
+            return w.error();
+        auto out = std::unique_ptr<HashingFileWriter>(new HashingFileWriter(path, -1));
+        out->m_object = std::move(*w);
+        return out;
+    }
     const int fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
     if (fd < 0)
         return ioError(QStringLiteral("Creating"), path, errno);
@@ -251,6 +266,8 @@ Result<std::unique_ptr<HashingFileWriter>> HashingFileWriter::create(const QStri
     }
     return std::unique_ptr<HashingFileWriter>(new HashingFileWriter(path, fd));
 }
+
+HashingFileWriter::HashingFileWriter(QString path, int fd) : m_path(std::move(path)), m_fd(fd) {}
 
 HashingFileWriter::~HashingFileWriter()
 {
@@ -268,6 +285,11 @@ Status HashingFileWriter::write(const char *data, size_t size)
 
 Status HashingFileWriter::drain()
 {
+    if (m_object) {
+        Status s = m_object->write(m_buf.constData(), size_t(m_buf.size()));
+        m_buf.clear();
+        return s;
+    }
     if (const int e = writeParts(m_fd, {QByteArrayView(m_buf)}))
         return ioError(QStringLiteral("Writing"), m_path, e);
     m_buf.clear();
@@ -278,6 +300,11 @@ Result<QString> HashingFileWriter::finish()
 {
     if (Status s = drain(); !s)
         return s.error();
+    if (m_object) {
+        if (Status s = m_object->finish(); !s)
+            return s.error();
+        return m_sha.finishHex();
+    }
     if (::fdatasync(m_fd) != 0)
         return ioError(QStringLiteral("Syncing"), m_path, errno);
     if (Status s = syncDirectory(QFileInfo(m_path).absolutePath()); !s)
@@ -287,6 +314,8 @@ Result<QString> HashingFileWriter::finish()
 
 Result<QByteArray> readWholeFile(const QString &path, qint64 maxSize)
 {
+    if (isObjectPath(path))
+        return object::read(path, maxSize);
     // Opened by hand: QFile says "does not exist" for a file behind a directory we may not search.
     const int fd = ::open(encode(path).constData(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -311,6 +340,11 @@ Result<QByteArray> readWholeFile(const QString &path, qint64 maxSize)
 Status removePublishedDirectory(const QString &dir, const QString &manifest, const QString &what)
 {
     const QString path = dir + QLatin1Char('/') + manifest;
+    if (isObjectPath(dir)) {
+        if (Status s = object::remove(path); !s)
+            return s;
+        return object::removeTree(dir);
+    }
     struct stat st{};
     if (::lstat(QFile::encodeName(path).constData(), &st) == 0) {
         if (::unlink(QFile::encodeName(path).constData()) != 0)

@@ -12,6 +12,10 @@
 
 namespace pga::repo {
 
+namespace object {
+class StreamWriter;
+}
+
 // Who owns what a repository command creates. Set only when root writes a repository that belongs to someone
 // else (Repository::writeAs): every new file and directory is then given to the owner before it is published, so
 // root and the postgres user never split a repository between them. Files are made 0640, directories 0750 (and
@@ -62,10 +66,11 @@ public:
     qint64 bytes() const { return m_bytes; }
 
 private:
-    explicit HashingFileWriter(QString path, int fd) : m_path(std::move(path)), m_fd(fd) {}
+    HashingFileWriter(QString path, int fd);
     Status drain();
     QString m_path;
     int m_fd = -1;
+    std::unique_ptr<object::StreamWriter> m_object;  // an s3:// path: uploaded, in parts when large
     QByteArray m_buf;
     Sha256 m_sha;
     qint64 m_bytes = 0;

@@ -1,6 +1,8 @@
 #include "FileAccess.h"
+#include "ObjectStorage.h"
 #include "DurableFile.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 
@@ -99,6 +101,8 @@ Error accessError(const QString &what, const QString &path, int e)
 
 Status forEachEntry(const QString &dir, EntryType type, bool includeHidden, const std::function<Status(const QString &name)> &fn)
 {
+    if (isObjectPath(dir))
+        return object::forEachEntry(dir, type, includeHidden, fn);
     DIR *d = ::opendir(enc(dir).constData());
     if (!d)
         return accessError(QStringLiteral("Listing"), dir, errno);
@@ -134,7 +138,7 @@ Status forEachEntry(const QString &dir, EntryType type, bool includeHidden, cons
 
 Result<QStringList> listDirectory(const QString &dir, EntryType type, bool includeHidden, bool missingIsEmpty)
 {
-    auto present = pathExists(dir);
+    auto present = isObjectPath(dir) && missingIsEmpty ? Result<bool>(true) : pathExists(dir);
     if (!present)
         return present.error();
     if (!*present) {
@@ -153,8 +157,28 @@ Result<QStringList> listDirectory(const QString &dir, EntryType type, bool inclu
     return out;
 }
 
+Status removeFile(const QString &path)
+{
+    if (isObjectPath(path))
+        return object::remove(path);
+    if (::unlink(enc(path).constData()) != 0 && errno != ENOENT)
+        return accessError(QStringLiteral("Removing"), path, errno);
+    return {};
+}
+
+Status removeTree(const QString &dir)
+{
+    if (isObjectPath(dir))
+        return object::removeTree(dir);
+    if (!QDir(dir).removeRecursively())
+        return Error(Error::Code::Io, QStringLiteral("Could not remove %1 (or something in it).").arg(dir));
+    return {};
+}
+
 Result<bool> pathExists(const QString &path)
 {
+    if (isObjectPath(path))
+        return object::exists(path);
     struct stat st;
     if (::stat(enc(path).constData(), &st) == 0)
         return true;

@@ -24,6 +24,11 @@ Status forEachEntry(const QString &dir, EntryType type, bool includeHidden, cons
 // true or false for present or absent; an error when that cannot be told (a parent not searchable, EIO, a loop).
 Result<bool> pathExists(const QString &path);
 
+// Removes a file (an object on object storage); absent is fine.
+Status removeFile(const QString &path);
+// Removes a directory and everything under it (every object under the prefix); absent is fine.
+Status removeTree(const QString &dir);
+
 // What a permission problem needs said: "/r/x is owned by root:root with mode 0750, and this runs as postgres".
 // For a path that cannot be reached, the nearest ancestor that exists is described (it is the one that denies).
 QString describeAccess(const QString &path);

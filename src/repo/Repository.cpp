@@ -1,6 +1,8 @@
 #include "Repository.h"
 #include "DurableFile.h"
 #include "FileAccess.h"
+#include "ObjectStorage.h"
+#include "core/Sha256.h"
 
 #include <QDir>
 #include <QFile>
@@ -40,7 +42,62 @@ Result<QJsonObject> readJsonObject(const QString &path)
     return doc.object();
 }
 
+QString normalizedObjectRoot(const QString &url)
+{
+    QString root = url;
+    while (root.endsWith(QLatin1Char('/')))
+        root.chop(1);
+    return root;
+}
+
+// Object storage cannot hold a flock: the lock is a local file named after the repository URL, in one directory
+// that every user on this host shares (sticky, like /tmp), so that the archiver (as postgres), a backup (as root)
+// and the GUI exclude each other here. Hosts do not exclude each other, as with pgBackRest's lock-path.
+Result<std::pair<int, QString>> openObjectStoreLock(const QString &root, const QString &server)
+{
+    QString dir = qEnvironmentVariable("PGARCHIVIST_LOCK_DIR");
+    if (dir.isEmpty())
+        dir = QStringLiteral("/tmp/pgarchivist-locks");
+    const QByteArray d = QFile::encodeName(dir);
+    if (::mkdir(d.constData(), 01777) == 0)
+        (void)::chmod(d.constData(), 01777);  // the umask took the bits away
+    else if (errno != EEXIST)
+        return ioError(QStringLiteral("Creating the lock directory"), dir, errno);
+    const QString path = dir + QLatin1Char('/') + Sha256::hexOf((root + QLatin1Char('\n') + server).toUtf8()).left(24) + QStringLiteral(".lock");
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return accessError(QStringLiteral("Opening the lock file of %1").arg(root), path, errno);
+    (void)::fchmod(fd, 0666);  // whoever made it first, every user of the repository must be able to lock it
+    return std::make_pair(fd, path);
+}
+
 } // namespace
+
+Result<std::pair<int, QString>> Repository::openObjectStoreLock(const QString &server) const
+{
+    return pga::repo::openObjectStoreLock(m_root, server);
+}
+
+Result<Repository> Repository::initObjectStore(const QString &url, const InitOptions &options)
+{
+    if (!options.owner.isEmpty() || !options.group.isEmpty())
+        return Error(Error::Code::InvalidArgument,
+                     QStringLiteral("--owner and --group apply to repositories on a file system; on object storage the bucket policy "
+                                    "decides who reads and writes."));
+    const QString root = normalizedObjectRoot(url);
+    auto present = pathExists(root + QLatin1Char('/') + kMarker);
+    if (!present)
+        return present.error();
+    if (*present)
+        return Error(Error::Code::Conflict, QStringLiteral("%1 is already a pgArchivist repository.").arg(root));
+    const QJsonObject marker{{QStringLiteral("format"), kFormat},
+                             {QStringLiteral("created"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
+                             {QStringLiteral("generator"), QStringLiteral("pgarchivist " PGA_VERSION)},
+                             {QStringLiteral("storage"), QStringLiteral("s3")}};
+    if (Status s = writeFileDurably(root + QLatin1Char('/') + kMarker, QJsonDocument(marker).toJson(), Publish::IfAbsent); !s)
+        return s.error();
+    return open(root);
+}
 
 RepoLock::~RepoLock()
 {
@@ -61,6 +118,8 @@ Status Repository::validateServerName(const QString &name)
 
 Result<Repository> Repository::init(const QString &dir, const InitOptions &options)
 {
+    if (isObjectPath(dir))
+        return initObjectStore(dir, options);
     const QString root = QFileInfo(dir).absoluteFilePath();
     if (QFileInfo::exists(root + QLatin1Char('/') + kMarker))
         return Error(Error::Code::Conflict, QStringLiteral("%1 is already a pgArchivist repository.").arg(root));
@@ -117,7 +176,7 @@ Result<Repository> Repository::open(const QString &dir, Access access)
     if (dir.isEmpty())
         return Error(Error::Code::InvalidArgument,
                      QStringLiteral("No repository given. Pass --repo DIR or set PGARCHIVIST_REPO."));
-    const QString root = QFileInfo(dir).absoluteFilePath();
+    const QString root = isObjectPath(dir) ? normalizedObjectRoot(dir) : QFileInfo(dir).absoluteFilePath();
     const QString markerPath = root + QLatin1Char('/') + kMarker;
     auto present = pathExists(markerPath);
     if (!present)
@@ -138,6 +197,13 @@ Result<Repository> Repository::open(const QString &dir, Access access)
                          .arg(root)
                          .arg(format)
                          .arg(kFormat));
+    if (isObjectPath(root)) {
+        // Object storage has no owners to check: whoever holds the credentials writes (the bucket policy decides).
+        Repository repo(root);
+        repo.m_shared = marker->contains(QStringLiteral("group"));
+        repo.m_mayWrite = true;
+        return repo;
+    }
     struct stat st;
     if (::stat(QFile::encodeName(markerPath).constData(), &st) != 0)
         return accessError(QStringLiteral("Examining"), markerPath, errno);
@@ -171,7 +237,12 @@ QString Repository::timelineDir(const QString &server, quint32 tli) const
 QString Repository::backupsDir(const QString &server) const { return serverDir(server) + QStringLiteral("/backups"); }
 QString Repository::landmarksDir(const QString &server) const { return serverDir(server) + QStringLiteral("/landmarks"); }
 QString Repository::chunksDir() const { return m_root + QStringLiteral("/chunks"); }
-QString Repository::expireScratchDir() const { return m_root + QStringLiteral("/.expire-referenced"); }
+QString Repository::expireScratchDir() const
+{
+    if (onObjectStorage())  // a scratch set is local work, not repository content
+        return QDir::tempPath() + QStringLiteral("/pgarchivist-expire-") + Sha256::hexOf(m_root.toUtf8()).left(16);
+    return m_root + QStringLiteral("/.expire-referenced");
+}
 
 Result<QStringList> Repository::servers() const
 {
@@ -246,15 +317,25 @@ Result<ServerRecord> Repository::ensureServer(const QString &name, quint64 syste
 
 Result<std::unique_ptr<RepoLock>> Repository::lock(const QString &server, LockMode mode, int timeoutMs) const
 {
-    const QString dir = server.isEmpty() ? m_root : serverDir(server);
-    if (Status s = makeDirectoryDurably(dir, m_writeAs); !s)
-        return s.error();
-    const QString path = dir + QStringLiteral("/lock");
-    const int fd = ::open(QFile::encodeName(path).constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
-    if (fd < 0)
-        return ioError(QStringLiteral("Opening lock file"), path, errno);
-    if (m_writeAs.isSet())
-        (void)m_writeAs.applyToFile(fd, path);  // best effort: a lock file's owner decides nothing but who may remove it
+    QString path;
+    int fd = -1;
+    if (isObjectPath(m_root)) {
+        auto local = openObjectStoreLock(server);
+        if (!local)
+            return local.error();
+        fd = local->first;
+        path = local->second;
+    } else {
+        const QString dir = server.isEmpty() ? m_root : serverDir(server);
+        if (Status s = makeDirectoryDurably(dir, m_writeAs); !s)
+            return s.error();
+        path = dir + QStringLiteral("/lock");
+        fd = ::open(QFile::encodeName(path).constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+        if (fd < 0)
+            return ioError(QStringLiteral("Opening lock file"), path, errno);
+        if (m_writeAs.isSet())
+            (void)m_writeAs.applyToFile(fd, path);  // best effort: a lock file's owner decides nothing but who may remove it
+    }
     const int op = (mode == LockMode::Exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB;
     QElapsedTimer t;
     t.start();

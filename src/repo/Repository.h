@@ -86,8 +86,13 @@ public:
     // Server names become directory names: letters, digits, '.', '_' and '-', not starting with '.'.
     static Status validateServerName(const QString &name);
 
+    // An s3://BUCKET/PREFIX repository (ObjectStorage.h): no owners, no directories, locks held on this host.
+    bool onObjectStorage() const { return m_root.startsWith(QLatin1String("s3://")); }
+
 private:
     explicit Repository(QString root) : m_root(std::move(root)) {}
+    static Result<Repository> initObjectStore(const QString &url, const InitOptions &options);
+    Result<std::pair<int, QString>> openObjectStoreLock(const QString &server) const;
     QString m_root;
     QString m_ownerName;
     QString m_groupName;

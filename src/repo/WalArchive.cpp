@@ -1,4 +1,5 @@
 #include "WalArchive.h"
+#include "ObjectStorage.h"
 #include "FileAccess.h"
 #include "DurableFile.h"
 
@@ -222,7 +223,7 @@ Result<Buffer> WalArchive::decode(const QByteArray &file, WalFileMeta *metaOut)
 Result<WalArchive::Stored> WalArchive::store(const WalName &name, const Encoded &encoded, const WalFileMeta &meta)
 {
     const QString path = pathFor(name);
-    const QString dir = QFileInfo(path).absolutePath();
+    const QString dir = parentPath(path);
     if (Status s = makeDirectoryDurably(dir, m_repo.writeAs()); !s)
         return s.error();
     if (!encoded.ok())
@@ -235,7 +236,8 @@ Result<WalArchive::Stored> WalArchive::store(const WalName &name, const Encoded 
         return s.error();
     // Rare path, so the directory listing is affordable here (thousands of segments share it): leftovers
     // of a killed writer that had no O_TMPFILE.
-    removeStaleTemporaries(dir, QFileInfo(path).fileName());
+    if (!isObjectPath(dir))
+        removeStaleTemporaries(dir, QFileInfo(path).fileName());
     // Something is there already: PostgreSQL retrying after a crash, or a concurrent push of the same
     // file (the other writer published only after fsync, so what we read is complete).
     auto existing = readWholeFile(path);
@@ -265,6 +267,28 @@ Result<WalArchive::Stored> WalArchive::store(const WalName &name, const Encoded 
 Result<WalFileMeta> WalArchive::meta(const WalName &name) const
 {
     const QString path = pathFor(name);
+    if (isObjectPath(path)) {
+        // A ranged GET of the header: listing the archive must not download the WAL.
+        qint64 total = 0;
+        auto head = object::readHead(path, 4096, &total);
+        if (!head && head.error().code == Error::Code::NotFound)
+            return Error(Error::Code::NotFound, QStringLiteral("%1 is not in the repository.").arg(name.name));
+        if (!head)
+            return head.error();
+        if (head->size() >= 8 && getU32(head->constData()) == kSkippableMagic) {
+            const qint64 want = 8 + qint64(std::min<quint32>(getU32(head->constData() + 4), kMaxHeader));
+            if (head->size() < want) {
+                head = object::readHead(path, want, &total);
+                if (!head)
+                    return head.error();
+            }
+            head->truncate(qsizetype(std::min<qint64>(want, head->size())));
+        }
+        auto m = decodeMeta(*head);
+        if (m)
+            m->storedSize = total;
+        return m;
+    }
     const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         if (errno == ENOENT)
@@ -288,6 +312,17 @@ Result<WalFileMeta> WalArchive::meta(const WalName &name) const
 Result<Buffer> WalArchive::fetch(const WalName &name, WalFileMeta *metaOut) const
 {
     const QString path = pathFor(name);
+    if (isObjectPath(path)) {
+        auto whole = object::read(path, qint64(1) << 30);
+        if (!whole && whole.error().code == Error::Code::NotFound)
+            return Error(Error::Code::NotFound, QStringLiteral("%1 is not in the repository.").arg(name.name));
+        if (!whole)
+            return whole.error();
+        auto data = decode(*whole, metaOut);
+        if (!data)
+            return Error(data.error().code, data.error().message + QStringLiteral(" (%1)").arg(path), data.error().detail);
+        return data;
+    }
     auto file = MappedFile::open(path);
     if (!file) {
         if (file.error().code == Error::Code::NotFound)
