@@ -1,4 +1,5 @@
 #include "RestoreFiles.h"
+#include "repo/ObjectStorage.h"
 
 #include "ChunkWriter.h"
 
@@ -408,8 +409,16 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
     {
         const QString dest = target + QStringLiteral("/backup_manifest");
         ::unlink(enc(dest).constData());
-        if (!QFile::copy(req.catalog.serverManifestPath(m.id), dest))
+        if (repo::isObjectPath(req.catalog.serverManifestPath(m.id))) {
+            auto data = repo::readWholeFile(req.catalog.serverManifestPath(m.id), qint64(4) << 30);
+            if (!data)
+                return Error(data.error().code, QStringLiteral("Could not fetch backup_manifest: %1").arg(data.error().message), data.error().detail);
+            QFile out(dest);
+            if (!out.open(QIODevice::WriteOnly) || out.write(*data) != data->size() || !out.flush())
+                return Error(Error::Code::Io, QStringLiteral("Could not write backup_manifest to %1: %2").arg(dest, out.errorString()));
+        } else if (!QFile::copy(req.catalog.serverManifestPath(m.id), dest)) {
             return Error(Error::Code::Io, QStringLiteral("Could not copy backup_manifest to %1.").arg(dest));
+        }
         ::chmod(enc(dest).constData(), 0600);
         if (Status s = own(dest); !s)
             return s.error();

@@ -1,5 +1,6 @@
 #include "PitrDriver.h"
 #include "PitrWorkload.h"
+#include "S3Server.h"
 #include "TestCluster.h"
 #include "pg/ClientTools.h"
 
@@ -25,6 +26,9 @@ static QByteArray failure(const R &r)
 #ifndef PGA_PITR_DRIVER
 #define PGA_PITR_DRIVER "basebackup"
 #endif
+#ifndef PGA_PITR_S3
+#define PGA_PITR_S3 0
+#endif
 
 // The PITR proof (issue 5). A workload records its exact state (row count + md5 over every row) at
 // many moments; a base backup is taken while another connection keeps committing; more work follows across several WAL segments with restore
@@ -33,9 +37,11 @@ static QByteArray failure(const R &r)
 // and after the switch, timeline 2) is restored into a fresh data directory, started, followed until
 // recovery stops at the target, and its state must equal the recorded one exactly.
 // Built once per driver (PGA_PITR_DRIVER): "basebackup" (pg_basebackup + our archive-get) and "cli"
-// (our backup/restore commands).
+// (our backup/restore commands); and with the cli driver once more on an s3:// repository (PGA_PITR_S3) in a
+// real S3 server, where every push, the backup's chunks and every restore_command call go through HTTP.
 class TestPitr : public QObject {
     Q_OBJECT
+    std::unique_ptr<S3Server> m_s3;
     std::unique_ptr<TestCluster> m_src;
     PitrEnv m_env;
     std::unique_ptr<PitrDriver> m_driver;
@@ -156,6 +162,15 @@ private slots:
         m_zone = QString::fromUtf8(QTimeZone::systemTimeZoneId());
         QVERIFY2(QTimeZone::systemTimeZone().offsetFromUtc(QDateTime::currentDateTime()) != 0,
                  "run with TZ set to a zone that is not UTC (pga_add_test TZ)");
+        if (PGA_PITR_S3) {
+            QString s3why;
+            m_s3 = S3Server::start(QStringLiteral("pitr-proof"), &s3why);
+            if (!m_s3 && S3Server::required())
+                QFAIL(qPrintable(s3why));
+            if (!m_s3)
+                QSKIP(qPrintable(s3why));
+            m_s3->exportEnvironment();  // the servers started below inherit it, and so their archive_command
+        }
     }
 
     void workload()
@@ -167,12 +182,13 @@ private slots:
         m_src = TestCluster::create(o, &why);
         if (!m_src)
             QSKIP(qPrintable(why));
-        m_env.repo = m_src->baseDir() + QStringLiteral("/repo");
+        m_env.repo = m_s3 ? m_s3->url(QStringLiteral("cluster/main")) : m_src->baseDir() + QStringLiteral("/repo");
         m_env.workDir = m_src->makeServerWritableDir(QStringLiteral("work"));
         m_driver = QStringLiteral(PGA_PITR_DRIVER) == QLatin1String("cli") ? makeCliDriver(m_env) : makeBaseBackupDriver(m_env);
         const CliRun init = runCli(m_env.cli, {QStringLiteral("repo-init"), QStringLiteral("--repo"), m_env.repo});
         QVERIFY2(init.exitCode == 0, qPrintable(init.err));
-        giveToServerUser(m_env.repo);
+        if (!m_s3)
+            giveToServerUser(m_env.repo);
         const QString serverZone = m_zone == QLatin1String("America/Sao_Paulo") ? QStringLiteral("Asia/Tokyo")
                                                                                 : QStringLiteral("America/Sao_Paulo");
         QVERIFY(m_src->appendConf(
