@@ -205,6 +205,11 @@ Result<std::unique_ptr<StreamWriter>> StreamWriter::create(const QString &path)
     return std::unique_ptr<StreamWriter>(new StreamWriter(*c, key));
 }
 
+std::unique_ptr<StreamWriter> StreamWriter::create(const s3::Client *client, const QString &key)
+{
+    return std::unique_ptr<StreamWriter>(new StreamWriter(client, key));
+}
+
 StreamWriter::~StreamWriter()
 {
     if (!m_done && !m_uploadId.isEmpty())

@@ -52,6 +52,7 @@ Status removeTree(const QString &dir);          // every object under dir/
 class StreamWriter {
 public:
     static Result<std::unique_ptr<StreamWriter>> create(const QString &path);
+    static std::unique_ptr<StreamWriter> create(const s3::Client *client, const QString &key);
     ~StreamWriter();
     Status write(const char *data, size_t size);
     Status finish();

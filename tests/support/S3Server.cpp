@@ -70,6 +70,10 @@ std::unique_ptr<S3Server> S3Server::start(const QString &bucket, QString *why)
         s->m_port = freePort();
         s->m_process = std::make_unique<QProcess>();
         s->m_process->setProcessChannelMode(QProcess::MergedChannels);
+        // s3rver makes continuation tokens with DES, which Node 17+ (OpenSSL 3) only has in the legacy provider.
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("NODE_OPTIONS"), QStringLiteral("--openssl-legacy-provider"));
+        s->m_process->setProcessEnvironment(env);
         s->m_process->setStandardOutputFile(s->m_dir + QStringLiteral(".log"), QIODevice::Append);
         s->m_process->start(program, {QStringLiteral("-d"), s->m_dir, QStringLiteral("-a"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"),
                                       QString::number(s->m_port), QStringLiteral("--silent"), QStringLiteral("--configure-bucket"), bucket});
