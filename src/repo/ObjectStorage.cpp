@@ -7,6 +7,7 @@
 #include <QFileInfo>
 
 #include <map>
+#include <vector>
 #include <mutex>
 
 namespace pga::repo {
@@ -27,6 +28,7 @@ namespace {
 
 std::mutex g_mutex;
 std::map<QString, std::unique_ptr<s3::Client>> g_clients;  // one per bucket, for the life of the process
+std::vector<std::unique_ptr<s3::Client>> g_replaced;         // kept: a running request may still use one
 
 } // namespace
 
@@ -46,6 +48,15 @@ Result<const s3::Client *> clientFor(const QString &path, QString *key)
         it = g_clients.emplace(loc->bucket, std::make_unique<s3::Client>(*config)).first;
     }
     return it->second.get();
+}
+
+void configure(const s3::Config &config)
+{
+    std::lock_guard lock(g_mutex);
+    auto &slot = g_clients[config.bucket];
+    if (slot)
+        g_replaced.push_back(std::move(slot));
+    slot = std::make_unique<s3::Client>(config);
 }
 
 Result<QByteArray> read(const QString &path, qint64 maxSize)

@@ -3,6 +3,7 @@
 #include "DurableFile.h"
 #include "FileAccess.h"
 #include "core/Result.h"
+#include "s3/S3Config.h"
 
 #include <QByteArray>
 #include <QByteArrayView>
@@ -35,6 +36,9 @@ namespace object {
 
 // The client for the path's bucket (made on first use from the environment; see s3/S3Config.h) and the key.
 Result<const s3::Client *> clientFor(const QString &path, QString *key);
+// Settings for a bucket given by the application (the GUI: its server dialog and keychain) instead of the
+// environment; every later request for that bucket uses them. Requests already running finish with the old ones.
+void configure(const s3::Config &config);
 
 Result<QByteArray> read(const QString &path, qint64 maxSize);
 // The first `length` bytes (or fewer), and the object's size; NotFound when absent.

@@ -178,7 +178,8 @@ Result<Repository> Repository::open(const QString &dir, Access access)
                      QStringLiteral("No repository given. Pass --repo DIR or set PGARCHIVIST_REPO."));
     const QString root = isObjectPath(dir) ? normalizedObjectRoot(dir) : QFileInfo(dir).absoluteFilePath();
     const QString markerPath = root + QLatin1Char('/') + kMarker;
-    auto present = pathExists(markerPath);
+    // On object storage a GET says "absent" as well as a HEAD would: one round trip, not two (archive-push pays it).
+    auto present = isObjectPath(root) ? Result<bool>(true) : pathExists(markerPath);
     if (!present)
         return present.error();
     if (!*present)
@@ -187,6 +188,11 @@ Result<Repository> Repository::open(const QString &dir, Access access)
                                     "'pgarchivist-cli repo-init --repo %1'.")
                          .arg(root, kMarker));
     auto marker = readJsonObject(markerPath);
+    if (!marker && marker.error().code == Error::Code::NotFound)
+        return Error(Error::Code::NotFound,
+                     QStringLiteral("%1 is not a pgArchivist repository (no %2). Create one with "
+                                    "'pgarchivist-cli repo-init --repo %1'.")
+                         .arg(root, kMarker));
     if (!marker)
         return marker.error();
     const int format = marker->value(QStringLiteral("format")).toInt(-1);
@@ -266,12 +272,14 @@ Result<ServerRecord> Repository::server(const QString &name) const
     if (Status s = validateServerName(name); !s)
         return s.error();
     const QString path = serverDir(name) + QStringLiteral("/server.json");
-    auto present = pathExists(path);
+    auto present = onObjectStorage() ? Result<bool>(true) : pathExists(path);
     if (!present)
         return present.error();
     if (!*present)
         return Error(Error::Code::NotFound, QStringLiteral("The repository has no server named '%1'.").arg(name));
     auto obj = readJsonObject(path);
+    if (!obj && obj.error().code == Error::Code::NotFound)
+        return Error(Error::Code::NotFound, QStringLiteral("The repository has no server named '%1'.").arg(name));
     if (!obj)
         return obj.error();
     ServerRecord r;

@@ -9,8 +9,8 @@ class QProcess;
 namespace pga::test {
 
 // A real S3 server for a test: s3rver (npm, installed by ./dev) on a free loopback port with its own data
-// directory and one bucket. It checks SigV4 signatures (with the key S3RVER/S3RVER) but neither payload hashes nor
-// If-None-Match, which is why the signature is also checked against botocore and overwrites are refused by HEAD.
+// directory and one bucket. It checks neither signatures (it needs the Authorization header, not a right secret) nor
+// payload hashes nor If-None-Match: so our signatures are checked against botocore's, and overwrites by HEAD.
 class S3Server {
 public:
     // nullptr with *why when s3rver is not installed (PGA_S3RVER, /usr/local/lib/pgarchivist-dev/s3rver, PATH) or does not
