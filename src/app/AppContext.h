@@ -5,6 +5,7 @@
 #include "BlunderService.h"
 #include "BackupService.h"
 #include "DumpService.h"
+#include "RepositoryService.h"
 #include "RestoreService.h"
 #include "Scheduler.h"
 #include "JobRunner.h"
@@ -27,13 +28,21 @@ public:
         : QObject(parent), m_registry(this), m_secrets(this), m_jobs(&m_registry, this),
           m_status(&m_registry, &m_secrets, this), m_audits(&m_registry, &m_secrets, &m_jobs, this),
           m_backups(&m_secrets, &m_jobs, this), m_dumps(&m_secrets, &m_jobs, this), m_blunders(&m_secrets, &m_jobs, this), m_standbys(&m_secrets, &m_jobs, this), m_archiving(&m_secrets, &m_jobs, this), m_restores(&m_registry, &m_jobs, this),
-          m_scheduler(&m_registry, &m_backups, this), m_metrics(&m_registry, &m_secrets, this)
+          m_scheduler(&m_registry, &m_backups, this), m_metrics(&m_registry, &m_secrets, this),
+          m_repositories(&m_registry, &m_secrets, this)
     {
         m_scheduler.setDumpService(&m_dumps);
     }
 
     // Opens the registry (default location unless given). A damaged one is moved aside: see registry().notice().
-    Status open(const QString &registryPath = ServerRegistry::defaultPath()) { return m_registry.open(registryPath); }
+    // S3 repositories get their settings and keys (from the keychain) registered before any job uses them.
+    Status open(const QString &registryPath = ServerRegistry::defaultPath())
+    {
+        Status s = m_registry.open(registryPath);
+        if (s)
+            m_repositories.configureAll();
+        return s;
+    }
 
     ServerRegistry &registry() { return m_registry; }
     SecretStore &secrets() { return m_secrets; }
@@ -48,6 +57,7 @@ public:
     RestoreService &restores() { return m_restores; }
     Scheduler &scheduler() { return m_scheduler; }
     MetricSampler &metrics() { return m_metrics; }
+    RepositoryService &repositories() { return m_repositories; }
 
 private:
     ServerRegistry m_registry;
@@ -64,6 +74,7 @@ private:
     RestoreService m_restores;
     Scheduler m_scheduler;
     MetricSampler m_metrics;
+    RepositoryService m_repositories;
 };
 
 } // namespace pga::app

@@ -1,4 +1,5 @@
 #include "ArchivingService.h"
+#include "RepositoryService.h"
 
 #include "BackupService.h"
 #include "SecretStore.h"
@@ -20,13 +21,14 @@ void ArchivingService::plan(const ServerEntry &e, QObject *context, std::functio
         auto plan = std::make_shared<engine::ArchivingPlan>();
         m_jobs->start(
             {QStringLiteral("archiving-plan"), tr("Read archive settings of %1").arg(e.name), e.id, false},
-            [options, cli, plan, repoDir = e.repoDir, name = BackupService::repoServerName(e)](JobContext &ctx) -> Status {
+            [options, cli, plan, repoDir = e.repoDir, name = BackupService::repoServerName(e),
+             repoOptions = RepositoryService::cliOptionWords(e)](JobContext &ctx) -> Status {
                 if (Status s = engine::ensureRepository(repoDir, ctx); !s)
                     return s;
                 auto conn = pg::Connection::connect(options, &ctx.cancelToken());
                 if (!conn)
                     return conn.error();
-                auto p = engine::planArchiving(**conn, cli, repoDir, name, &ctx.cancelToken());
+                auto p = engine::planArchiving(**conn, cli, repoDir, name, &ctx.cancelToken(), repoOptions);
                 if (!p)
                     return p.error();
                 *plan = *p;

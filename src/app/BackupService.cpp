@@ -1,4 +1,5 @@
 #include "BackupService.h"
+#include "RepositoryService.h"
 
 #include "SecretStore.h"
 #include "engine/ArchivingSetup.h"
@@ -24,14 +25,16 @@ QString BackupService::repoServerName(const ServerEntry &e) { return e.repoServe
 QString BackupService::backupCommand(const ServerEntry &e)
 {
     return QStringLiteral("pgarchivist-cli backup --repo %1 --server %2 --conninfo %3")
-        .arg(engine::shellQuote(e.repoDir), engine::shellQuote(repoServerName(e)), engine::shellQuote(e.conninfo));
+               .arg(engine::shellQuote(e.repoDir), engine::shellQuote(repoServerName(e)), engine::shellQuote(e.conninfo))
+           + RepositoryService::cliOptions(e);
 }
 
 QString BackupService::verifyCommand(const ServerEntry &e, const QString &backupId)
 {
     return QStringLiteral("pgarchivist-cli verify --repo %1 --server %2%3")
-        .arg(engine::shellQuote(e.repoDir), engine::shellQuote(repoServerName(e)),
-             backupId.isEmpty() ? QString() : QStringLiteral(" --backup ") + backupId);
+               .arg(engine::shellQuote(e.repoDir), engine::shellQuote(repoServerName(e)),
+                    backupId.isEmpty() ? QString() : QStringLiteral(" --backup ") + backupId)
+           + RepositoryService::cliOptions(e);
 }
 
 QString BackupService::expireCommand(const engine::ExpireOptions &o)

@@ -7,6 +7,18 @@
 
 namespace pga::app {
 
+// How the GUI reaches an s3:// repository (the CLI reads the same from --s3-* options or the environment). The
+// access key and secret are not here: they are in the keychain under ServerEntry::s3SecretKey().
+struct S3Settings {
+    QString endpoint;          // http(s)://host[:port]; empty: AWS for the region
+    QString region;            // empty: us-east-1
+    bool pathStyle = true;     // https://host/BUCKET/KEY (most S3-compatible stores); false: https://BUCKET.host/KEY
+    bool verifyTls = true;
+    QString caFile;
+
+    bool operator==(const S3Settings &) const = default;
+};
+
 // One server the DBA registered. The password is not here: it lives in the keychain under secretKey.
 struct ServerEntry {
     qint64 id = 0;             // registry row id; 0 until saved
@@ -15,9 +27,14 @@ struct ServerEntry {
     QString conninfo;          // libpq conninfo or URI; "service=NAME" for a pg_service.conf entry
     QString repoDir;           // pgArchivist repository this server archives into (may be empty)
     QString repoServer;        // the server's name inside that repository
+    S3Settings s3;             // when repoDir is s3://BUCKET/PREFIX
     bool sandbox = false;      // created by pgArchivist for trying it out
     QString secretKey;         // keychain key for the password; stable across renames
     QDateTime createdAt;
+
+    bool repoOnObjectStorage() const { return repoDir.startsWith(QLatin1String("s3://")); }
+    // Keychain key of "ACCESS_KEY_ID\nSECRET_ACCESS_KEY" for an S3 repository.
+    QString s3SecretKey() const { return secretKey + QStringLiteral("/s3"); }
 
     bool operator==(const ServerEntry &) const = default;
 };

@@ -1,4 +1,8 @@
 #include "ServerRegistry.h"
+#include "repo/s3/S3Config.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
 
 #include <cerrno>
 #include <cstring>
@@ -76,6 +80,8 @@ const char *const kMigrations[] = {
     " archived_count INTEGER, failed_count INTEGER, ready_count INTEGER,"
     " archive_lag_seconds REAL, repo_bytes INTEGER);"
     "CREATE INDEX metric_samples_server ON metric_samples (server_id, taken_at)",
+    // 4 -> 5: how an s3:// repository is reached (app/ServerEntry.h S3Settings as JSON; the keys are in the keychain)
+    "ALTER TABLE servers ADD COLUMN repo_options TEXT NOT NULL DEFAULT '{}'",
 };
 static_assert(std::size(kMigrations) == ServerRegistry::kSchemaVersion);
 
@@ -103,11 +109,27 @@ ServerEntry entryFrom(const QSqlQuery &q)
     e.sandbox = q.value(6).toBool();
     e.secretKey = q.value(7).toString();
     e.createdAt = fromIso(q.value(8).toString());
+    const QJsonObject o = QJsonDocument::fromJson(q.value(9).toString().toUtf8()).object();
+    e.s3.endpoint = o.value(QStringLiteral("s3_endpoint")).toString();
+    e.s3.region = o.value(QStringLiteral("s3_region")).toString();
+    e.s3.pathStyle = o.value(QStringLiteral("s3_path_style")).toBool(true);
+    e.s3.verifyTls = o.value(QStringLiteral("s3_verify_tls")).toBool(true);
+    e.s3.caFile = o.value(QStringLiteral("s3_ca_file")).toString();
     return e;
 }
 
+QString repoOptionsJson(const ServerEntry &e)
+{
+    if (!e.repoOnObjectStorage())
+        return QStringLiteral("{}");
+    const QJsonObject o{{QStringLiteral("s3_endpoint"), e.s3.endpoint}, {QStringLiteral("s3_region"), e.s3.region},
+                        {QStringLiteral("s3_path_style"), e.s3.pathStyle}, {QStringLiteral("s3_verify_tls"), e.s3.verifyTls},
+                        {QStringLiteral("s3_ca_file"), e.s3.caFile}};
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
 const char kSelectServers[] =
-    "SELECT id, name, grp, conninfo, repo_dir, repo_server, sandbox, secret_key, created_at FROM servers";
+    "SELECT id, name, grp, conninfo, repo_dir, repo_server, sandbox, secret_key, created_at, repo_options FROM servers";
 
 } // namespace
 
@@ -322,6 +344,13 @@ Status ServerRegistry::validate(const ServerEntry &entry) const
         return Error(Error::Code::InvalidArgument,
                      tr("Remove the password from the connection string; enter it in the Password field, "
                         "which keeps it in the system keychain."));
+    if (entry.repoOnObjectStorage()) {
+        if (auto loc = repo::s3::parseUrl(entry.repoDir.trimmed()); !loc)
+            return loc.error();
+        const QString ep = entry.s3.endpoint.trimmed();
+        if (!ep.isEmpty() && !ep.startsWith(QLatin1String("https://")) && !ep.startsWith(QLatin1String("http://")))
+            return Error(Error::Code::InvalidArgument, tr("Give the S3 endpoint as https://HOST[:PORT] (or http:// for a store on this network)."));
+    }
     auto other = serverByName(name);
     if (other && other->id != entry.id)
         return Error(Error::Code::Conflict, tr("A server named '%1' is already registered.").arg(name));
@@ -345,13 +374,13 @@ Result<ServerEntry> ServerRegistry::save(ServerEntry e)
     const bool insert = e.id == 0;
     if (insert)
         q.prepare(QStringLiteral("INSERT INTO servers (name, grp, conninfo, repo_dir, repo_server, sandbox, "
-                                 "secret_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+                                 "secret_key, created_at, repo_options) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     else
         q.prepare(QStringLiteral("UPDATE servers SET name = ?, grp = ?, conninfo = ?, repo_dir = ?, repo_server = ?, "
-                                 "sandbox = ?, secret_key = ?, created_at = ? WHERE id = ?"));
+                                 "sandbox = ?, secret_key = ?, created_at = ?, repo_options = ? WHERE id = ?"));
     for (const QVariant &v : {text(e.name), text(e.group), text(e.conninfo), text(e.repoDir),
                               text(e.repoServer), QVariant(e.sandbox ? 1 : 0), text(e.secretKey),
-                              QVariant(isoUtc(e.createdAt))})
+                              QVariant(isoUtc(e.createdAt)), QVariant(repoOptionsJson(e))})
         q.addBindValue(v);
     if (!insert)
         q.addBindValue(e.id);

@@ -26,7 +26,7 @@ struct StoredAuditRow {
 class ServerRegistry : public QObject {
     Q_OBJECT
 public:
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
 
     explicit ServerRegistry(QObject *parent = nullptr);
     ~ServerRegistry() override;

@@ -23,7 +23,7 @@ Status ensureRepository(const QString &dir, ProgressSink &progress)
     if (*present)
         return {};
     repo::Repository::InitOptions o;
-    if (::geteuid() == 0 && ::getpwnam("postgres"))
+    if (::geteuid() == 0 && ::getpwnam("postgres") && !repo::isObjectPath(dir))  // object storage has no owners
         o.owner = QStringLiteral("postgres");
     progress.info(QStringLiteral("Creating the repository %1%2").arg(dir, o.owner.isEmpty() ? QString() : QStringLiteral(" for the user ") + o.owner));
     auto r = repo::Repository::init(dir, o);
@@ -47,12 +47,13 @@ QString repoLocation(const QString &repoDir)
 
 namespace {
 
-QString repoCommand(const QString &cliPath, const char *command, const QString &repoDir, const QString &server, const char *tail)
+QString repoCommand(const QString &cliPath, const char *command, const QString &repoDir, const QString &server, const char *tail,
+                    const QStringList &repoOptions = {})
 {
     QStringList words{shellQuote(cliPath), QLatin1String(command), QStringLiteral("--repo"), shellQuote(repoDir), QStringLiteral("--server"),
                       shellQuote(server)};
     if (repo::isObjectPath(repoDir))
-        for (const QString &w : repo::s3::optionWords())
+        for (const QString &w : repoOptions.isEmpty() ? repo::s3::optionWords() : repoOptions)
             words << shellQuote(w);
     words << QLatin1String(tail);
     return words.join(QLatin1Char(' '));
@@ -60,9 +61,9 @@ QString repoCommand(const QString &cliPath, const char *command, const QString &
 
 } // namespace
 
-QString archivePushCommand(const QString &cliPath, const QString &repoDir, const QString &server)
+QString archivePushCommand(const QString &cliPath, const QString &repoDir, const QString &server, const QStringList &repoOptions)
 {
-    return repoCommand(cliPath, "archive-push", repoDir, server, "%p");
+    return repoCommand(cliPath, "archive-push", repoDir, server, "%p", repoOptions);
 }
 
 QString archiveGetCommand(const QString &cliPath, const QString &repoDir, const QString &server)
@@ -71,7 +72,7 @@ QString archiveGetCommand(const QString &cliPath, const QString &repoDir, const 
 }
 
 Result<ArchivingPlan> planArchiving(pg::Connection &conn, const QString &cliPath, const QString &repoDir,
-                                    const QString &server, const CancelToken *cancel)
+                                    const QString &server, const CancelToken *cancel, const QStringList &repoOptions)
 {
     auto r = conn.exec(QStringLiteral("SELECT current_setting('wal_level'), current_setting('archive_mode'), "
                                       "current_setting('archive_command'), current_setting('archive_library')"),
@@ -79,7 +80,7 @@ Result<ArchivingPlan> planArchiving(pg::Connection &conn, const QString &cliPath
     if (!r)
         return r.error();
     ArchivingPlan plan;
-    plan.archiveCommand = archivePushCommand(cliPath, repoDir, server);
+    plan.archiveCommand = archivePushCommand(cliPath, repoDir, server, repoOptions);
     const QString walLevel = r->value(0, 0);
     const QString archiveMode = r->value(0, 1);
     if (walLevel == QLatin1String("minimal")) {

@@ -28,7 +28,8 @@ Status ensureRepository(const QString &dir, ProgressSink &progress);
 
 // The shell command for archive_command: `CLI archive-push --repo REPO --server NAME %p`, quoted for sh. For an
 // s3:// repository the --s3-* settings in effect are added (never credentials: the server's user has its own).
-QString archivePushCommand(const QString &cliPath, const QString &repoDir, const QString &server);
+// repoOptions: the --s3-* words to write (the GUI's server settings); empty: those in this process's environment.
+QString archivePushCommand(const QString &cliPath, const QString &repoDir, const QString &server, const QStringList &repoOptions = {});
 // The same for restore_command: `CLI archive-get --repo REPO --server NAME [--s3-...] %f %p`.
 QString archiveGetCommand(const QString &cliPath, const QString &repoDir, const QString &server);
 // A repository as a command we write names it: an s3:// URL as it is, a directory made absolute.
@@ -36,7 +37,7 @@ QString repoLocation(const QString &repoDir);
 
 // Reads the current settings and says what must change (nothing when already archiving to this repository).
 Result<ArchivingPlan> planArchiving(pg::Connection &conn, const QString &cliPath, const QString &repoDir,
-                                    const QString &server, const CancelToken *cancel = nullptr);
+                                    const QString &server, const CancelToken *cancel = nullptr, const QStringList &repoOptions = {});
 
 struct ArchivingOutcome {
     bool reloaded = false;

@@ -23,6 +23,16 @@ ServerDialog::ServerDialog(app::AppContext &app, const app::ServerEntry &entry, 
     m_ui->groupCombo->setCurrentText(entry.group);
     m_ui->conninfoEdit->setText(entry.conninfo);
     m_ui->repoEdit->setText(entry.repoDir);
+    m_ui->s3EndpointEdit->setText(entry.s3.endpoint);
+    m_ui->s3RegionEdit->setText(entry.s3.region);
+    m_ui->s3PathStyleCheck->setChecked(entry.s3.pathStyle);
+    m_ui->s3VerifyTlsCheck->setChecked(entry.s3.verifyTls);
+    m_ui->s3CaEdit->setText(entry.s3.caFile);
+    if (entry.id && entry.repoOnObjectStorage()) {
+        m_ui->s3KeyEdit->setPlaceholderText(tr("unchanged"));
+        m_ui->s3SecretEdit->setPlaceholderText(tr("unchanged"));
+    }
+    updateRepositoryKind();
     if (entry.id)
         m_ui->passwordEdit->setPlaceholderText(tr("unchanged"));
     m_ui->testButton->setIcon(icon(QStringLiteral("test-connection")));
@@ -31,6 +41,15 @@ ServerDialog::ServerDialog(app::AppContext &app, const app::ServerEntry &entry, 
     connect(m_ui->passwordEdit, &QLineEdit::textEdited, this, [this] { m_passwordEdited = true; });
     connect(m_ui->testButton, &QPushButton::clicked, this, [this] { isTesting() ? cancelTest() : startTest(); });
     connect(m_ui->repoBrowse, &QToolButton::clicked, this, &ServerDialog::chooseRepository);
+    connect(m_ui->repoEdit, &QLineEdit::textChanged, this, &ServerDialog::updateRepositoryKind);
+    connect(m_ui->s3KeyEdit, &QLineEdit::textEdited, this, [this] { m_s3KeysEdited = true; });
+    connect(m_ui->s3SecretEdit, &QLineEdit::textEdited, this, [this] { m_s3KeysEdited = true; });
+    connect(m_ui->testRepoButton, &QPushButton::clicked, this, [this] {
+        if (m_repoJob)
+            m_app.jobs().cancel(m_repoJob);
+        else
+            startRepositoryTest();
+    });
     connect(m_ui->buttonBox, &QDialogButtonBox::accepted, this, &ServerDialog::accept);
     connect(m_ui->buttonBox, &QDialogButtonBox::rejected, this, &ServerDialog::reject);
     connect(this, &QDialog::finished, this, [this] { cancelTest(); });
@@ -45,7 +64,65 @@ app::ServerEntry ServerDialog::entry() const
     e.group = m_ui->groupCombo->currentText().trimmed();
     e.conninfo = m_ui->conninfoEdit->text().trimmed();
     e.repoDir = m_ui->repoEdit->text().trimmed();
+    e.s3.endpoint = m_ui->s3EndpointEdit->text().trimmed();
+    e.s3.region = m_ui->s3RegionEdit->text().trimmed();
+    e.s3.pathStyle = m_ui->s3PathStyleCheck->isChecked();
+    e.s3.verifyTls = m_ui->s3VerifyTlsCheck->isChecked();
+    e.s3.caFile = m_ui->s3CaEdit->text().trimmed();
     return e;
+}
+
+void ServerDialog::updateRepositoryKind()
+{
+    const bool s3 = m_ui->repoEdit->text().trimmed().startsWith(QLatin1String("s3://"));
+    m_ui->s3Group->setVisible(s3);
+    m_ui->repoBrowse->setEnabled(!s3);
+    m_ui->testRepoButton->setEnabled(!m_ui->repoEdit->text().trimmed().isEmpty());
+}
+
+void ServerDialog::withS3Keys(const std::function<void(const QString &)> &fn)
+{
+    const app::ServerEntry e = entry();
+    if (!e.repoOnObjectStorage()) {
+        fn(QString());
+        return;
+    }
+    if (m_s3KeysEdited || !m_original.id) {
+        fn(m_ui->s3KeyEdit->text().trimmed() + QLatin1Char('\n') + m_ui->s3SecretEdit->text());
+        return;
+    }
+    m_app.secrets().readPassword(m_original.s3SecretKey(), this, [fn](Result<QString> keys) { fn(keys.valueOr(QString())); });
+}
+
+void ServerDialog::startRepositoryTest()
+{
+    const app::ServerEntry e = entry();
+    if (e.repoOnObjectStorage())
+        if (Status valid = m_app.registry().validate(e); !valid && valid.error().code == Error::Code::InvalidArgument && e.repoDir.size() > 5) {
+            showResult(false, valid.error().message);
+            return;
+        }
+    withS3Keys([this, e](const QString &keys) {
+        auto check = std::make_shared<app::RepositoryCheck>();
+        m_ui->testRepoButton->setText(tr("Cancel &repository test"));
+        m_ui->testProgress->show();
+        showResult(true, tr("Checking %1…").arg(e.repoDir));
+        m_repoJob = m_app.jobs().start({QStringLiteral("repository-test"), tr("Test repository %1").arg(e.repoDir), e.id, false},
+                                       app::RepositoryService::testWork(e, keys, check), this, [this, check](const app::JobInfo &info) {
+                                           m_repoJob = 0;
+                                           m_ui->testRepoButton->setText(tr("Test &repository"));
+                                           m_ui->testProgress->setVisible(m_testJob != 0);
+                                           const bool ok = info.state == app::JobInfo::State::Succeeded;
+                                           if (ok)
+                                               showResult(true, app::RepositoryService::describe(*check));
+                                           else if (info.state == app::JobInfo::State::Cancelled)
+                                               showResult(false, tr("Test cancelled."));
+                                           else
+                                               showResult(false, info.error.message + (info.error.detail.isEmpty() ? QString()
+                                                                                                                    : QStringLiteral("\n") + info.error.detail));
+                                           emit repositoryTestFinished(ok);
+                                       });
+    });
 }
 
 QString ServerDialog::resultText() const { return m_ui->resultLabel->isVisible() ? m_ui->resultLabel->text() : QString(); }
@@ -107,6 +184,8 @@ void ServerDialog::cancelTest()
 {
     if (m_testJob)
         m_app.jobs().cancel(m_testJob);
+    if (m_repoJob)
+        m_app.jobs().cancel(m_repoJob);
 }
 
 void ServerDialog::chooseRepository()
@@ -132,6 +211,11 @@ void ServerDialog::accept()
     // The password first: the store has it at once, so the status check the save triggers can use it.
     if (m_passwordEdited || (!m_original.id && !m_ui->passwordEdit->text().isEmpty()))
         m_app.secrets().writePassword(e.secretKey, m_ui->passwordEdit->text(), &m_app, [](Status) {});
+    if (e.repoOnObjectStorage() && m_s3KeysEdited) {
+        const QString keys = m_ui->s3KeyEdit->text().trimmed() + QLatin1Char('\n') + m_ui->s3SecretEdit->text();
+        (void)app::RepositoryService::configure(e, keys);  // usable at once, before the keychain has answered
+        m_app.secrets().writePassword(e.s3SecretKey(), keys, &m_app, [](Status) {});
+    }
     auto saved = m_app.registry().save(e);
     if (!saved) {
         showResult(false, saved.error().message);

@@ -5,6 +5,7 @@
 
 #include <QDialog>
 
+#include <functional>
 #include <memory>
 
 namespace Ui {
@@ -29,13 +30,14 @@ public:
 
     app::ServerEntry entry() const;     // what the fields say now
     app::ServerEntry saved() const { return m_saved; }
-    bool isTesting() const { return m_testJob != 0; }
+    bool isTesting() const { return m_testJob != 0 || m_repoJob != 0; }
     QString resultText() const;
 
     void accept() override;
 
 signals:
     void testFinished(bool ok);
+    void repositoryTestFinished(bool ok);
     void serverSaved(qint64 id);
 
 private:
@@ -43,13 +45,19 @@ private:
     void cancelTest();
     void showResult(bool ok, const QString &text);
     void chooseRepository();
+    void updateRepositoryKind();
+    void startRepositoryTest();
+    // The S3 keys as the keychain holds them ("ID\nSECRET"): typed now, or the stored ones (asynchronously).
+    void withS3Keys(const std::function<void(const QString &)> &fn);
 
     app::AppContext &m_app;
     std::unique_ptr<Ui::ServerDialog> m_ui;
     app::ServerEntry m_original;
     app::ServerEntry m_saved;
     bool m_passwordEdited = false;
+    bool m_s3KeysEdited = false;
     int m_testJob = 0;
+    int m_repoJob = 0;
 };
 
 } // namespace pga::gui
