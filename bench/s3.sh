@@ -169,11 +169,15 @@ set_archive() {
   for _ in $(seq 50); do [ "$(psql -c 'SHOW archive_command')" = "$1" ] && break; sleep 0.1; done
   sleep 0.5
 }
-# Switch to a new segment and wait until the archiver has archived everything up to it.
+# Switch to a new segment and wait until the archiver has archived it (and so everything before it). A record is
+# written first: with no WAL since the last switch pg_switch_wal() does nothing and names a segment archived long
+# ago, while last_archived_wal may be a backup history file, which pg_backup_stop marks ready after its switch.
 wait_archived() {
   local seg
+  psql -c "SELECT pg_logical_emit_message(false, 'pga-bench', 'switch')" >/dev/null
   seg=$(psql -c "SELECT pg_walfile_name(pg_switch_wal())")
   for _ in $(seq 1200); do
+    [ -e "$WORK/data/pg_wal/archive_status/$seg.done" ] && return 0
     [ "$(psql -c "SELECT coalesce(last_archived_wal >= '$seg', false) FROM pg_stat_archiver")" = t ] && return 0
     sleep 0.1
   done
