@@ -6,10 +6,9 @@
 #   1 push-sync   archive-push of SEGMENTS real 16 MiB segments (the cluster's own pgbench WAL, copied aside while
 #                 it was written), one process per segment as archive_command runs, the whole loop timed per tool;
 #                 each round into a fresh archive (a new repository prefix / a new stanza), so nothing is "already there"
-#   2 push-async  pgBackRest alone: archive-async=y, process-max=2, spool-path; the segments are marked .ready in
+#   2 push-async  archive-push --async --async-jobs 2 vs pgBackRest archive-async=y, process-max=2, spool-path; marked .ready in
 #                 archive_status beside them and each call's .ready is renamed .done after it, as the archiver does.
-#                 pgArchivist has no asynchronous push yet (BENCH_PUSH_AHEAD=N adds pgarchivist-cli --push-ahead N on
-#                 the same .ready files: parallel, but each call still waits for its own segment to be stored)
+#                 (BENCH_PUSH_AHEAD=N is for a separate --push-ahead run; the async phase always uses --async)
 #   3 backup      a full base backup of the cluster (pgbench scale SCALE) into S3; pgArchivist into a fresh repository
 #                 each round (it deduplicates: a second backup into the same repository would upload nothing new),
 #                 pgBackRest --type=full into its stanza (a full backup copies everything every time). During each
@@ -283,6 +282,7 @@ for s in "\${SEGS[@]}"; do
   case \$method in
     pga) $CLI archive-push --repo "\$target" --server bench $S3OPTS $SRC/\$s ;;
     pga-ahead) $CLI archive-push --repo "\$target" --server bench $S3OPTS --push-ahead $PUSH_AHEAD $SRC/\$s ;;
+    pga-async) $CLI archive-push --async --async-jobs $PMAX --spool $WORK/pga-spool --repo "\$target" --server bench $S3OPTS $SRC/\$s ;;
     pgbr) pgbackrest --config=$PGBR_CONF --stanza="\$target" --pg1-path=$PGSRC archive-push $SRC/\$s ;;
     pgbr-async) pgbackrest --config=$PGBR_CONF --stanza="\$target" --pg1-path=$PGSRC --archive-async archive-push $SRC/\$s ;;
   esac
@@ -299,7 +299,7 @@ mark_ready() {
 push() {  # push OP TOOL ROUND ORDER
   local op=$1 tool=$2 r=$3 order=$4 target prefix
   case $tool in
-    pga|pga-ahead) prefix=$op-$tool-r$r; target=$(pga_url "$prefix"); "$CLI" repo-init --repo "$target" $S3OPTS >/dev/null ;;
+    pga|pga-ahead|pga-async) prefix=$op-$tool-r$r; target=$(pga_url "$prefix"); "$CLI" repo-init --repo "$target" $S3OPTS >/dev/null ;;
     pgbr) target=push-sync-r$r; prefix=pgbackrest/archive/$target ;;
     pgbr-async) target=push-async-r$r; prefix=pgbackrest/archive/$target ;;
   esac
@@ -308,6 +308,9 @@ push() {  # push OP TOOL ROUND ORDER
   cat "$SRC"/0* >/dev/null  # just written segments are in the page cache in real life too
   timed "$WORK/push-$tool-$r.log" runuser -u postgres -- "$WORK/push.sh" "$tool" "$target"
   wait_pgbr_locks 60  # the asynchronous process finishes after the last segment's .ok, outside the timing
+  for f in "$WORK"/pga-spool/*/pusher.lock; do  # and our pusher exits after 10 s with nothing ready
+    [ -e "$f" ] && timeout 60 flock "$f" true
+  done
   for s in "${SEGS[@]}"; do  # every segment is an object now (both name them SEGMENT.zst or SEGMENT-SHA1.zst)
     find "$WORK/s3/$BUCKET/$prefix" -name "$s*._S3rver_object" | grep -q . || fail "$tool did not store $s under $prefix"
   done
@@ -326,15 +329,11 @@ for r in $(seq "$ROUNDS"); do
     if [ "$t" = A ]; then push push-sync pga "$r" "$order"; else push push-sync pgbr "$r" "$order"; fi
   done
 done
-echo "2. archive-push, asynchronous (pgBackRest; pgArchivist has none yet) ($ROUNDS rounds):"
+echo "2. archive-push, asynchronous (--async --async-jobs $PMAX vs archive-async=y process-max=$PMAX) ($ROUNDS rounds):"
 for r in $(seq "$ROUNDS"); do
-  if [ "$PUSH_AHEAD" -gt 0 ]; then
-    if [ $((r % 2)) -eq 1 ]; then order="A B"; else order="B A"; fi
-  else
-    order="B"
-  fi
+  if [ $((r % 2)) -eq 1 ]; then order="A B"; else order="B A"; fi
   for t in $order; do
-    if [ "$t" = A ]; then push push-async pga-ahead "$r" "$order"; else push push-async pgbr-async "$r" "$order"; fi
+    if [ "$t" = A ]; then push push-async pga-async "$r" "$order"; else push push-async pgbr-async "$r" "$order"; fi
   done
 done
 rm -rf "$SRC/archive_status"
@@ -453,9 +452,9 @@ print(f"| operation | pgArchivist | pgBackRest | pgBackRest / pgArchivist |")
 print(f"|---|---|---|---:|")
 print(f"| 1. archive-push, synchronous, {segments} × 16 MiB, one process per segment | {cell(pick('push-sync', 'pga'), segments)} "
       f"| {cell(pick('push-sync', 'pgbr'), segments)} | {ratio('push-sync')} |")
-a_async = cell(pick('push-async', 'pga-ahead'), segments) + f" (`--push-ahead {push_ahead}`, not async)" if push_ahead else "not implemented yet"
+a_async = cell(pick('push-async', 'pga-async'), segments) + f" (`--async --async-jobs {pmax}`)"
 print(f"| 2. archive-push, asynchronous (pgBackRest archive-async=y, process-max={pmax}) | {a_async} "
-      f"| {cell(pick('push-async', 'pgbr-async'), segments)} | {ratio('push-async', 'pga-ahead', 'pgbr-async') if push_ahead else '—'} |")
+      f"| {cell(pick('push-async', 'pgbr-async'), segments)} | {ratio('push-async', 'pga-async', 'pgbr-async')} |")
 print(f"| 3. full backup, pgbench scale {scale} | {cell(pick('backup', 'pga'))}, {mbs('backup', 'pga')} "
       f"| {cell(pick('backup', 'pgbr'))}, {mbs('backup', 'pgbr')} | {ratio('backup')} |")
 print(f"| 4. restore of that backup | {cell(pick('restore', 'pga'))}, {mbs('restore', 'pga')} "
@@ -467,9 +466,9 @@ print()
 print("| operation | tool | client CPU (user+sys) | s3rver CPU | s3rver CPU / wall | stored in S3 |")
 print("|---|---|---:|---:|---:|---:|")
 names = {"pga": "pgArchivist", "pgbr": "pgBackRest", "pgbr-async": f"pgBackRest async (process-max={pmax})",
-         "pga-ahead": f"pgArchivist --push-ahead {push_ahead}"}
+         "pga-ahead": f"pgArchivist --push-ahead {push_ahead}", "pga-async": f"pgArchivist --async (--async-jobs {pmax})"}
 for op in ("push-sync", "push-async", "backup", "restore"):
-    for tool in ("pga", "pga-ahead", "pgbr", "pgbr-async"):
+    for tool in ("pga", "pga-ahead", "pga-async", "pgbr", "pgbr-async"):
         if not pick(op, tool):
             continue
         c, s3, w = med(op, tool, "cpu"), med(op, tool, "s3cpu"), med(op, tool)
@@ -497,7 +496,7 @@ python3 "$WORK/summary.py" "$TIMES" "$ROUNDS" "$SEGMENTS" "$SCALE" "$PMAX" "$PUS
   echo
   cat "$WORK/table.md"
   echo
-  echo "**pgArchivist async: not implemented yet** (operation 2 is pgBackRest's number alone$([ "$PUSH_AHEAD" -gt 0 ] && echo "; the pgArchivist cell is \`--push-ahead $PUSH_AHEAD\`, which pushes later .ready segments in parallel but acknowledges only what is stored"))."
+  echo "Operation 2: both tools' asynchronous mode, the same parallelism ($PMAX), segments marked .ready as the archiver does; each call's time counts until it returned success."
   echo
   echo "Settings:"
   echo "- pgArchivist: \`pgarchivist-cli archive-push --repo s3://$BUCKET/PREFIX --server bench $S3OPTS WAL\` per segment (zstd"

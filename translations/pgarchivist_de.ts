@@ -44,6 +44,52 @@
     </message>
 </context>
 <context>
+    <name>QObject</name>
+    <message>
+        <source>Enter the access key ID and the secret access key for %1 (they are kept in the keychain).</source>
+        <translation>Geben Sie die Zugriffsschlüssel-ID und den geheimen Zugriffsschlüssel für %1 ein (sie werden im Schlüsselbund gespeichert).</translation>
+    </message>
+    <message>
+        <source>the keychain (server %1)</source>
+        <translation>Schlüsselbund (Server %1)</translation>
+    </message>
+    <message>
+        <source>Opening %1</source>
+        <translation>%1 wird geöffnet</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Writing, reading back and removing a probe object</source>
+        <translation>Ein Testobjekt wird geschrieben, zurückgelesen und entfernt</translation>
+    </message>
+    <message>
+        <source>%1 returned other bytes than were written to it.</source>
+        <translation>%1 lieferte andere Bytes zurück, als hineingeschrieben wurden.</translation>
+    </message>
+    <message>
+        <source>write, read and remove took %1 ms</source>
+        <translation>Schreiben, Lesen und Entfernen dauerten %1 ms</translation>
+    </message>
+    <message>
+        <source>Reachable and writable; there is no repository yet, the first backup or archived WAL creates it (%1).</source>
+        <translation>Erreichbar und beschreibbar; es gibt noch kein Repository, die erste Sicherung oder das erste archivierte WAL legt es an (%1).</translation>
+    </message>
+    <message>
+        <source>Repository found, no servers in it yet (%1).</source>
+        <translation>Repository gefunden, noch keine Server darin (%1).</translation>
+    </message>
+    <message numerus="yes">
+        <source>Repository found with %n server(s): %1 (%2).</source>
+        <translation>
+            <numerusform>Repository mit %n Server gefunden: %1 (%2).</numerusform>
+            <numerusform>Repository mit %n Servern gefunden: %1 (%2).</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ScheduleStore</name>
     <message>
         <source>&quot;%1&quot; is not a task pgArchivist can schedule; choose one of: %2.</source>
@@ -141,10 +187,6 @@
         <translation>&amp;Repository:</translation>
     </message>
     <message>
-        <source>The pgArchivist repository this server&apos;s backups and WAL go to (optional for now).</source>
-        <translation>Das pgArchivist-Repository, in das die Sicherungen und das WAL dieses Servers gehen (vorerst optional).</translation>
-    </message>
-    <message>
         <source>/var/lib/pgarchivist/repo</source>
         <translation>/var/lib/pgarchivist/repo</translation>
     </message>
@@ -163,6 +205,86 @@
     <message>
         <source>Connect with these settings now and show what the server is (runs as a job; the window stays responsive).</source>
         <translation>Jetzt mit diesen Einstellungen verbinden und zeigen, was für ein Server es ist (läuft als Auftrag; das Fenster bleibt bedienbar).</translation>
+    </message>
+    <message>
+        <source>The pgArchivist repository this server&apos;s backups and WAL go to: a folder, or s3://BUCKET/PREFIX on S3-compatible object storage (optional for now).</source>
+        <translation>Das pgArchivist-Repository, in das die Sicherungen und das WAL dieses Servers gehen: ein Ordner oder s3://BUCKET/PREFIX auf S3-kompatiblem Objektspeicher (vorerst optional).</translation>
+    </message>
+    <message>
+        <source>Object storage (S3)</source>
+        <translation>Objektspeicher (S3)</translation>
+    </message>
+    <message>
+        <source>&amp;Endpoint:</source>
+        <translation>&amp;Endpunkt:</translation>
+    </message>
+    <message>
+        <source>The store&apos;s address, e.g. https://minio.example.com:9000. Leave empty for Amazon S3 in the region below.</source>
+        <translation>Die Adresse des Speichers, z. B. https://minio.example.com:9000. Leer lassen für Amazon S3 in der unten angegebenen Region.</translation>
+    </message>
+    <message>
+        <source>https://s3.us-east-1.amazonaws.com</source>
+        <translation>https://s3.us-east-1.amazonaws.com</translation>
+    </message>
+    <message>
+        <source>Re&amp;gion:</source>
+        <translation>Reg&amp;ion:</translation>
+    </message>
+    <message>
+        <source>The region requests are signed for (us-east-1 when empty; most S3-compatible stores accept any).</source>
+        <translation>Die Region, für die Anfragen signiert werden (us-east-1, wenn leer; die meisten S3-kompatiblen Speicher akzeptieren jede).</translation>
+    </message>
+    <message>
+        <source>us-east-1</source>
+        <translation>us-east-1</translation>
+    </message>
+    <message>
+        <source>&amp;Path-style addressing (host/BUCKET/KEY)</source>
+        <translation>A&amp;dressierung im Pfadstil (host/BUCKET/KEY)</translation>
+    </message>
+    <message>
+        <source>Most S3-compatible stores need it; Amazon S3 prefers the bucket in the host name (unchecked).</source>
+        <translation>Die meisten S3-kompatiblen Speicher brauchen sie; Amazon S3 bevorzugt den Bucket im Hostnamen (nicht angehakt).</translation>
+    </message>
+    <message>
+        <source>&amp;Verify the TLS certificate</source>
+        <translation>TLS-Zertifi&amp;kat prüfen</translation>
+    </message>
+    <message>
+        <source>Turn off only for a test store with a self-signed certificate; better give its CA file below.</source>
+        <translation>Nur für einen Testspeicher mit selbstsigniertem Zertifikat ausschalten; besser unten dessen CA-Datei angeben.</translation>
+    </message>
+    <message>
+        <source>&amp;CA file:</source>
+        <translation>&amp;CA-Datei:</translation>
+    </message>
+    <message>
+        <source>A PEM file with the certificate authority of the store&apos;s TLS certificate (empty: the system&apos;s).</source>
+        <translation>Eine PEM-Datei mit der Zertifizierungsstelle des TLS-Zertifikats des Speichers (leer: die des Systems).</translation>
+    </message>
+    <message>
+        <source>Access &amp;key ID:</source>
+        <translation>&amp;Zugriffsschlüssel-ID:</translation>
+    </message>
+    <message>
+        <source>Kept in the system keychain with the secret, never in a file or on a command line.</source>
+        <translation>Wird zusammen mit dem geheimen Schlüssel im Schlüsselbund des Systems gespeichert, nie in einer Datei oder auf einer Befehlszeile.</translation>
+    </message>
+    <message>
+        <source>&amp;Secret access key:</source>
+        <translation>Ge&amp;heimer Zugriffsschlüssel:</translation>
+    </message>
+    <message>
+        <source>Kept in the system keychain. The database host&apos;s archive_command needs its own copy: in ~postgres/.aws/credentials, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in the server&apos;s environment.</source>
+        <translation>Wird im Schlüsselbund des Systems gespeichert. Das archive_command auf dem Datenbankrechner braucht eine eigene Kopie: in ~postgres/.aws/credentials oder als AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY in der Umgebung des Servers.</translation>
+    </message>
+    <message>
+        <source>Test &amp;repository</source>
+        <translation>Rep&amp;ository testen</translation>
+    </message>
+    <message>
+        <source>Open the repository with these settings, then write, read back and remove a probe object (runs as a job).</source>
+        <translation>Das Repository mit diesen Einstellungen öffnen, dann ein Testobjekt schreiben, zurücklesen und entfernen (läuft als Auftrag).</translation>
     </message>
 </context>
 <context>
@@ -515,6 +637,10 @@
     <message>
         <source>read the schema version</source>
         <translation>die Schemaversion lesen</translation>
+    </message>
+    <message>
+        <source>Give the S3 endpoint as https://HOST[:PORT] (or http:// for a store on this network).</source>
+        <translation>Geben Sie den S3-Endpunkt als https://HOST[:PORT] an (oder http:// für einen Speicher in diesem Netzwerk).</translation>
     </message>
 </context>
 <context>
@@ -3040,6 +3166,22 @@ Wählen Sie „Nein“, um stattdessen einen Ihrer Server einzutragen.</translat
     <message>
         <source>Repository Folder</source>
         <translation>Repository-Ordner</translation>
+    </message>
+    <message>
+        <source>Cancel &amp;repository test</source>
+        <translation>Rep&amp;ository-Test abbrechen</translation>
+    </message>
+    <message>
+        <source>Checking %1…</source>
+        <translation>%1 wird geprüft…</translation>
+    </message>
+    <message>
+        <source>Test repository %1</source>
+        <translation>Repository %1 testen</translation>
+    </message>
+    <message>
+        <source>Test &amp;repository</source>
+        <translation>Rep&amp;ository testen</translation>
     </message>
 </context>
 <context>

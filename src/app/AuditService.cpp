@@ -1,4 +1,5 @@
 #include "AuditService.h"
+#include "RepositoryService.h"
 
 #include "JobRunner.h"
 #include "SecretStore.h"
@@ -31,8 +32,8 @@ audit::AuditOptions rulesFor(const ServerEntry &e)
 {
     audit::AuditOptions o;
     if (!e.repoDir.isEmpty() && !e.repoServer.isEmpty())
-        o.archivePushCommand = QStringLiteral("pgarchivist-cli archive-push --repo %1 --server %2 %p")
-                                   .arg(shellWord(e.repoDir), shellWord(e.repoServer));
+        o.archivePushCommand = QStringLiteral("pgarchivist-cli archive-push --repo %1 --server %2%3 %p")
+                                   .arg(shellWord(e.repoDir), shellWord(e.repoServer), RepositoryService::cliOptions(e));
     return o;
 }
 

@@ -2,6 +2,7 @@
 #include "Commands.h"
 #include "engine/ArchiveGet.h"
 #include "engine/ArchivePush.h"
+#include "engine/ArchivePushAsync.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -51,6 +52,17 @@ int runArchivePush(const QStringList &args)
                  QStringLiteral("N"), QStringLiteral("0")});
     p.addOption({QStringLiteral("compress-level"), QStringLiteral("zstd level, 1-19 (default 1)."), QStringLiteral("LEVEL"),
                  QStringLiteral("1")});
+    p.addOption({QStringLiteral("async"), QStringLiteral("Acknowledge files a background pusher has stored; it pushes what PostgreSQL has "
+                                                         "marked ready, several at once (see docs/cli.md).")});
+    p.addOption({QStringLiteral("spool"), QStringLiteral("With --async: where acknowledgements are kept (default: pg_wal/.pgarchivist-async)."),
+                 QStringLiteral("DIR")});
+    p.addOption({QStringLiteral("async-timeout"), QStringLiteral("With --async: seconds to wait for the file before reporting a failure (default 60)."),
+                 QStringLiteral("S"), QStringLiteral("60")});
+    p.addOption({QStringLiteral("async-jobs"), QStringLiteral("With --async: files the pusher stores at once (default 4)."), QStringLiteral("N"),
+                 QStringLiteral("4")});
+    QCommandLineOption asyncWorker(QStringLiteral("async-worker"));
+    asyncWorker.setFlags(QCommandLineOption::HiddenFromHelp);
+    p.addOption(asyncWorker);
     p.addPositionalArgument(QStringLiteral("WAL_PATH"), QStringLiteral("%p: the file to archive."));
     int code = 0;
     if (!p.parseOrExit(args, &code))
@@ -71,6 +83,32 @@ int runArchivePush(const QStringList &args)
     }
     QuietProgress progress;
     CancelToken cancel;
+    if (p.isSet(QStringLiteral("async")) || p.isSet(QStringLiteral("async-worker"))) {
+        engine::AsyncPushOptions a;
+        a.push = o;
+        a.spoolDir = p.value(QStringLiteral("spool"));
+        a.timeoutS = std::clamp(p.value(QStringLiteral("async-timeout")).toInt(), 1, 3600);
+        a.jobs = std::clamp(p.value(QStringLiteral("async-jobs")).toInt(), 1, 32);
+        if (p.isSet(QStringLiteral("async-worker"))) {
+            Status s = engine::runAsyncPusher(a, progress, cancel);
+            if (!s)
+                printError(s.error());
+            return s ? ExitOk : ExitFailure;
+        }
+        a.workerProgram = QCoreApplication::applicationFilePath();
+        a.workerArgs = QStringList{QStringLiteral("archive-push"), QStringLiteral("--async-worker"), QStringLiteral("--repo"), o.repoDir,
+                                   QStringLiteral("--server"), o.server, QStringLiteral("--async-jobs"), QString::number(a.jobs),
+                                   QStringLiteral("--compress-level"), QString::number(o.compressionLevel)};
+        if (!a.spoolDir.isEmpty())
+            a.workerArgs << QStringLiteral("--spool") << a.spoolDir;
+        a.workerArgs << o.walPath;  // the pusher works in its directory
+        auto r = engine::pushAsync(a, progress, cancel);
+        if (!r) {
+            printError(r.error());
+            return ExitFailure;
+        }
+        return ExitOk;
+    }
     auto r = engine::ArchivePush(o).run(progress, cancel);
     if (!r) {
         printError(r.error());

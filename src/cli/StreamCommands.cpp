@@ -1,5 +1,6 @@
 #include "CommandSupport.h"
 #include "Commands.h"
+#include "engine/ArchivingSetup.h"
 #include "engine/WalReceive.h"
 #include "pg/Connection.h"
 #include "repo/DurableFile.h"
@@ -46,7 +47,7 @@ int installUnit(const engine::WalReceiveOptions &o, const QString &unitDir, int 
         printError(repo.error());
         return ExitFailure;
     }
-    QStringList words{selfProgram(), QStringLiteral("wal-receive"), QStringLiteral("--repo"), QFileInfo(o.repoDir).absoluteFilePath(),
+    QStringList words{selfProgram(), QStringLiteral("wal-receive"), QStringLiteral("--repo"), engine::repoLocation(o.repoDir),
                       QStringLiteral("--server"), o.server, QStringLiteral("--conninfo"), o.conninfo};
     if (!o.slot.isEmpty())
         words << QStringLiteral("--slot") << o.slot;

@@ -36,7 +36,9 @@ QString kindName(WalName::Kind k)
 
 // What identifies the file PostgreSQL will pass for a segment: device, inode, size and modification time.
 // PostgreSQL never rewrites a segment it marked ready, and a recycled or restored file gets a new identity.
-QString sourceIdentity(const QString &path, qint64 *size = nullptr)
+} // namespace
+
+QString walSourceIdentity(const QString &path, qint64 *size)
 {
     struct stat st {};
     if (::stat(QFile::encodeName(path).constData(), &st) != 0)
@@ -51,6 +53,10 @@ QString sourceIdentity(const QString &path, qint64 *size = nullptr)
         .arg(qint64(st.st_mtim.tv_nsec));
 }
 
+namespace {
+
+QString sourceIdentity(const QString &path, qint64 *size = nullptr) { return walSourceIdentity(path, size); }
+
 // A pushed-ahead segment leaves a marker next to pg_wal's own status files; PostgreSQL's call for that segment
 // then acknowledges with a stat instead of reading and hashing 16 MiB again. Markers are written only after the
 // archived file is durable and are not fsynced: a lost marker only means the slower path.
@@ -63,10 +69,16 @@ QString markerPath(const QString &walDir, const QString &name, const QString &id
     return aheadDir(walDir) + QLatin1Char('/') + name + QLatin1Char('.') + identity + QLatin1Char('.') + target;
 }
 
-QString targetTag(const repo::Repository &repo, const QString &server)
+} // namespace
+
+QString archiveTargetTag(const repo::Repository &repo, const QString &server)
 {
     return Sha256::hexOf((repo.root() + QLatin1Char('\n') + server).toUtf8()).left(16);
 }
+
+namespace {
+
+QString targetTag(const repo::Repository &repo, const QString &server) { return archiveTargetTag(repo, server); }
 
 void writeMarker(const QString &walDir, const QString &name, const QString &identity, const QString &target)
 {

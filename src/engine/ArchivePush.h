@@ -29,6 +29,11 @@ struct ArchivePushResult {
     bool acknowledgedAhead = false;  // pushed ahead by an earlier call: only its identity was checked
 };
 
+// What identifies the file PostgreSQL passes (device, inode, size, mtime): a recycled or restored file gets a new one.
+QString walSourceIdentity(const QString &path, qint64 *size = nullptr);
+// A short tag naming the repository and server a push goes to (so acknowledgements for one never count for another).
+QString archiveTargetTag(const repo::Repository &repo, const QString &server);
+
 // archive_command: stores one WAL file durably (exit 0 only after the file and its directory are fsynced).
 // Refuses WAL from another cluster than the one recorded for the server name (the first push records it),
 // and different content under an existing name (possible split brain).

@@ -361,6 +361,11 @@ Result<WalReceiveResult> WalReceive::run(ProgressSink &progress, const CancelTok
     auto repo = repo::Repository::open(m_o.repoDir, repo::Repository::Access::Write);
     if (!repo)
         return repo.error();
+    if (repo->onObjectStorage())  // the segment being received is appended and fdatasynced in place
+        return Error(Error::Code::Unsupported,
+                     QStringLiteral("wal-receive needs a repository on a file system; %1 is on object storage. Stream into a local "
+                                    "repository, or archive with archive_command (archive-push --async keeps up with object storage).")
+                         .arg(repo->root()));
     repo::WalStream stream(*repo, m_o.server);
     auto lock = stream.lock();
     if (!lock)

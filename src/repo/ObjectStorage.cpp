@@ -110,7 +110,7 @@ Status write(const QString &path, std::initializer_list<QByteArrayView> parts, P
     QCryptographicHash md5(QCryptographicHash::Md5);
     for (const QByteArrayView &p : parts)
         md5.addData(p);
-    if (!*now || ((*now)->etag.size() == 32 && (*now)->etag.toLatin1().toLower() != md5.result().toHex()))
+    if (!*now || ((*now)->etagIsMd5 && (*now)->etag.size() == 32 && (*now)->etag.toLatin1().toLower() != md5.result().toHex()))
         return Error(Error::Code::Conflict, QStringLiteral("%1 was written concurrently by another writer.").arg(path));
     return {};
 }

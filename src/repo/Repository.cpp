@@ -64,7 +64,11 @@ Result<std::pair<int, QString>> openObjectStoreLock(const QString &root, const Q
     else if (errno != EEXIST)
         return ioError(QStringLiteral("Creating the lock directory"), dir, errno);
     const QString path = dir + QLatin1Char('/') + Sha256::hexOf((root + QLatin1Char('\n') + server).toUtf8()).left(24) + QStringLiteral(".lock");
-    const int fd = ::open(QFile::encodeName(path).constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    // Opened without O_CREAT first: with fs.protected_regular, O_CREAT on another user's file in a sticky directory
+    // is refused even when the file itself may be opened.
+    int fd = ::open(QFile::encodeName(path).constData(), O_RDWR | O_CLOEXEC);
+    if (fd < 0 && errno == ENOENT)
+        fd = ::open(QFile::encodeName(path).constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
     if (fd < 0)
         return accessError(QStringLiteral("Opening the lock file of %1").arg(root), path, errno);
     (void)::fchmod(fd, 0666);  // whoever made it first, every user of the repository must be able to lock it

@@ -378,6 +378,56 @@ private slots:
         QFile::remove(dest);
     }
 
+    // archive-push --async: PostgreSQL is acknowledged only for files the background pusher stored; a store that
+    // fails shows as archiver failures and acknowledges nothing; healed, everything arrives.
+    void asyncArchivePush()
+    {
+        const QString repoUrl = m_s3->url(QStringLiteral("repos/async"));
+        QCOMPARE(run({QStringLiteral("repo-init"), QStringLiteral("--repo"), repoUrl}).code, 0);
+        TestCluster::Options o;
+        o.initdbArgs = {QStringLiteral("--wal-segsize=1")};
+        o.conf = {QStringLiteral("archive_mode = on"),
+                  QStringLiteral("archive_command = '%1 archive-push --async --async-timeout 3 --repo %2 --server async --s3-endpoint %3 %p'")
+                      .arg(cliPath(), repoUrl, proxied())};
+        QString why;
+        auto c = TestCluster::create(o, &why);
+        QVERIFY2(c, qPrintable(why));
+        auto archiver = [&](const char *column) { return c->scalar(QStringLiteral("SELECT %1 FROM pg_stat_archiver").arg(QLatin1String(column))).toInt(); };
+        QVERIFY(c->query(QStringLiteral("CREATE TABLE a(x int)")));
+        for (int i = 0; i < 12; ++i) {
+            QVERIFY(c->query(QStringLiteral("INSERT INTO a SELECT generate_series(1, 3000)")));
+            c->switchWal();
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(archiver("archived_count") >= 12, 60000);
+        QCOMPARE(archiver("failed_count"), 0);
+        const QString lastArchived = c->scalar(QStringLiteral("SELECT last_archived_wal FROM pg_stat_archiver"));
+        const Out ls = aws({QStringLiteral("s3"), QStringLiteral("ls"), QStringLiteral("s3://pga-test/repos/async/servers/async/wal/00000001/")});
+        QVERIFY2(ls.out.contains(lastArchived + QStringLiteral(".zst")), qPrintable(lastArchived + QLatin1Char('\n') + ls.out));
+        const QString spool = c->cluster().spec().dataDir + QStringLiteral("/pg_wal/.pgarchivist-async");
+        QVERIFY2(QDir(spool).entryList(QDir::Dirs | QDir::NoDotAndDotDot).size() == 1, qPrintable(spool));
+
+        // The store fails every request: PostgreSQL sees failures (after the 3 s timeout at most), nothing is acknowledged.
+        {
+            QFile f(controlFile());
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            for (int i = 0; i < 400; ++i)
+                f.write("500\n");
+        }
+        const int archivedBefore = archiver("archived_count");
+        for (int i = 0; i < 2; ++i) {
+            QVERIFY(c->query(QStringLiteral("INSERT INTO a SELECT generate_series(1, 3000)")));
+            c->switchWal();
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(archiver("failed_count") >= 1, 30000);
+        QCOMPARE(archiver("archived_count"), archivedBefore);
+        QFile::remove(controlFile());  // healed
+        QTRY_VERIFY_WITH_TIMEOUT(archiver("archived_count") >= archivedBefore + 2, 90000);
+        const QString last = c->scalar(QStringLiteral("SELECT last_archived_wal FROM pg_stat_archiver"));
+        const Out ls2 = aws({QStringLiteral("s3"), QStringLiteral("ls"), QStringLiteral("s3://pga-test/repos/async/servers/async/wal/00000001/")});
+        QVERIFY2(ls2.out.contains(last + QStringLiteral(".zst")), qPrintable(ls2.out));
+        QVERIFY(c->stop());
+    }
+
     void cleanupTestCase()
     {
         for (auto &p : m_helpers) {

@@ -409,6 +409,7 @@ Result<std::optional<ObjectInfo>> Client::head(const QString &key) const
     ObjectInfo info;
     info.size = resp->header("content-length").toLongLong();
     info.etag = QString::fromLatin1(resp->header("etag")).remove(QLatin1Char('"'));
+    info.etagIsMd5 = !resp->header("x-amz-server-side-encryption").startsWith("aws:kms");
     return std::optional<ObjectInfo>(info);
 }
 
@@ -429,7 +430,8 @@ Status Client::put(const QString &key, std::initializer_list<QByteArrayView> par
         return errorFor(r, *resp);
     // A plain PUT's ETag is the MD5 of what was stored; one that is not an MD5 (SSE-KMS) was checked by Content-MD5.
     const QByteArray etag = resp->header("etag").replace('"', "");
-    if (etag.size() == 32 && etag.toLower() != md5.toHex())
+    const bool kms = resp->header("x-amz-server-side-encryption").startsWith("aws:kms");
+    if (!kms && etag.size() == 32 && etag.toLower() != md5.toHex())
         return Error(Error::Code::Corrupt,
                      QStringLiteral("The object store stored something else than was sent for %1 (its ETag %2 is not the MD5 %3).")
                          .arg(displayUrl(m_config, key), QString::fromLatin1(etag), QString::fromLatin1(md5.toHex())));

@@ -41,6 +41,7 @@ struct Response {
 struct ObjectInfo {
     qint64 size = 0;
     QString etag;
+    bool etagIsMd5 = true;  // false under SSE-KMS (x-amz-server-side-encryption: aws:kms), whose ETags are no MD5
 };
 
 // One bucket. Thread-safe: each request takes a curl handle from a pool (so connections are reused across

@@ -81,7 +81,12 @@ QStringList optionWords()
 {
     QStringList words;
     for (const EnvOption &o : kEnvOptions) {
-        const QString v = env(o.variable);
+        // The endpoint and region as they are in effect, whichever variable set them: the command we write runs
+        // elsewhere (the server's restore_command), where the AWS tools' variables may not be set.
+        const QLatin1String variable(o.variable);
+        const QString v = variable == QLatin1String("PGARCHIVIST_S3_ENDPOINT") ? firstEnv({"PGARCHIVIST_S3_ENDPOINT", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"})
+                          : variable == QLatin1String("PGARCHIVIST_S3_REGION") ? firstEnv({"PGARCHIVIST_S3_REGION", "AWS_REGION", "AWS_DEFAULT_REGION"})
+                                                                               : env(o.variable);
         if (v.isEmpty())
             continue;
         if (o.flag) {
