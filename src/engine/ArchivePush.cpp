@@ -11,11 +11,13 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QSet>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <fcntl.h>
 #include <future>
+#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -74,6 +76,17 @@ QString markerPath(const QString &walDir, const QString &name, const QString &id
 QString archiveTargetTag(const repo::Repository &repo, const QString &server)
 {
     return Sha256::hexOf((repo.root() + QLatin1Char('\n') + server).toUtf8()).left(16);
+}
+
+QString archiveTargetTag(const QString &repoDir, const QString &server)
+{
+    QString root = repoDir;
+    if (root.startsWith(QLatin1String("s3://")))
+        while (root.endsWith(QLatin1Char('/')))
+            root.chop(1);
+    else
+        root = QFileInfo(root).absoluteFilePath();
+    return Sha256::hexOf((root + QLatin1Char('\n') + server).toUtf8()).left(16);
 }
 
 namespace {
@@ -161,9 +174,22 @@ Result<ArchivePushResult> ArchivePush::pushData(repo::Repository &repo, const QS
                                                    .arg(path)
                                                    .arg(data->size())
                                                    .arg(h.segmentSize));
-        auto rec = repo.ensureServer(server, h.systemIdentifier, h.pgVersionNum);
-        if (!rec)
-            return rec.error();
+        // Checked once per process and cluster (the async pusher pushes hundreds): on object storage it is a round trip.
+        static std::mutex verifiedMutex;
+        static QSet<QString> verified;
+        const QString key = repo.root() + QLatin1Char('\n') + server + QLatin1Char('\n') + QString::number(h.systemIdentifier);
+        bool known = false;
+        {
+            std::lock_guard lock(verifiedMutex);
+            known = verified.contains(key);
+        }
+        if (!known) {
+            auto rec = repo.ensureServer(server, h.systemIdentifier, h.pgVersionNum);
+            if (!rec)
+                return rec.error();
+            std::lock_guard lock(verifiedMutex);
+            verified.insert(key);
+        }
         meta.systemIdentifier = h.systemIdentifier;
         meta.pgVersionNum = h.pgVersionNum;
         meta.segmentSize = h.segmentSize;
@@ -176,8 +202,10 @@ Result<ArchivePushResult> ArchivePush::pushData(repo::Repository &repo, const QS
     ArchivePushResult result;
     result.name = fileName;
     result.size = qint64(data->size());
-    // Fast path for a retry or a file pushed ahead: same size recorded, same checksum, nothing to write.
-    if (auto existing = archive.meta(*name); existing && existing->size == qint64(data->size())) {
+    // Fast path for a retry or a file pushed ahead: same size recorded, same checksum, nothing to write. Not on object
+    // storage, where asking costs a round trip for every new file: the store's HEAD finds one already there.
+    if (auto existing = repo.onObjectStorage() ? Result<repo::WalFileMeta>(Error(Error::Code::NotFound, QString())) : archive.meta(*name);
+        existing && existing->size == qint64(data->size())) {
         if (Sha256::hexOf(data->view()) == existing->sha256) {
             result.outcome = repo::WalArchive::Stored::AlreadyArchived;
             result.storedSize = existing->storedSize;

@@ -33,6 +33,9 @@ struct ArchivePushResult {
 QString walSourceIdentity(const QString &path, qint64 *size = nullptr);
 // A short tag naming the repository and server a push goes to (so acknowledgements for one never count for another).
 QString archiveTargetTag(const repo::Repository &repo, const QString &server);
+// The same from the repository as given (made absolute, or an s3:// URL without trailing '/', as Repository::root()
+// would be), for a caller that must not wait for the repository to be opened.
+QString archiveTargetTag(const QString &repoDir, const QString &server);
 
 // archive_command: stores one WAL file durably (exit 0 only after the file and its directory are fsynced).
 // Refuses WAL from another cluster than the one recorded for the server name (the first push records it),

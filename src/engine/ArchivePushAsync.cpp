@@ -95,20 +95,18 @@ Status startPusher(const AsyncPushOptions &o)
 
 } // namespace
 
-QString asyncSpoolFor(const AsyncPushOptions &o, const repo::Repository &repo)
+QString asyncSpoolFor(const AsyncPushOptions &o)
 {
     const QString base = o.spoolDir.isEmpty() ? QFileInfo(o.push.walPath).absolutePath() + QStringLiteral("/.pgarchivist-async") : o.spoolDir;
-    return base + QLatin1Char('/') + archiveTargetTag(repo, o.push.server);
+    return base + QLatin1Char('/') + archiveTargetTag(o.push.repoDir, o.push.server);
 }
 
 Result<ArchivePushResult> pushAsync(const AsyncPushOptions &o, ProgressSink &progress, const CancelToken &cancel)
 {
     if (Status s = repo::Repository::validateServerName(o.push.server); !s)
         return s.error();
-    auto repo = repo::Repository::open(o.push.repoDir, repo::Repository::Access::Write);
-    if (!repo)
-        return repo.error();
-    const QString spool = asyncSpoolFor(o, *repo);
+    const QString spool = asyncSpoolFor(o);
+    const QString pusherError = spool + QStringLiteral("/pusher.error");
     if (!QDir().mkpath(spool))
         return Error(Error::Code::Io, QStringLiteral("Could not create the spool directory %1.").arg(spool));
     const QString name = QFileInfo(o.push.walPath).fileName();
@@ -125,7 +123,7 @@ Result<ArchivePushResult> pushAsync(const AsyncPushOptions &o, ProgressSink &pro
 
     QElapsedTimer waited;
     waited.start();
-    qint64 lastStart = -10000;
+    qint64 lastStart = -10000;  // >= 0 once this call started a pusher
     for (;;) {
         if (QFileInfo::exists(ok)) {
             const QByteArray said = readSmall(ok);
@@ -146,6 +144,11 @@ Result<ArchivePushResult> pushAsync(const AsyncPushOptions &o, ProgressSink &pro
             QFile::remove(failed);
             return Error(Error::Code::Io, QStringLiteral("The background pusher could not archive %1: %2").arg(name, why));
         }
+        if (lastStart >= 0 && QFileInfo::exists(pusherError)) {  // the pusher we started could not even begin
+            const QString why = QString::fromUtf8(readSmall(pusherError));
+            QFile::remove(pusherError);
+            return Error(Error::Code::Io, QStringLiteral("The background pusher could not archive %1: %2").arg(name, why));
+        }
         if (cancel.isCancelled())
             return Error(Error::Code::Cancelled, QStringLiteral("Cancelled."));
         if (waited.elapsed() >= qint64(o.timeoutS) * 1000)
@@ -157,6 +160,7 @@ Result<ArchivePushResult> pushAsync(const AsyncPushOptions &o, ProgressSink &pro
                              .arg(spool));
         // A pusher is started when none runs (at most once a second: it needs a moment to take its lock).
         if (waited.elapsed() - lastStart >= 1000 && !pusherRunning(spool)) {
+            QFile::remove(pusherError);  // from an earlier pusher: only the one started now speaks for this call
             if (Status s = startPusher(o); !s)
                 return s.error();
             lastStart = waited.elapsed();
@@ -167,14 +171,17 @@ Result<ArchivePushResult> pushAsync(const AsyncPushOptions &o, ProgressSink &pro
 
 Status runAsyncPusher(const AsyncPushOptions &o, ProgressSink &progress, const CancelToken &cancel)
 {
-    auto repo = repo::Repository::open(o.push.repoDir, repo::Repository::Access::Write);
-    if (!repo)
-        return repo.error();
-    const QString spool = asyncSpoolFor(o, *repo);
+    const QString spool = asyncSpoolFor(o);
     QDir().mkpath(spool);
     PusherLock lock(spool);
     if (!lock.tryLock())
         return {};  // another pusher runs
+    auto repo = repo::Repository::open(o.push.repoDir, repo::Repository::Access::Write);
+    if (!repo) {
+        writeStatus(spool + QStringLiteral("/pusher.error"), repo.error().toString().toUtf8());
+        logLine(spool, repo.error().toString());
+        return repo.error();
+    }
     const QString walDir = QFileInfo(o.push.walPath).absolutePath();
     const QDir status(walDir + QStringLiteral("/archive_status"));
     logLine(spool, QStringLiteral("pusher started (pid %1, %2 at once)").arg(::getpid()).arg(o.jobs));

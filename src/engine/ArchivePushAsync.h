@@ -24,6 +24,8 @@ struct AsyncPushOptions {
 };
 
 // PostgreSQL's call: acknowledged (exit 0) only when the pusher stored the file; Timeout when it did not in time.
+// It does not open the repository itself (a round trip to object storage per call is what async avoids): the pusher
+// does, and says why when it cannot (SPOOL/pusher.error), which the waiting call reports at once.
 Result<ArchivePushResult> pushAsync(const AsyncPushOptions &options, ProgressSink &progress, const CancelToken &cancel);
 
 // The background pusher (archive-push --async-worker): runs until nothing was ready for idleExitS. Exits at once when
@@ -31,6 +33,6 @@ Result<ArchivePushResult> pushAsync(const AsyncPushOptions &options, ProgressSin
 Status runAsyncPusher(const AsyncPushOptions &options, ProgressSink &progress, const CancelToken &cancel);
 
 // Where the acknowledgements of this repository and server live.
-QString asyncSpoolFor(const AsyncPushOptions &options, const repo::Repository &repo);
+QString asyncSpoolFor(const AsyncPushOptions &options);
 
 } // namespace pga::engine

@@ -160,6 +160,10 @@ Result<repo::DumpManifest> Dump::run(ProgressSink &progress, const CancelToken &
     auto repo = repo::Repository::open(m_o.repoDir, repo::Repository::Access::Write);
     if (!repo)
         return repo.error();
+    if (repo->onObjectStorage() && m_o.format == QLatin1String("directory"))  // pg_dump writes it into a local directory
+        return Error(Error::Code::Unsupported,
+                     QStringLiteral("--format directory needs a repository on a file system (pg_dump writes its files into the dump's "
+                                    "directory); on object storage use --format custom or plain."));
     if (Status s = repo::Repository::validateServerName(m_o.server); !s)
         return s.error();
 

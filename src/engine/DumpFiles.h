@@ -6,6 +6,7 @@
 #include "core/Sha256.h"
 #include "core/Zstd.h"
 #include "repo/DumpCatalog.h"
+#include "repo/ObjectStorage.h"
 
 #include <QFile>
 
@@ -15,9 +16,12 @@ namespace pga::engine {
 // checked against the manifest when the end is reached.
 class StoredReader {
 public:
-    StoredReader(QString path, repo::DumpFile f, bool decompress = true) : m_file(std::move(path)), m_meta(std::move(f)), m_decompress(decompress) {}
+    StoredReader(QString path, repo::DumpFile f, bool decompress = true)
+        : m_file(path), m_object(repo::isObjectPath(path)), m_meta(std::move(f)), m_decompress(decompress) {}
     Status open()
     {
+        if (m_object)
+            return {};  // read in ranges as it goes
         if (!m_file.open(QIODevice::ReadOnly))
             return Error(m_file.exists() ? Error::Code::Io : Error::Code::Corrupt,
                          QStringLiteral("The dump file %1 cannot be read: %2").arg(m_file.fileName(), m_file.errorString()));
@@ -35,7 +39,18 @@ public:
                 if (!out.isEmpty())
                     return out;
             }
-            const qint64 n = m_file.read(m_buf.data(), m_buf.size());
+            qint64 n = 0;
+            if (m_object) {  // 8 MiB ranged GETs: a large dump is never held whole
+                qint64 total = 0;
+                auto piece = repo::object::readRange(m_file.fileName(), m_read, qint64(8) << 20, &total);
+                if (!piece)
+                    return Error(piece.error().code == Error::Code::NotFound ? Error::Code::Corrupt : piece.error().code,
+                                 QStringLiteral("The dump file %1 cannot be read: %2").arg(m_file.fileName(), piece.error().message));
+                n = piece->size();
+                m_buf = *piece;
+            } else {
+                n = m_file.read(m_buf.data(), m_buf.size());
+            }
             if (n < 0)
                 return Error(Error::Code::Io, QStringLiteral("Could not read %1: %2").arg(m_file.fileName(), m_file.errorString()));
             if (n == 0) {
@@ -65,6 +80,7 @@ private:
         return {};
     }
     QFile m_file;
+    bool m_object = false;  // an s3:// object: m_file only names it
     repo::DumpFile m_meta;
     QByteArray m_buf = QByteArray(256 << 10, Qt::Uninitialized);
     Sha256 m_sha;

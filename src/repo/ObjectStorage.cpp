@@ -3,7 +3,6 @@
 #include "s3/S3Client.h"
 #include "s3/S3Config.h"
 
-#include <QCryptographicHash>
 #include <QFileInfo>
 
 #include <map>
@@ -73,11 +72,18 @@ Result<QByteArray> read(const QString &path, qint64 maxSize)
 
 Result<QByteArray> readHead(const QString &path, qint64 length, qint64 *totalSize)
 {
+    return readRange(path, 0, length, totalSize);
+}
+
+Result<QByteArray> readRange(const QString &path, qint64 offset, qint64 length, qint64 *totalSize)
+{
     QString key;
     auto c = clientFor(path, &key);
     if (!c)
         return c.error();
-    auto data = (*c)->getRange(key, 0, length, totalSize);
+    auto data = (*c)->getRange(key, offset, length, totalSize);
+    if (!data && data.error().detail.startsWith(QLatin1String("HTTP 416")))  // the range starts at or past the end
+        return QByteArray();
     if (!data && data.error().code == Error::Code::NotFound)
         return Error(Error::Code::NotFound, QStringLiteral("%1 does not exist.").arg(path), data.error().detail);
     return data;
@@ -107,10 +113,8 @@ Status write(const QString &path, std::initializer_list<QByteArrayView> parts, P
     auto now = (*c)->head(key);
     if (!now)
         return now.error();
-    QCryptographicHash md5(QCryptographicHash::Md5);
-    for (const QByteArrayView &p : parts)
-        md5.addData(p);
-    if (!*now || ((*now)->etagIsMd5 && (*now)->etag.size() == 32 && (*now)->etag.toLatin1().toLower() != md5.result().toHex()))
+    const QByteArray md5 = s3::Client::md5Of(parts).toHex();
+    if (!*now || ((*now)->etagIsMd5 && (*now)->etag.size() == 32 && (*now)->etag.toLatin1().toLower() != md5))
         return Error(Error::Code::Conflict, QStringLiteral("%1 was written concurrently by another writer.").arg(path));
     return {};
 }

@@ -43,6 +43,8 @@ void configure(const s3::Config &config);
 Result<QByteArray> read(const QString &path, qint64 maxSize);
 // The first `length` bytes (or fewer), and the object's size; NotFound when absent.
 Result<QByteArray> readHead(const QString &path, qint64 length, qint64 *totalSize);
+// Bytes [offset, offset + length) or fewer at the end (empty past it): a large object read piece by piece.
+Result<QByteArray> readRange(const QString &path, qint64 offset, qint64 length, qint64 *totalSize);
 Status write(const QString &path, std::initializer_list<QByteArrayView> parts, Publish mode);
 Status forEachEntry(const QString &dir, EntryType type, bool includeHidden, const std::function<Status(const QString &name)> &fn);
 Result<bool> exists(const QString &path);       // an object, or a prefix with something under it

@@ -378,6 +378,27 @@ private slots:
         QFile::remove(dest);
     }
 
+    // A logical dump streams into the bucket (in parts when large) and restores from it; the directory format, which
+    // pg_dump writes into a local directory, is refused with the way out.
+    void dumpAndRestoreDump()
+    {
+        const Out dump = run({QStringLiteral("dump"), QStringLiteral("--repo"), cliRepo(), QStringLiteral("--server"), QStringLiteral("main"),
+                              QStringLiteral("--conninfo"), m_cluster->conninfo(), QStringLiteral("--json")});
+        QVERIFY2(dump.code == 0, qPrintable(dump.out + dump.err));
+        const QString id = QJsonDocument::fromJson(dump.out.toUtf8()).object().value(QStringLiteral("id")).toString();
+        QVERIFY2(!id.isEmpty(), qPrintable(dump.out));
+        const Out restored = run({QStringLiteral("restore-dump"), QStringLiteral("--repo"), cliRepo(), QStringLiteral("--server"), QStringLiteral("main"),
+                                  QStringLiteral("--dump"), id, QStringLiteral("--conninfo"), m_cluster->conninfo(), QStringLiteral("--into"),
+                                  QStringLiteral("from_s3")});
+        QVERIFY2(restored.code == 0, qPrintable(restored.out + restored.err));
+        QCOMPARE(m_cluster->scalar(QStringLiteral("SELECT count(*) FROM t")),
+                 TestCluster::scalarAt(m_cluster->conninfo(QStringLiteral("from_s3")), QStringLiteral("SELECT count(*) FROM t")));
+        const Out dir = run({QStringLiteral("dump"), QStringLiteral("--repo"), cliRepo(), QStringLiteral("--server"), QStringLiteral("main"),
+                             QStringLiteral("--conninfo"), m_cluster->conninfo(), QStringLiteral("--format"), QStringLiteral("directory")});
+        QVERIFY(dir.code != 0);
+        QVERIFY2(dir.err.contains(QLatin1String("--format custom")), qPrintable(dir.err));
+    }
+
     // archive-push --async: PostgreSQL is acknowledged only for files the background pusher stored; a store that
     // fails shows as archiver failures and acknowledges nothing; healed, everything arrives.
     void asyncArchivePush()

@@ -110,14 +110,6 @@ bool retryableStatus(long status, const QByteArray &body)
     return false;
 }
 
-QByteArray md5Of(std::initializer_list<QByteArrayView> parts)
-{
-    QCryptographicHash h(QCryptographicHash::Md5);
-    for (const QByteArrayView &p : parts)
-        h.addData(p);
-    return h.result();
-}
-
 QString displayUrl(const Config &c, const QString &key)
 {
     return QStringLiteral("s3://%1/%2").arg(c.bucket, key);
@@ -126,6 +118,16 @@ QString displayUrl(const Config &c, const QString &key)
 } // namespace
 
 Client::Client(Config config) : m_config(std::move(config)) {}
+
+QByteArray Client::md5Of(std::initializer_list<QByteArrayView> parts)
+{
+    QCryptographicHash h(QCryptographicHash::Md5);
+    for (const QByteArrayView &p : parts)
+        h.addData(p);
+    return h.result();
+}
+
+QString Client::display(const QString &key) const { return displayUrl(m_config, key); }
 
 Client::~Client()
 {
@@ -254,21 +256,22 @@ Result<Response> Client::sendOnce(void *handle, const Request &request, const QB
     if (!caPath.isEmpty())
         C.easy_setopt(curl, CURLOPT_CAPATH, caPath.constData());
 
+    // The body is read from the request's pieces (never joined), and can be read again when curl rewinds.
+    auto sendBody = [&] {
+        C.easy_setopt(curl, CURLOPT_READFUNCTION, readBody);
+        C.easy_setopt(curl, CURLOPT_READDATA, &upload);
+        C.easy_setopt(curl, CURLOPT_SEEKFUNCTION, seekBody);
+        C.easy_setopt(curl, CURLOPT_SEEKDATA, &upload);
+    };
     if (request.method == "HEAD") {
         C.easy_setopt(curl, CURLOPT_NOBODY, 1L);
     } else if (request.method == "PUT") {
         C.easy_setopt(curl, CURLOPT_UPLOAD, 1L);
-        C.easy_setopt(curl, CURLOPT_READFUNCTION, readBody);
-        C.easy_setopt(curl, CURLOPT_READDATA, &upload);
-        C.easy_setopt(curl, CURLOPT_SEEKFUNCTION, seekBody);
-        C.easy_setopt(curl, CURLOPT_SEEKDATA, &upload);
+        sendBody();
         C.easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, curl_off_t(bodySize));
     } else if (request.method == "POST") {
         C.easy_setopt(curl, CURLOPT_POST, 1L);
-        C.easy_setopt(curl, CURLOPT_READFUNCTION, readBody);
-        C.easy_setopt(curl, CURLOPT_READDATA, &upload);
-        C.easy_setopt(curl, CURLOPT_SEEKFUNCTION, seekBody);
-        C.easy_setopt(curl, CURLOPT_SEEKDATA, &upload);
+        sendBody();
         C.easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bodySize));
     } else if (request.method != "GET") {
         C.easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.constData());
@@ -478,74 +481,6 @@ Status Client::list(const QString &prefix, const QString &delimiter, const std::
             return {};
         token = page->nextToken;
     }
-}
-
-Result<QString> Client::beginMultipart(const QString &key) const
-{
-    Request r;
-    r.method = "POST";
-    r.key = key;
-    r.query << qMakePair(QStringLiteral("uploads"), QString());
-    r.headers << qMakePair(QByteArray("Content-Type"), QByteArray("application/octet-stream"));
-    auto resp = send(r);
-    if (!resp)
-        return resp.error();
-    if (resp->status != 200)
-        return errorFor(r, *resp);
-    const QString id = parseUploadId(resp->body);
-    if (id.isEmpty())
-        return Error(Error::Code::Corrupt, QStringLiteral("The object store did not answer a multipart upload of %1 with an UploadId.")
-                                               .arg(displayUrl(m_config, key)));
-    return id;
-}
-
-Result<QString> Client::uploadPart(const QString &key, const QString &uploadId, int partNumber, QByteArrayView data) const
-{
-    const QByteArray md5 = md5Of({data});
-    Request r;
-    r.method = "PUT";
-    r.key = key;
-    r.query << qMakePair(QStringLiteral("partNumber"), QString::number(partNumber)) << qMakePair(QStringLiteral("uploadId"), uploadId);
-    r.body = {data};
-    r.headers << qMakePair(QByteArray("Content-MD5"), md5.toBase64()) << qMakePair(QByteArray("Content-Type"), QByteArray("application/octet-stream"));
-    auto resp = send(r);
-    if (!resp)
-        return resp.error();
-    if (resp->status != 200)
-        return errorFor(r, *resp);
-    const QByteArray etag = resp->header("etag");
-    if (etag.isEmpty())
-        return Error(Error::Code::Corrupt, QStringLiteral("The object store sent no ETag for part %1 of %2.").arg(partNumber).arg(displayUrl(m_config, key)));
-    return QString::fromLatin1(etag);
-}
-
-Status Client::completeMultipart(const QString &key, const QString &uploadId, const QStringList &etags) const
-{
-    QByteArray xml = "<CompleteMultipartUpload>";
-    for (int i = 0; i < etags.size(); ++i)
-        xml += "<Part><PartNumber>" + QByteArray::number(i + 1) + "</PartNumber><ETag>" + etags[i].toHtmlEscaped().toUtf8() + "</ETag></Part>";
-    xml += "</CompleteMultipartUpload>";
-    Request r;
-    r.method = "POST";
-    r.key = key;
-    r.query << qMakePair(QStringLiteral("uploadId"), uploadId);
-    r.body = {xml};
-    r.headers << qMakePair(QByteArray("Content-Type"), QByteArray("application/xml"));
-    auto resp = send(r);
-    if (!resp)
-        return resp.error();
-    if (resp->status != 200 || !isCompleteMultipartResult(resp->body))
-        return errorFor(r, *resp);
-    return {};
-}
-
-void Client::abortMultipart(const QString &key, const QString &uploadId) const
-{
-    Request r;
-    r.method = "DELETE";
-    r.key = key;
-    r.query << qMakePair(QStringLiteral("uploadId"), uploadId);
-    (void)send(r);
 }
 
 } // namespace pga::repo::s3

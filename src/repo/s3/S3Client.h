@@ -82,6 +82,8 @@ public:
     Error errorFor(const Request &request, const Response &response) const;
 
     static QByteArray uriEncode(const QString &s, bool keepSlash);
+    static QByteArray md5Of(std::initializer_list<QByteArrayView> parts);  // raw 16 bytes, for Content-MD5
+    QString display(const QString &key) const;                          // "s3://BUCKET/KEY", for messages
 
 private:
     void *acquireHandle() const;
