@@ -254,6 +254,7 @@ label() {
     pgbr) echo "pgbackrest" ;;
     pgbr-async) echo "pgbackrest (archive-async=y, process-max=$PMAX)" ;;
     pga-ahead) echo "pgarchivist-cli --push-ahead $PUSH_AHEAD" ;;
+    pga-async) echo "pgarchivist-cli --async (--async-jobs $PMAX)" ;;
   esac
 }
 drop_caches() { sync; if [ "$DROP_CACHES" = 1 ]; then echo 3 >/proc/sys/vm/drop_caches 2>/dev/null || true; fi; }
