@@ -17,6 +17,9 @@
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 
+#include <csignal>
+#include <sys/prctl.h>
+
 using namespace pga;
 using namespace pga::test;
 
@@ -43,6 +46,7 @@ class TestS3Repository : public QObject {
     {
         auto p = std::make_unique<QProcess>();
         p->setProcessChannelMode(QProcess::ForwardedChannels);
+        p->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });  // gone with a crashed test
         p->start(program, args);
         if (!p->waitForStarted(10000))
             return 0;

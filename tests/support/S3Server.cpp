@@ -9,6 +9,8 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <csignal>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -74,6 +76,8 @@ std::unique_ptr<S3Server> S3Server::start(const QString &bucket, QString *why)
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(QStringLiteral("NODE_OPTIONS"), QStringLiteral("--openssl-legacy-provider"));
         s->m_process->setProcessEnvironment(env);
+        // A test that crashes must not leave the server running: it goes with its parent.
+        s->m_process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
         s->m_process->setStandardOutputFile(s->m_dir + QStringLiteral(".log"), QIODevice::Append);
         s->m_process->start(program, {QStringLiteral("-d"), s->m_dir, QStringLiteral("-a"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"),
                                       QString::number(s->m_port), QStringLiteral("--silent"), QStringLiteral("--configure-bucket"), bucket});
