@@ -153,19 +153,35 @@ Status forEachEntry(const QString &dir, EntryType type, bool includeHidden, cons
     });
 }
 
-Result<bool> exists(const QString &path)
+namespace {
+
+// HEAD of the object at path: nullopt when absent.
+Result<std::optional<s3::ObjectInfo>> headOf(const QString &path, const s3::Client **client = nullptr, QString *key = nullptr)
 {
-    QString key;
-    auto c = clientFor(path, &key);
+    QString k;
+    auto c = clientFor(path, &k);
     if (!c)
         return c.error();
-    auto info = (*c)->head(key);
+    if (client)
+        *client = *c;
+    if (key)
+        *key = k;
+    return (*c)->head(k);
+}
+
+} // namespace
+
+Result<bool> exists(const QString &path)
+{
+    const s3::Client *client = nullptr;
+    QString key;
+    auto info = headOf(path, &client, &key);
     if (!info)
         return info.error();
     if (*info)
         return true;
-    bool any = false;
-    Status s = (*c)->list(key + QLatin1Char('/'), {}, [&](const s3::ListPage &page) -> Status {
+    bool any = false;  // a "directory": anything under the prefix (one key is enough to know)
+    Status s = client->list(key + QLatin1Char('/'), {}, [&](const s3::ListPage &page) -> Status {
         any = !page.objects.isEmpty() || !page.commonPrefixes.isEmpty();
         return {};
     }, 1);
@@ -176,11 +192,7 @@ Result<bool> exists(const QString &path)
 
 Result<qint64> size(const QString &path)
 {
-    QString key;
-    auto c = clientFor(path, &key);
-    if (!c)
-        return c.error();
-    auto info = (*c)->head(key);
+    auto info = headOf(path);
     if (!info)
         return info.error();
     return *info ? (*info)->size : qint64(-1);

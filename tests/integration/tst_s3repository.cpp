@@ -233,6 +233,15 @@ private slots:
             return Status();
         }));
         QVERIFY2(pages >= 2, qPrintable(QString::number(pages)));
+        // "Is there anything under it?" asks for one key on one page, not the whole listing one key at a time.
+        int firstPages = 0;
+        QVERIFY((*client)->list(key + QLatin1Char('/'), {}, [&](const repo::s3::ListPage &p) {
+            ++firstPages;
+            return p.objects.size() == 1 ? Status() : Status(Error(Error::Code::Internal, QStringLiteral("more than one key")));
+        }, 1));
+        QCOMPARE(firstPages, 1);
+        auto there = repo::pathExists(dir);
+        QVERIFY(there && *there);
         QVERIFY(repo::removeTree(dir));
         auto left = repo::pathExists(dir);
         QVERIFY(left);

@@ -477,7 +477,7 @@ Status Client::list(const QString &prefix, const QString &delimiter, const std::
             return page.error();
         if (Status s = fn(*page); !s)
             return s;
-        if (!page->truncated)
+        if (!page->truncated || maxKeys > 0)
             return {};
         token = page->nextToken;
     }

@@ -70,6 +70,7 @@ public:
     Status put(const QString &key, std::initializer_list<QByteArrayView> parts, bool ifNoneMatch) const;
     Status remove(const QString &key) const;                                      // absent is fine
     // ListObjectsV2 page by page (1000 keys each): fn sees every page as it arrives, nothing is accumulated.
+    // maxKeys > 0: only the first page, of at most that many keys ("is there anything?").
     Status list(const QString &prefix, const QString &delimiter, const std::function<Status(const ListPage &)> &fn, int maxKeys = 0) const;
 
     // A multipart upload: begin, parts of any size but the last >= 5 MiB, complete (or abort).
