@@ -1,4 +1,6 @@
 #include "Command.h"
+
+#include <QFileInfo>
 #include "repo/s3/S3Config.h"
 
 #include <QJsonArray>
@@ -117,6 +119,9 @@ bool takeS3Options(QStringList &args)
             value = args[i + 1];
             args.remove(i, 2);
         }
+        // Files absolute: the words go into restore_command and archive_command, which run elsewhere.
+        if (QLatin1String(match->option).endsWith(QLatin1String("-file")) && !value.isEmpty())
+            value = QFileInfo(value).absoluteFilePath();
         qputenv(match->variable, value.toLocal8Bit());
     }
     return true;

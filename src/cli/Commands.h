@@ -9,6 +9,7 @@ int runCheck(const QStringList &args);
 int runConnect(const QStringList &args);
 int runSandbox(const QStringList &args);
 int runRepoInit(const QStringList &args);
+int runRepoRekey(const QStringList &args);
 int runArchivePush(const QStringList &args);
 int runArchiveGet(const QStringList &args);
 int runInfo(const QStringList &args);

@@ -12,7 +12,30 @@ namespace pga::cli {
 
 QString optionOrEnv(const QCommandLineParser &p, const QString &option, const char *env);
 
-// `pgarchivist-cli repo-init --repo DIR [--owner USER] [--group GROUP]`
+namespace {
+
+// The credential --passphrase-file / --key-file gave (as the environment): what encrypts or unlocks.
+std::optional<repo::crypto::Credential> givenCredential(const char *what, int *code)
+{
+    auto c = repo::crypto::credentialFromEnvironment();
+    if (!c) {
+        printError(c.error());
+        *code = ExitUsage;
+        return std::nullopt;
+    }
+    if (!*c) {
+        printError(QStringLiteral("%1 needs --passphrase-file FILE or --key-file FILE (or PGARCHIVIST_REPO_PASSPHRASE_FILE / "
+                                  "PGARCHIVIST_REPO_KEY_FILE).")
+                       .arg(QLatin1String(what)));
+        *code = ExitUsage;
+        return std::nullopt;
+    }
+    return **c;
+}
+
+} // namespace
+
+// `pgarchivist-cli repo-init --repo DIR [--owner USER] [--group GROUP] [--encrypt --passphrase-file F | --key-file F]`
 int runRepoInit(const QStringList &args)
 {
     CommandParser p(QStringLiteral("repo-init"), QStringLiteral("Create an empty repository (format %1).").arg(repo::Repository::kFormat));
@@ -23,6 +46,8 @@ int runRepoInit(const QStringList &args)
     p.addOption({QStringLiteral("group"), QStringLiteral("Let this group read the repository (directories setgid 2750, files 0640): "
                                                          "its members can run info, verify and restore; only the owner writes."),
                  QStringLiteral("GROUP")});
+    p.addOption({QStringLiteral("encrypt"), QStringLiteral("Encrypt everything stored (XChaCha20-Poly1305) under a random key, "
+                                                           "unlocked by the --passphrase-file or --key-file given.")});
     int code = 0;
     if (!p.parseOrExit(args, &code))
         return code;
@@ -31,19 +56,75 @@ int runRepoInit(const QStringList &args)
         printError(QStringLiteral("repo-init needs --repo DIR (or PGARCHIVIST_REPO) and nothing else."));
         return ExitUsage;
     }
-    auto r = repo::Repository::init(dir, {p.value(QStringLiteral("owner")), p.value(QStringLiteral("group"))});
+    repo::Repository::InitOptions options{p.value(QStringLiteral("owner")), p.value(QStringLiteral("group")), std::nullopt};
+    if (p.isSet(QStringLiteral("encrypt"))) {
+        options.encryptWith = givenCredential("repo-init --encrypt", &code);
+        if (!options.encryptWith)
+            return code;
+    }
+    auto r = repo::Repository::init(dir, options);
     if (!r) {
         printError(r.error());
         return ExitFailure;
     }
-    out() << "Created repository " << r->root() << " (format " << repo::Repository::kFormat << "), owned by " << r->ownerName();
+    out() << "Created " << (r->encrypted() ? "the encrypted repository " : "repository ") << r->root() << " (format "
+          << (r->encrypted() ? 2 : repo::Repository::kFormat) << ")";
+    if (!r->onObjectStorage())
+        out() << ", owned by " << r->ownerName();
     if (r->sharedWithGroup())
         out() << ", readable by the group " << r->groupName();
     out() << ".\n";
+    if (r->encrypted())
+        out() << "Nothing in it can be read without " << options.encryptWith->source << " and " << r->root()
+              << "/keys.json: keep copies of both apart from the repository.\n";
     out().flush();
     if (r->ownerName() == QLatin1String("root"))
         printError(QStringLiteral("Note: root owns this repository, so archive_command (run as the server's OS user, usually postgres) "
                                   "will be refused. For a repository PostgreSQL archives into, use --owner postgres."));
+    return ExitOk;
+}
+
+// `pgarchivist-cli repo-rekey --repo DIR (--passphrase-file F | --key-file F) (--new-passphrase-file F | --new-key-file F)`
+int runRepoRekey(const QStringList &args)
+{
+    CommandParser p(QStringLiteral("repo-rekey"), QStringLiteral("Change what unlocks an encrypted repository, without re-encrypting "
+                                                                 "anything. The current credential is --passphrase-file or --key-file."));
+    p.addOption({QStringLiteral("repo"), QStringLiteral("Repository directory (default: $PGARCHIVIST_REPO)."), QStringLiteral("DIR")});
+    p.addOption({QStringLiteral("new-passphrase-file"), QStringLiteral("The new passphrase (replaces the passphrase slot)."), QStringLiteral("FILE")});
+    p.addOption({QStringLiteral("new-key-file"), QStringLiteral("The new key file, at least 32 random bytes (replaces the key file slot)."),
+                 QStringLiteral("FILE")});
+    p.addOption({QStringLiteral("json"), QStringLiteral("Print JSON.")});
+    int code = 0;
+    if (!p.parseOrExit(args, &code))
+        return code;
+    const QString dir = optionOrEnv(p, QStringLiteral("repo"), "PGARCHIVIST_REPO");
+    const bool newPass = p.isSet(QStringLiteral("new-passphrase-file")), newKey = p.isSet(QStringLiteral("new-key-file"));
+    if (dir.isEmpty() || newPass == newKey || !p.positionalArguments().isEmpty()) {
+        printError(QStringLiteral("repo-rekey needs --repo DIR and one of --new-passphrase-file FILE or --new-key-file FILE."));
+        return ExitUsage;
+    }
+    const auto current = givenCredential("repo-rekey", &code);
+    if (!current)
+        return code;
+    using Kind = repo::crypto::Credential::Kind;
+    auto next = repo::crypto::credentialFromFile(newPass ? Kind::Passphrase : Kind::KeyFile,
+                                                 p.value(newPass ? QStringLiteral("new-passphrase-file") : QStringLiteral("new-key-file")));
+    if (!next) {
+        printError(next.error());
+        return ExitUsage;
+    }
+    if (Status s = repo::Repository::rekey(dir, *current, *next); !s) {
+        printError(s.error());
+        return s.error().code == Error::Code::Authentication ? ExitUsage : ExitFailure;
+    }
+    if (p.isSet(QStringLiteral("json"))) {
+        printJson({{QStringLiteral("repo"), dir}, {QStringLiteral("rekeyed"), true},
+                   {QStringLiteral("kind"), newPass ? QStringLiteral("passphrase") : QStringLiteral("keyfile")}});
+        return ExitOk;
+    }
+    out() << "The " << repo::crypto::kindName(next->kind) << " of " << dir << " is now " << next->source
+          << "; the data was not re-encrypted. Update every host that uses the old one (archive_command, restore_command).\n";
+    out().flush();
     return ExitOk;
 }
 
@@ -137,8 +218,10 @@ int runInfo(const QStringList &args)
         QJsonArray servers;
         for (const auto &s : *r)
             servers.append(engine::toJson(s));
-        printJson({{QStringLiteral("repo"), dir}, {QStringLiteral("format"), repo::Repository::kFormat},
-                   {QStringLiteral("servers"), servers}});
+        const auto opened = repo::Repository::open(dir);  // unlocked already: archiveSummary opened it
+        const bool encrypted = opened && opened->encrypted();
+        printJson({{QStringLiteral("repo"), dir}, {QStringLiteral("format"), encrypted ? 2 : repo::Repository::kFormat},
+                   {QStringLiteral("encrypted"), encrypted}, {QStringLiteral("servers"), servers}});
         return ExitOk;
     }
     if (r->isEmpty())

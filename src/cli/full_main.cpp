@@ -31,6 +31,7 @@ const Command kCommands[] = {
     {"promote", "Promote a standby, after checking it is not far behind", runPromote},
     {"restore-points", "List the restore points in the archived WAL", runRestorePoints},
     {"repo-init", "Create an empty repository", runRepoInit},
+    {"repo-rekey", "Change the passphrase or key file of an encrypted repository", runRepoRekey},
     {"restore-dump", "Restore a dump (pg_restore/psql) into a server", runRestoreDump},
     {"restore", "Restore a backup into a data directory for recovery to a target", runRestore},
     {"estimate", "Estimate how long a restore to a target would take (RTO)", runEstimate},

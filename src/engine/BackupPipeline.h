@@ -193,7 +193,7 @@ private:
                 j = std::move(m_queue.front());
                 m_queue.pop_front();
             }
-            const ChunkId id = ChunkId::fromDigest(Sha256::of(j.data.data(), j.data.size()));
+            const ChunkId id = m_store.nameOf(j.data.data(), j.data.size());
             bool store = false;
             {
                 // A repeat met lately is not even looked up in the store. An id the set forgot is looked up again,

@@ -163,6 +163,10 @@ Result<repo::DumpManifest> Dump::run(ProgressSink &progress, const CancelToken &
         return Error(Error::Code::Unsupported,
                      QStringLiteral("--format directory needs a repository on a file system (pg_dump writes its files into the dump's "
                                     "directory); on object storage use --format custom or plain."));
+    if (repo->encrypted() && m_o.format == QLatin1String("directory"))  // pg_dump's staging files would be plain
+        return Error(Error::Code::Unsupported,
+                     QStringLiteral("--format directory cannot write into an encrypted repository (pg_dump writes its files "
+                                    "unencrypted before they are stored); use --format custom or plain."));
     if (Status s = repo::Repository::validateServerName(m_o.server); !s)
         return s.error();
 

@@ -6,7 +6,7 @@
 #include "core/Sha256.h"
 #include "core/Zstd.h"
 #include "repo/DumpCatalog.h"
-#include "repo/ObjectStorage.h"
+#include "repo/ContentReader.h"
 
 #include <QFile>
 
@@ -16,15 +16,14 @@ namespace pga::engine {
 // checked against the manifest when the end is reached.
 class StoredReader {
 public:
-    StoredReader(QString path, repo::DumpFile f, bool decompress = true)
-        : m_file(path), m_object(repo::isObjectPath(path)), m_meta(std::move(f)), m_decompress(decompress) {}
+    StoredReader(QString path, repo::DumpFile f, bool decompress = true) : m_path(std::move(path)), m_meta(std::move(f)), m_decompress(decompress) {}
     Status open()
     {
-        if (m_object)
-            return {};  // read in ranges as it goes
-        if (!m_file.open(QIODevice::ReadOnly))
-            return Error(m_file.exists() ? Error::Code::Io : Error::Code::Corrupt,
-                         QStringLiteral("The dump file %1 cannot be read: %2").arg(m_file.fileName(), m_file.errorString()));
+        auto r = repo::ContentReader::open(m_path);
+        if (!r)
+            return Error(r.error().code == Error::Code::NotFound ? Error::Code::Corrupt : r.error().code,
+                         QStringLiteral("The dump file %1 cannot be read: %2").arg(m_path, r.error().message));
+        m_file = std::move(*r);
         return {};
     }
     // The next decompressed piece (at most 4 MiB, whatever the compression ratio); empty at the end, after the checks.
@@ -35,24 +34,17 @@ public:
             if (m_decompress) {
                 bool needInput = false;
                 if (Status s = m_z.drain(out, 4 << 20, &needInput); !s)
-                    return Error(Error::Code::Corrupt, QStringLiteral("The dump file %1 is damaged: %2").arg(m_file.fileName(), s.error().message));
+                    return Error(Error::Code::Corrupt, QStringLiteral("The dump file %1 is damaged: %2").arg(m_path, s.error().message));
                 if (!out.isEmpty())
                     return out;
             }
-            qint64 n = 0;
-            if (m_object) {  // 8 MiB ranged GETs: a large dump is never held whole
-                qint64 total = 0;
-                auto piece = repo::object::readRange(m_file.fileName(), m_read, qint64(8) << 20, &total);
-                if (!piece)
-                    return Error(piece.error().code == Error::Code::NotFound ? Error::Code::Corrupt : piece.error().code,
-                                 QStringLiteral("The dump file %1 cannot be read: %2").arg(m_file.fileName(), piece.error().message));
-                n = piece->size();
-                m_buf = *piece;
-            } else {
-                n = m_file.read(m_buf.data(), m_buf.size());
-            }
-            if (n < 0)
-                return Error(Error::Code::Io, QStringLiteral("Could not read %1: %2").arg(m_file.fileName(), m_file.errorString()));
+            // 8 MiB ranged GETs on object storage, 256 KiB reads from a file: a large dump is never held whole.
+            auto piece = m_file->read(m_file->path().startsWith(QLatin1String("s3://")) ? qint64(8) << 20 : qint64(256) << 10);
+            if (!piece)
+                return Error(piece.error().code == Error::Code::NotFound ? Error::Code::Corrupt : piece.error().code,
+                             QStringLiteral("The dump file %1 cannot be read: %2").arg(m_path, piece.error().message));
+            m_buf = *piece;
+            const qint64 n = m_buf.size();
             if (n == 0) {
                 if (Status s = check(); !s)
                     return s.error();
@@ -72,17 +64,17 @@ private:
         if (m_read != m_meta.bytes || m_sha.finishHex() != m_meta.sha256)
             return Error(Error::Code::Corrupt, QStringLiteral("The dump file %1 is damaged: its content does not match the SHA-256 in the "
                                                               "manifest. This dump cannot be restored; use another dump.")
-                                                   .arg(m_file.fileName()));
+                                                   .arg(m_path));
         if (!m_decompress)
             return {};
         if (Status s = m_z.finish(); !s)
-            return Error(Error::Code::Corrupt, QStringLiteral("The dump file %1 is damaged: %2").arg(m_file.fileName(), s.error().message));
+            return Error(Error::Code::Corrupt, QStringLiteral("The dump file %1 is damaged: %2").arg(m_path, s.error().message));
         return {};
     }
-    QFile m_file;
-    bool m_object = false;  // an s3:// object: m_file only names it
+    QString m_path;
+    std::unique_ptr<repo::ContentReader> m_file;
     repo::DumpFile m_meta;
-    QByteArray m_buf = QByteArray(256 << 10, Qt::Uninitialized);
+    QByteArray m_buf;
     Sha256 m_sha;
     zstd::StreamDecompressor m_z;
     qint64 m_read = 0;

@@ -301,7 +301,7 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
             }
             Error err;
             if (o.delta && ::pread(out.fd(), have.data(), t.len, t.offset) == ssize_t(t.len)
-                       && Sha256::hexOf(have.data(), t.len) == hex) {
+                       && store.nameOf(have.data(), t.len).hex() == hex) {
                 reused += qint64(t.len);
             } else if (auto b = out.buffer(); !b) {
                 err = b.error();

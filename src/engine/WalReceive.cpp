@@ -366,6 +366,12 @@ Result<WalReceiveResult> WalReceive::run(ProgressSink &progress, const CancelTok
                      QStringLiteral("wal-receive needs a repository on a file system; %1 is on object storage. Stream into a local "
                                     "repository, or archive with archive_command (archive-push --async keeps up with object storage).")
                          .arg(repo->root()));
+    if (repo->encrypted())  // the .partial would hold plain WAL in the repository while it grows
+        return Error(Error::Code::Unsupported,
+                     QStringLiteral("wal-receive cannot stream into the encrypted repository %1 (the segment being received is kept "
+                                    "unencrypted while it grows). Archive with archive_command (archive-push), or stream into a "
+                                    "repository without encryption.")
+                         .arg(repo->root()));
     repo::WalStream stream(*repo, m_o.server);
     auto lock = stream.lock();
     if (!lock)

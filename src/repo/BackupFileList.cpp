@@ -1,4 +1,5 @@
 #include "BackupFileList.h"
+#include "ContentReader.h"
 #include "ObjectStorage.h"
 #include "FileAccess.h"
 
@@ -86,31 +87,14 @@ BackupFileListReader::BackupFileListReader(QString path, const Expect &expect)
 Result<BackupFileListReader> BackupFileListReader::open(const QString &path, const Expect &expect)
 {
     BackupFileListReader r(path, expect);
-    if (isObjectPath(path)) {
-        auto data = readWholeFile(path, qint64(4) << 30);
-        if (!data && data.error().code == Error::Code::NotFound)
-            return Error(Error::Code::Corrupt, QStringLiteral("Backup %1 is damaged: its file list %2 is missing. This backup cannot be "
-                                                              "used; restore another backup or take a new one.")
-                                                   .arg(expect.backupId, path));
-        if (!data)
-            return data.error();
-        auto buffer = std::make_unique<QBuffer>();
-        buffer->setData(*data);
-        buffer->open(QIODevice::ReadOnly);
-        r.m_file = std::move(buffer);
-        return r;
-    }
-    r.m_file = std::make_unique<QFile>(path);
-    if (!r.m_file->open(QIODevice::ReadOnly | QIODevice::Unbuffered)) {
-        auto present = pathExists(path);
-        if (!present)
-            return present.error();
-        if (!*present)
-            return Error(Error::Code::Corrupt, QStringLiteral("Backup %1 is damaged: its file list %2 is missing. This backup cannot be "
-                                                              "used; restore another backup or take a new one.")
-                                                   .arg(expect.backupId, path));
-        return accessError(QStringLiteral("Opening"), path, EACCES);
-    }
+    auto file = ContentReader::open(path);
+    if (!file && file.error().code == Error::Code::NotFound)
+        return Error(Error::Code::Corrupt, QStringLiteral("Backup %1 is damaged: its file list %2 is missing. This backup cannot be "
+                                                          "used; restore another backup or take a new one.")
+                                               .arg(expect.backupId, path));
+    if (!file)
+        return file.error();
+    r.m_file = std::move(*file);
     return r;
 }
 
@@ -140,13 +124,15 @@ Result<QByteArray> BackupFileListReader::readLine()
             return corrupt(QStringLiteral("entry %1 is longer than %2 MiB").arg(m_read + 1).arg(kMaxLine >> 20));
         m_buf.remove(0, m_pos);
         m_pos = 0;
-        const qsizetype had = m_buf.size();
-        m_buf.resize(had + kReadBlock);
-        const qint64 n = m_file->read(m_buf.data() + had, kReadBlock);
-        if (n < 0)
-            return Error(Error::Code::Io, QStringLiteral("Could not read %1: %2").arg(m_path, m_file->errorString()));
-        m_buf.resize(had + qsizetype(n));
-        m_eof = n == 0;
+        auto piece = m_file->read(kReadBlock);
+        if (!piece && piece.error().code == Error::Code::NotFound)
+            return corrupt(QStringLiteral("it is missing"));
+        if (!piece && piece.error().code == Error::Code::Corrupt)
+            return corrupt(piece.error().message);
+        if (!piece)
+            return piece.error();
+        m_buf += *piece;
+        m_eof = piece->isEmpty();
     }
 }
 

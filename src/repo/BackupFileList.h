@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ContentReader.h"
 #include "core/ChunkId.h"
 #include "core/Result.h"
 #include "DurableFile.h"
@@ -72,7 +73,7 @@ private:
     Result<QByteArray> readLine();
     QString m_path;
     Expect m_expect;
-    std::unique_ptr<QIODevice> m_file;  // a QFile, or a QBuffer holding an object fetched from object storage
+    std::unique_ptr<ContentReader> m_file;
     std::unique_ptr<Sha256> m_sha;
     QByteArray m_buf;     // read ahead of the current line
     qsizetype m_pos = 0;

@@ -1,4 +1,5 @@
 #include "BackupManifest.h"
+#include "ContentReader.h"
 #include "ObjectStorage.h"
 #include "FileAccess.h"
 
@@ -184,36 +185,27 @@ Status BackupCatalog::forEachFile(const BackupManifest &m, const std::function<S
 
 Result<QString> BackupCatalog::serverManifestSha256(const QString &id) const
 {
-    if (isObjectPath(serverManifestPath(id))) {
-        auto data = readWholeFile(serverManifestPath(id), qint64(4) << 30);
-        if (!data && data.error().code == Error::Code::NotFound)
-            return Error(Error::Code::Corrupt, QStringLiteral("Backup %1 is damaged: its backup_manifest (%2) is missing. This backup "
-                                                              "cannot be used; restore another backup or take a new one.")
-                                                   .arg(id, serverManifestPath(id)));
-        if (!data)
-            return data.error();
-        return Sha256::hexOf(*data);
-    }
-    QFile f(serverManifestPath(id));
-    if (!f.open(QIODevice::ReadOnly)) {
-        auto present = pathExists(f.fileName());
-        if (!present)
-            return present.error();
-        if (!*present)
-            return Error(Error::Code::Corrupt, QStringLiteral("Backup %1 is damaged: its backup_manifest (%2) is missing. This backup "
-                                                              "cannot be used; restore another backup or take a new one.")
-                                                   .arg(id, f.fileName()));
-        return accessError(QStringLiteral("Reading"), f.fileName(), EACCES);
-    }
+    const QString path = serverManifestPath(id);
+    auto missing = [&] {
+        return Error(Error::Code::Corrupt, QStringLiteral("Backup %1 is damaged: its backup_manifest (%2) is missing. This backup "
+                                                          "cannot be used; restore another backup or take a new one.")
+                                               .arg(id, path));
+    };
+    auto r = ContentReader::open(path);
+    if (!r && r.error().code == Error::Code::NotFound)
+        return missing();
+    if (!r)
+        return r.error();
     Sha256 sha;
-    QByteArray buf(1 << 20, Qt::Uninitialized);
     for (;;) {
-        const qint64 n = f.read(buf.data(), buf.size());
-        if (n < 0)
-            return Error(Error::Code::Io, QStringLiteral("Could not read %1: %2").arg(f.fileName(), f.errorString()));
-        if (n == 0)
+        auto piece = (*r)->read(1 << 20);
+        if (!piece && piece.error().code == Error::Code::NotFound)
+            return missing();
+        if (!piece)
+            return piece.error();
+        if (piece->isEmpty())
             break;
-        sha.add(buf.constData(), size_t(n));
+        sha.add(*piece);
     }
     return sha.finishHex();
 }

@@ -21,6 +21,15 @@
 
 namespace pga::repo {
 
+ChunkStore::ChunkStore(QString chunksDir, FileOwner owner)
+    : m_dir(std::move(chunksDir)), m_owner(owner), m_objects(m_dir.startsWith(QLatin1String("s3://")))
+{
+    const crypto::Binding b = crypto::bindingFor(m_dir + QStringLiteral("/00"));
+    m_keys = b.keys;
+    if (m_keys)
+        m_relDir = b.relative.chopped(2);
+}
+
 bool ChunkStore::isHash(const QString &s)
 {
     if (s.size() != 64)
@@ -48,9 +57,15 @@ bool ChunkStore::contains(const QString &hex) const
 
 Result<qint64> ChunkStore::put(const QString &hex, const char *frame, size_t frameSize)
 {
+    QByteArray sealed;
+    if (m_keys) {
+        sealed = crypto::seal(*m_keys, relativePath(hex), {QByteArrayView(frame, qsizetype(frameSize))});
+        frame = sealed.constData();
+        frameSize = size_t(sealed.size());
+    }
     if (m_objects) {
         // A plain PUT: the name is the content's hash, so a concurrent writer of the same name writes the same bytes.
-        if (Status s = object::write(pathFor(hex), {QByteArrayView(frame, qsizetype(frameSize))}, Publish::Replace); !s)
+        if (Status s = writeStoredBytes(pathFor(hex), {QByteArrayView(frame, qsizetype(frameSize))}, Publish::Replace); !s)
             return s.error();
         return qint64(frameSize);
     }
@@ -218,7 +233,7 @@ Status ChunkStore::readInto(const QString &hex, char *out, size_t rawSize) const
     // read(2) into a per-thread buffer rather than mmap: unmapping each of thousands of chunks flushed the
     // TLBs of every CPU (a restore's workers run in parallel).
     if (m_objects) {
-        auto data = object::read(path, qint64(zstd::bound(rawSize)) + 4096);
+        auto data = readStoredBytes(path, crypto::sealedSize(qint64(zstd::bound(rawSize)) + 4096));
         if (!data && data.error().code == Error::Code::NotFound)
             return Error(Error::Code::Corrupt, QStringLiteral("Chunk %1 is missing from the repository (%2).").arg(hex, path));
         if (!data)
@@ -255,13 +270,22 @@ Status ChunkStore::readInto(const QString &hex, char *out, size_t rawSize) const
     return checkFrame(hex, frame.data(), frame.size(), out, rawSize, path);
 }
 
-Status ChunkStore::checkFrame(const QString &hex, const char *frame, size_t frameSize, char *out, size_t rawSize, const QString &path)
+Status ChunkStore::checkFrame(const QString &hex, const char *frame, size_t frameSize, char *out, size_t rawSize, const QString &path) const
 {
+    QByteArray opened;
+    if (m_keys) {
+        auto content = crypto::open(*m_keys, relativePath(hex), QByteArrayView(frame, qsizetype(frameSize)), path);
+        if (!content)
+            return Error(Error::Code::Corrupt, QStringLiteral("Chunk %1 is damaged: %2").arg(hex, content.error().message));
+        opened = std::move(*content);
+        frame = opened.constData();
+        frameSize = size_t(opened.size());
+    }
     if (Status s = zstd::decompressInto(frame, frameSize, out, rawSize); !s)
         return Error(Error::Code::Corrupt, QStringLiteral("Chunk %1 is damaged: it does not decompress to %2 bytes (%3).")
                                                .arg(hex).arg(rawSize).arg(path),
                      s.error().toString());
-    if (Sha256::hexOf(out, rawSize) != hex)
+    if (nameOf(out, rawSize).hex() != hex)
         return Error(Error::Code::Corrupt, QStringLiteral("Chunk %1 is damaged: its content does not match its checksum (%2).").arg(hex, path));
     return {};
 }

@@ -1,7 +1,9 @@
 #pragma once
 
 #include "DurableFile.h"
+#include "Encryption.h"
 #include "core/Buffer.h"
+#include "core/ChunkId.h"
 #include "core/Result.h"
 
 #include <QSet>
@@ -19,8 +21,13 @@ namespace pga::repo {
 // header), so `zstd -d` restores it. Thread-safe: the backup's workers put chunks concurrently.
 class ChunkStore {
 public:
-    explicit ChunkStore(QString chunksDir, FileOwner owner = {})
-        : m_dir(std::move(chunksDir)), m_owner(owner), m_objects(m_dir.startsWith(QLatin1String("s3://"))) {}
+    // In an encrypted repository (bound when Repository::open unlocked it) chunks are sealed and named by
+    // HMAC-SHA-256 under the repository's name key, so a name says nothing about the content.
+    explicit ChunkStore(QString chunksDir, FileOwner owner = {});
+
+    // The name of raw bytes: their SHA-256, or their HMAC-SHA-256 in an encrypted repository.
+    ChunkId nameOf(const char *data, size_t size) const { return crypto::chunkName(m_keys.get(), data, size); }
+    bool encrypted() const { return m_keys != nullptr; }
     // On object storage every put is one PUT, durable when it returns; there is nothing to defer or sync.
     bool onObjectStorage() const { return m_objects; }
 
@@ -58,8 +65,11 @@ public:
     static bool isHash(const QString &s);
 
 private:
-    static Status checkFrame(const QString &hex, const char *frame, size_t frameSize, char *out, size_t rawSize, const QString &path);
+    Status checkFrame(const QString &hex, const char *frame, size_t frameSize, char *out, size_t rawSize, const QString &path) const;
+    QString relativePath(const QString &hex) const { return m_relDir + hex.left(2) + QLatin1Char('/') + hex + QStringLiteral(".zst"); }
     QString m_dir;
+    std::shared_ptr<const crypto::Keys> m_keys;
+    QString m_relDir;  // "chunks/" relative to the repository root, for the sealed chunks' authenticated path
     FileOwner m_owner;
     mutable std::mutex m_mutex;
     QSet<QString> m_dirty;

@@ -1,4 +1,5 @@
 #include "DurableFile.h"
+#include "Encryption.h"
 #include "ObjectStorage.h"
 #include "FileAccess.h"
 
@@ -201,6 +202,15 @@ bool publishAnonymously(const QString &path, std::initializer_list<QByteArrayVie
 
 Status writeFileDurably(const QString &path, std::initializer_list<QByteArrayView> parts, Publish mode, const FileOwner &owner)
 {
+    if (const crypto::Binding b = crypto::bindingFor(path); b.keys) {
+        const QByteArray sealed = crypto::seal(*b.keys, b.relative, parts);
+        return writeStoredBytes(path, {QByteArrayView(sealed)}, mode, owner);
+    }
+    return writeStoredBytes(path, parts, mode, owner);
+}
+
+Status writeStoredBytes(const QString &path, std::initializer_list<QByteArrayView> parts, Publish mode, const FileOwner &owner)
+{
     if (isObjectPath(path))
         return object::write(path, parts, mode);
     if (Status anonymous; mode == Publish::IfAbsent && publishAnonymously(path, parts, owner, &anonymous))
@@ -249,22 +259,26 @@ Status writeFileDurably(const QString &path, std::initializer_list<QByteArrayVie
 
 Result<std::unique_ptr<HashingFileWriter>> HashingFileWriter::create(const QString &path, const FileOwner &owner)
 {
+    std::unique_ptr<HashingFileWriter> out;
     if (isObjectPath(path)) {
         auto w = object::StreamWriter::create(path);
         if (!w)
             return w.error();
-        auto out = std::unique_ptr<HashingFileWriter>(new HashingFileWriter(path, -1));
+        out.reset(new HashingFileWriter(path, -1));
         out->m_object = std::move(*w);
-        return out;
+    } else {
+        const int fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+        if (fd < 0)
+            return ioError(QStringLiteral("Creating"), path, errno);
+        if (Status s = owner.applyToFile(fd, path); !s) {
+            ::close(fd);
+            return s.error();
+        }
+        out.reset(new HashingFileWriter(path, fd));
     }
-    const int fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-    if (fd < 0)
-        return ioError(QStringLiteral("Creating"), path, errno);
-    if (Status s = owner.applyToFile(fd, path); !s) {
-        ::close(fd);
-        return s.error();
-    }
-    return std::unique_ptr<HashingFileWriter>(new HashingFileWriter(path, fd));
+    if (const crypto::Binding b = crypto::bindingFor(path); b.keys)
+        out->m_sealer = std::make_unique<crypto::Sealer>(b.keys, b.relative);
+    return out;
 }
 
 HashingFileWriter::HashingFileWriter(QString path, int fd) : m_path(std::move(path)), m_fd(fd) {}
@@ -283,22 +297,22 @@ Status HashingFileWriter::write(const char *data, size_t size)
     return m_buf.size() >= (1 << 20) ? drain() : Status();
 }
 
-Status HashingFileWriter::drain()
+Status HashingFileWriter::drain(bool last)
 {
-    if (m_object) {
-        Status s = m_object->write(m_buf.constData(), size_t(m_buf.size()));
-        m_buf.clear();
-        return s;
-    }
-    if (const int e = writeParts(m_fd, {QByteArrayView(m_buf)}))
-        return ioError(QStringLiteral("Writing"), m_path, e);
+    QByteArray stored = m_sealer ? m_sealer->add(m_buf.constData(), size_t(m_buf.size())) : m_buf;
+    if (m_sealer && last)
+        stored += m_sealer->finish();
     m_buf.clear();
+    if (m_object)
+        return m_object->write(stored.constData(), size_t(stored.size()));
+    if (const int e = writeParts(m_fd, {QByteArrayView(stored)}))
+        return ioError(QStringLiteral("Writing"), m_path, e);
     return {};
 }
 
 Result<QString> HashingFileWriter::finish()
 {
-    if (Status s = drain(); !s)
+    if (Status s = drain(true); !s)
         return s.error();
     if (m_object) {
         if (Status s = m_object->finish(); !s)
@@ -313,6 +327,15 @@ Result<QString> HashingFileWriter::finish()
 }
 
 Result<QByteArray> readWholeFile(const QString &path, qint64 maxSize)
+{
+    const crypto::Binding b = crypto::bindingFor(path);
+    auto stored = readStoredBytes(path, b.keys ? crypto::sealedSize(maxSize) : maxSize);
+    if (!stored || !b.keys)
+        return stored;
+    return crypto::open(*b.keys, b.relative, *stored, path);
+}
+
+Result<QByteArray> readStoredBytes(const QString &path, qint64 maxSize)
 {
     if (isObjectPath(path))
         return object::read(path, maxSize);

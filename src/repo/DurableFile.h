@@ -15,6 +15,9 @@ namespace pga::repo {
 namespace object {
 class StreamWriter;
 }
+namespace crypto {
+class Sealer;
+}
 
 // Who owns what a repository command creates. Set only when root writes a repository that belongs to someone
 // else (Repository::writeAs): every new file and directory is then given to the owner before it is published, so
@@ -47,6 +50,11 @@ Status writeFileDurably(const QString &path, const QByteArray &data, Publish mod
 Status writeFileDurably(const QString &path, std::initializer_list<QByteArrayView> parts, Publish mode = Publish::Replace,
                         const FileOwner &owner = {});
 
+// In an encrypted repository (Encryption.h) every function here seals what it writes and opens what it reads,
+// except the *Stored* ones: the bytes as stored, for the files that are never sealed and for what is sealed already.
+Status writeStoredBytes(const QString &path, std::initializer_list<QByteArrayView> parts, Publish mode = Publish::Replace,
+                        const FileOwner &owner = {});
+
 // fsync a directory so that a rename or link inside it survives a crash.
 Status syncDirectory(const QString &dir);
 // Creates the directory and any missing parents, fsyncing each parent that gained an entry.
@@ -67,10 +75,11 @@ public:
 
 private:
     HashingFileWriter(QString path, int fd);
-    Status drain();
+    Status drain(bool last = false);
     QString m_path;
     int m_fd = -1;
     std::unique_ptr<object::StreamWriter> m_object;  // an s3:// path: uploaded, in parts when large
+    std::unique_ptr<crypto::Sealer> m_sealer;        // an encrypted repository's file: sealed as it is written
     QByteArray m_buf;
     Sha256 m_sha;
     qint64 m_bytes = 0;
@@ -82,6 +91,7 @@ Status removePublishedDirectory(const QString &dir, const QString &manifest, con
 
 // Reads a whole file; NotFound when absent, Corrupt when it is larger than maxSize.
 Result<QByteArray> readWholeFile(const QString &path, qint64 maxSize = qint64(1) << 30);
+Result<QByteArray> readStoredBytes(const QString &path, qint64 maxSize = qint64(1) << 30);
 
 // An Error for a failed system call, naming what we were doing and the path.
 Error ioError(const QString &what, const QString &path, int savedErrno);

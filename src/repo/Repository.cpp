@@ -1,6 +1,7 @@
 #include "Repository.h"
 #include "DurableFile.h"
 #include "FileAccess.h"
+#include "Encryption.h"
 #include "ObjectStorage.h"
 #include "core/Sha256.h"
 
@@ -26,6 +27,9 @@ namespace pga::repo {
 namespace {
 
 const QString kMarker = QStringLiteral("pgarchivist-repo.json");
+const QString kKeys = QStringLiteral("keys.json");
+constexpr int kEncryptedFormat = 2;  // format 1 readers refuse it instead of writing plain objects into it
+const QString kCipher = QStringLiteral("xchacha20poly1305-ietf-seg64k");
 
 Result<QJsonObject> readJsonObject(const QString &path)
 {
@@ -94,10 +98,12 @@ Result<Repository> Repository::initObjectStore(const QString &url, const InitOpt
         return present.error();
     if (*present)
         return Error(Error::Code::Conflict, QStringLiteral("%1 is already a pgArchivist repository.").arg(root));
-    const QJsonObject marker{{QStringLiteral("format"), kFormat},
-                             {QStringLiteral("created"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
-                             {QStringLiteral("generator"), QStringLiteral("pgarchivist " PGA_VERSION)},
-                             {QStringLiteral("storage"), QStringLiteral("s3")}};
+    QJsonObject marker{{QStringLiteral("format"), kFormat},
+                       {QStringLiteral("created"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
+                       {QStringLiteral("generator"), QStringLiteral("pgarchivist " PGA_VERSION)},
+                       {QStringLiteral("storage"), QStringLiteral("s3")}};
+    if (Status s = prepareEncryption(root, options, marker, {}); !s)
+        return s.error();
     if (Status s = writeFileDurably(root + QLatin1Char('/') + kMarker, QJsonDocument(marker).toJson(), Publish::IfAbsent); !s)
         return s.error();
     return open(root);
@@ -169,6 +175,8 @@ Result<Repository> Repository::init(const QString &dir, const InitOptions &optio
                        {QStringLiteral("owner"), userName(uid)}};
     if (!options.group.isEmpty())
         marker.insert(QStringLiteral("group"), options.group);
+    if (Status s = prepareEncryption(root, options, marker, owner); !s)
+        return s.error();
     // The marker is written last: a half-initialized directory is not mistaken for a repository.
     if (Status s = writeFileDurably(root + QLatin1Char('/') + kMarker, QJsonDocument(marker).toJson(), Publish::IfAbsent, owner); !s)
         return s.error();
@@ -200,18 +208,21 @@ Result<Repository> Repository::open(const QString &dir, Access access)
     if (!marker)
         return marker.error();
     const int format = marker->value(QStringLiteral("format")).toInt(-1);
-    if (format != kFormat)
+    if (format != kFormat && format != kEncryptedFormat)
         return Error(Error::Code::Unsupported,
-                     QStringLiteral("The repository %1 has format %2; this pgArchivist reads format %3 only. Use the "
+                     QStringLiteral("The repository %1 has format %2; this pgArchivist reads formats %3 and %4 only. Use the "
                                     "pgArchivist version that wrote it.")
                          .arg(root)
                          .arg(format)
-                         .arg(kFormat));
+                         .arg(kFormat)
+                         .arg(kEncryptedFormat));
     if (isObjectPath(root)) {
         // Object storage has no owners to check: whoever holds the credentials writes (the bucket policy decides).
         Repository repo(root);
         repo.m_shared = marker->contains(QStringLiteral("group"));
         repo.m_mayWrite = true;
+        if (Status s = repo.unlock(*marker); !s)
+            return s.error();
         return repo;
     }
     struct stat st;
@@ -235,7 +246,103 @@ Result<Repository> Repository::open(const QString &dir, Access access)
                                                 : QString()));
         repo.m_writeAs = FileOwner{int(st.st_uid), int(st.st_gid)};  // root writes as the owner
     }
+    if (Status s = repo.unlock(*marker); !s)
+        return s.error();
     return repo;
+}
+
+Status Repository::prepareEncryption(const QString &root, const InitOptions &options, QJsonObject &marker, const FileOwner &owner)
+{
+    if (!options.encryptWith)
+        return {};
+    const QString id = QString::fromLatin1(crypto::randomBytes(16).toHex());
+    auto made = crypto::createKeys(id, *options.encryptWith);
+    if (!made)
+        return made.error();
+    // keys.json before the marker: a repository never exists without the slot that unlocks it.
+    if (Status s = writeFileDurably(root + QLatin1Char('/') + kKeys, made->keysJson, Publish::IfAbsent, owner); !s)
+        return s;
+    marker.insert(QStringLiteral("format"), kEncryptedFormat);
+    marker.insert(QStringLiteral("id"), id);
+    marker.insert(QStringLiteral("encryption"), QJsonObject{{QStringLiteral("cipher"), kCipher}, {QStringLiteral("key_check"), made->keyCheck}});
+    crypto::bindRepository(root, made->keys);
+    return {};
+}
+
+Status Repository::unlock(const QJsonObject &marker)
+{
+    m_id = marker.value(QStringLiteral("id")).toString();
+    if (marker.value(QStringLiteral("format")).toInt() != kEncryptedFormat) {
+        crypto::bindRepository(m_root, nullptr);  // a plain repository made where an encrypted one was
+        return {};
+    }
+    const QJsonObject enc = marker.value(QStringLiteral("encryption")).toObject();
+    const QString keyCheck = enc.value(QStringLiteral("key_check")).toString();
+    if (enc.value(QStringLiteral("cipher")).toString() != kCipher || m_id.isEmpty() || keyCheck.isEmpty())
+        return Error(Error::Code::Unsupported, QStringLiteral("The repository %1 is encrypted in a way this pgArchivist does not know "
+                                                              "(cipher '%2'). Use the version that made it.")
+                                                   .arg(m_root, enc.value(QStringLiteral("cipher")).toString()));
+    // Unlocked once per process: Argon2id costs a tenth of a second, and the app and the pusher open the repository often.
+    if (auto bound = crypto::keysForRoot(m_root); bound && bound->keyCheck(m_id) == keyCheck) {
+        m_keys = bound;
+        return {};
+    }
+    std::optional<crypto::Credential> credential = crypto::providedCredential(m_root);
+    if (!credential) {
+        auto env = crypto::credentialFromEnvironment();
+        if (!env)
+            return env.error();
+        credential = *env;
+    }
+    if (!credential)
+        return Error(Error::Code::Authentication,
+                     QStringLiteral("The repository %1 is encrypted. Give its passphrase with --passphrase-file FILE (or "
+                                    "PGARCHIVIST_REPO_PASSPHRASE_FILE), or its key file with --key-file FILE (or "
+                                    "PGARCHIVIST_REPO_KEY_FILE).")
+                         .arg(m_root));
+    const QString keysPath = m_root + QLatin1Char('/') + kKeys;
+    auto json = readWholeFile(keysPath, 1 << 20);
+    if (!json && json.error().code == Error::Code::NotFound)
+        return Error(Error::Code::Corrupt, QStringLiteral("The repository %1 is encrypted but its %2 is missing: without it nothing in "
+                                                          "the repository can be read. Restore it from your copy of the keys.")
+                                               .arg(m_root, kKeys));
+    if (!json)
+        return json.error();
+    auto keys = crypto::unlock(*json, keysPath, m_id, keyCheck, *credential);
+    if (!keys)
+        return keys.error();
+    m_keys = *keys;
+    crypto::bindRepository(m_root, m_keys);
+    return {};
+}
+
+Status Repository::rekey(const QString &dir, const crypto::Credential &current, const crypto::Credential &next)
+{
+    const QString root = isObjectPath(dir) ? normalizedObjectRoot(dir) : QFileInfo(dir).absoluteFilePath();
+    const auto previous = crypto::providedCredential(root);
+    crypto::provideCredential(root, current);
+    auto repo = open(root, Access::Write);
+    if (previous)
+        crypto::provideCredential(root, *previous);
+    else
+        crypto::forgetCredential(root);
+    if (!repo)
+        return repo.error();
+    if (!repo->encrypted())
+        return Error(Error::Code::InvalidArgument, QStringLiteral("The repository %1 is not encrypted: there is no key to change.").arg(repo->root()));
+    auto marker = readJsonObject(repo->root() + QLatin1Char('/') + kMarker);
+    if (!marker)
+        return marker.error();
+    const QString keysPath = repo->root() + QLatin1Char('/') + kKeys;
+    auto json = readWholeFile(keysPath, 1 << 20);
+    if (!json)
+        return json.error();
+    auto replaced = crypto::rekey(*json, keysPath, repo->id(), marker->value(QStringLiteral("encryption")).toObject().value(QStringLiteral("key_check")).toString(),
+                                  current, next);
+    if (!replaced)
+        return replaced.error();
+    // Replaced atomically (rename, or one PUT): a crash leaves the old slots or the new ones, both complete.
+    return writeFileDurably(keysPath, *replaced, Publish::Replace, repo->writeAs());
 }
 
 QString Repository::serverDir(const QString &server) const { return m_root + QStringLiteral("/servers/") + server; }

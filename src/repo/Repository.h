@@ -1,9 +1,11 @@
 #pragma once
 
 #include "DurableFile.h"
+#include "KeySlots.h"
 #include "core/Result.h"
 
 #include <QDateTime>
+#include <QJsonObject>
 #include <QString>
 #include <QStringList>
 
@@ -46,13 +48,22 @@ public:
     struct InitOptions {
         QString owner;  // as root: the user who will own it (default: the user running); otherwise must be ourselves
         QString group;  // non-empty: the group that may read it (directories setgid 2750, files 0640)
+        std::optional<crypto::Credential> encryptWith;  // repo-init --encrypt: format 2, sealed objects (Encryption.h)
     };
     // Creates an empty repository in dir (which may exist but must be empty of repository files).
     static Result<Repository> init(const QString &dir, const InitOptions &options = {});
     enum class Access { Read, Write };
     // Opens an existing repository; refuses a format it does not know. For Write, refuses (Permission) a user
     // who is neither the owner nor root, naming the owner and the fix.
+    // An encrypted repository is unlocked here, once per process: with the credential the application provided for
+    // its root, else the environment's (KeySlots.h); Authentication when none is given or it is wrong.
     static Result<Repository> open(const QString &dir, Access access = Access::Read);
+    // Replaces the slot of next's kind in keys.json after `current` unlocked it; the data stays as it is.
+    static Status rekey(const QString &dir, const crypto::Credential &current, const crypto::Credential &next);
+
+    bool encrypted() const { return m_keys != nullptr; }
+    const crypto::Keys *keys() const { return m_keys.get(); }
+    QString id() const { return m_id; }
 
     QString ownerName() const { return m_ownerName; }
     QString groupName() const { return m_groupName; }   // the group of pgarchivist-repo.json
@@ -92,8 +103,13 @@ public:
 private:
     explicit Repository(QString root) : m_root(std::move(root)) {}
     static Result<Repository> initObjectStore(const QString &url, const InitOptions &options);
+    // The marker's encryption fields, and keys.json written before it, for an encrypted repository.
+    static Status prepareEncryption(const QString &root, const InitOptions &options, QJsonObject &marker, const FileOwner &owner);
+    Status unlock(const QJsonObject &marker);
     Result<std::pair<int, QString>> openObjectStoreLock(const QString &server) const;
     QString m_root;
+    QString m_id;
+    std::shared_ptr<const crypto::Keys> m_keys;
     QString m_ownerName;
     QString m_groupName;
     bool m_shared = false;

@@ -1,4 +1,6 @@
 #include "WalArchive.h"
+#include "ContentReader.h"
+#include "Encryption.h"
 #include "ObjectStorage.h"
 #include "FileAccess.h"
 #include "DurableFile.h"
@@ -267,53 +269,34 @@ Result<WalArchive::Stored> WalArchive::store(const WalName &name, const Encoded 
 Result<WalFileMeta> WalArchive::meta(const WalName &name) const
 {
     const QString path = pathFor(name);
-    if (isObjectPath(path)) {
-        // A ranged GET of the header: listing the archive must not download the WAL.
-        qint64 total = 0;
-        auto head = object::readHead(path, 4096, &total);
-        if (!head && head.error().code == Error::Code::NotFound)
-            return Error(Error::Code::NotFound, QStringLiteral("%1 is not in the repository.").arg(name.name));
-        if (!head)
-            return head.error();
-        if (head->size() >= 8 && getU32(head->constData()) == kSkippableMagic) {
-            const qint64 want = 8 + qint64(std::min<quint32>(getU32(head->constData() + 4), kMaxHeader));
-            if (head->size() < want) {
-                head = object::readHead(path, want, &total);
-                if (!head)
-                    return head.error();
-            }
-            head->truncate(qsizetype(std::min<qint64>(want, head->size())));
+    // The header alone (one ranged GET on object storage, one segment when sealed): listing the archive must not
+    // read the WAL.
+    qint64 total = 0;
+    auto head = readContentHead(path, 4096, &total);
+    if (!head && head.error().code == Error::Code::NotFound)
+        return Error(Error::Code::NotFound, QStringLiteral("%1 is not in the repository.").arg(name.name));
+    if (!head)
+        return head.error();
+    if (head->size() >= 8 && getU32(head->constData()) == kSkippableMagic) {
+        const qint64 want = 8 + qint64(std::min<quint32>(getU32(head->constData() + 4), kMaxHeader));
+        if (head->size() < want) {
+            head = readContentHead(path, want, &total);
+            if (!head)
+                return head.error();
         }
-        auto m = decodeMeta(*head);
-        if (m)
-            m->storedSize = total;
-        return m;
+        head->truncate(qsizetype(std::min<qint64>(want, head->size())));
     }
-    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT)
-            return Error(Error::Code::NotFound, QStringLiteral("%1 is not in the repository.").arg(name.name));
-        return accessError(QStringLiteral("Reading"), path, errno);
-    }
-    QFile f;
-    if (!f.open(fd, QIODevice::ReadOnly, QFileDevice::AutoCloseHandle)) {
-        ::close(fd);
-        return Error(Error::Code::Io, QStringLiteral("Cannot read %1.").arg(path), f.errorString());
-    }
-    QByteArray head = f.read(8);
-    if (head.size() == 8 && getU32(head.constData()) == kSkippableMagic)
-        head += f.read(std::min<quint32>(getU32(head.constData() + 4), kMaxHeader));
-    auto m = decodeMeta(head);
+    auto m = decodeMeta(*head);
     if (m)
-        m->storedSize = f.size();
+        m->storedSize = total;
     return m;
 }
 
 Result<Buffer> WalArchive::fetch(const WalName &name, WalFileMeta *metaOut) const
 {
     const QString path = pathFor(name);
-    if (isObjectPath(path)) {
-        auto whole = object::read(path, qint64(1) << 30);
+    if (isObjectPath(path) || crypto::bindingFor(path).keys) {
+        auto whole = readWholeFile(path, qint64(1) << 30);
         if (!whole && whole.error().code == Error::Code::NotFound)
             return Error(Error::Code::NotFound, QStringLiteral("%1 is not in the repository.").arg(name.name));
         if (!whole)

@@ -70,11 +70,12 @@ Result<qint64> positiveNumber(const char *variable, qint64 fallback)
 
 } // namespace
 
-const EnvOption kEnvOptions[7] = {
+const EnvOption kEnvOptions[9] = {
     {"--s3-endpoint", "PGARCHIVIST_S3_ENDPOINT", false},   {"--s3-region", "PGARCHIVIST_S3_REGION", false},
     {"--s3-uri-style", "PGARCHIVIST_S3_URI_STYLE", false}, {"--s3-ca-file", "PGARCHIVIST_S3_CA_FILE", false},
     {"--s3-no-verify-tls", "PGARCHIVIST_S3_VERIFY_TLS", true}, {"--s3-profile", "AWS_PROFILE", false},
     {"--s3-credentials-file", "AWS_SHARED_CREDENTIALS_FILE", false},
+    {"--passphrase-file", "PGARCHIVIST_REPO_PASSPHRASE_FILE", false}, {"--key-file", "PGARCHIVIST_REPO_KEY_FILE", false},
 };
 
 QStringList optionWords()

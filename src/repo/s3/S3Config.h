@@ -58,7 +58,8 @@ struct EnvOption {
     const char *variable;
     bool flag;  // takes no value; sets the variable to "0"
 };
-extern const EnvOption kEnvOptions[7];
+// Also the encrypted repository's --passphrase-file and --key-file (KeySlots.h): paths, never the secret.
+extern const EnvOption kEnvOptions[9];
 QStringList optionWords();
 
 // Reads one profile of an INI file in the AWS format (exposed for tests).
