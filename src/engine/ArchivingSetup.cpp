@@ -52,9 +52,20 @@ QString repoCommand(const QString &cliPath, const char *command, const QString &
 {
     QStringList words{shellQuote(cliPath), QLatin1String(command), QStringLiteral("--repo"), shellQuote(repoDir), QStringLiteral("--server"),
                       shellQuote(server)};
-    if (repo::isObjectPath(repoDir))
-        for (const QString &w : repoOptions.isEmpty() ? repo::s3::optionWords() : repoOptions)
-            words << shellQuote(w);
+    // The settings in effect (the S3 ones for an s3:// repository, and the passphrase or key file of an encrypted
+    // one: a path, never the secret), unless the caller says which.
+    const QStringList options = repoOptions.isEmpty() ? repo::s3::optionWords() : repoOptions;
+    for (qsizetype i = 0; i < options.size(); ++i) {
+        const bool s3 = options[i].startsWith(QLatin1String("--s3-"));
+        const bool valued = i + 1 < options.size() && !options[i + 1].startsWith(QLatin1String("--"));
+        if (!s3 || repo::isObjectPath(repoDir)) {
+            words << shellQuote(options[i]);
+            if (valued)
+                words << shellQuote(options[i + 1]);
+        }
+        if (valued)
+            ++i;
+    }
     words << QLatin1String(tail);
     return words.join(QLatin1Char(' '));
 }

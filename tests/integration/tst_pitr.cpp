@@ -26,6 +26,9 @@ static QByteArray failure(const R &r)
 #ifndef PGA_PITR_DRIVER
 #define PGA_PITR_DRIVER "basebackup"
 #endif
+#ifndef PGA_PITR_ENCRYPT
+#define PGA_PITR_ENCRYPT 0
+#endif
 #ifndef PGA_PITR_S3
 #define PGA_PITR_S3 0
 #endif
@@ -185,7 +188,19 @@ private slots:
         m_env.repo = m_s3 ? m_s3->url(QStringLiteral("cluster/main")) : m_src->baseDir() + QStringLiteral("/repo");
         m_env.workDir = m_src->makeServerWritableDir(QStringLiteral("work"));
         m_driver = QStringLiteral(PGA_PITR_DRIVER) == QLatin1String("cli") ? makeCliDriver(m_env) : makeBaseBackupDriver(m_env);
-        const CliRun init = runCli(m_env.cli, {QStringLiteral("repo-init"), QStringLiteral("--repo"), m_env.repo});
+        QStringList initArgs{QStringLiteral("repo-init"), QStringLiteral("--repo"), m_env.repo};
+        if (PGA_PITR_ENCRYPT) {
+            // In the environment, so that archive_command and the restores' restore_command find it too (the
+            // restore writes --passphrase-file into restore_command).
+            const QString pass = m_src->baseDir() + QStringLiteral("/repo-passphrase");
+            QFile f(pass);
+            QVERIFY(f.open(QIODevice::WriteOnly) && f.write("pitr proof passphrase\n") > 0);
+            f.close();
+            QVERIFY(f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadOther));
+            qputenv("PGARCHIVIST_REPO_PASSPHRASE_FILE", QFile::encodeName(pass));
+            initArgs << QStringLiteral("--encrypt");
+        }
+        const CliRun init = runCli(m_env.cli, initArgs);
         QVERIFY2(init.exitCode == 0, qPrintable(init.err));
         if (!m_s3)
             giveToServerUser(m_env.repo);

@@ -112,11 +112,13 @@ std::unique_ptr<TestCluster> TestCluster::create(const Options &options, QString
             init << QStringLiteral("--owner") << QStringLiteral("postgres");  // the user archive_command runs as
         if (!options.repoGroup.isEmpty())
             init << QStringLiteral("--group") << options.repoGroup;
+        init << options.repoInitArgs;
         if (runCli(init, nullptr, &err) != 0)
             return fail(QStringLiteral("repo-init failed: ") + QString::fromLocal8Bit(err));
         conf << QStringLiteral("wal_level = replica") << QStringLiteral("archive_mode = on")
-             << QStringLiteral("archive_command = '%1 archive-push --repo %2 --server %3 %p'")
-                    .arg(cliPath(), t->repoDir(), options.archiveToRepo)
+             << QStringLiteral("archive_command = '%1 archive-push --repo %2 --server %3 %4%p'")
+                    .arg(cliPath(), t->repoDir(), options.archiveToRepo,
+                         options.archivePushArgs.isEmpty() ? QString() : options.archivePushArgs.join(QLatin1Char(' ')) + QLatin1Char(' '))
              << QStringLiteral("max_wal_senders = 4");
     }
     conf << options.conf;

@@ -25,6 +25,8 @@ public:
         // server name (wal_level replica, max_wal_senders 4): what every backup test starts from.
         QString archiveToRepo;
         QString repoGroup;           // with archiveToRepo: repo-init --group this (shared reading)
+        QStringList repoInitArgs;    // with archiveToRepo: more repo-init words (--encrypt --passphrase-file F)
+        QStringList archivePushArgs; // with archiveToRepo: more archive-push words (--passphrase-file F)
         bool fsync = false;          // throwaway clusters need no durability unless the test says so
         QStringList initdbArgs;      // e.g. --data-checksums
         bool start = true;
