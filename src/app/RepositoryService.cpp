@@ -10,6 +10,7 @@
 #include "engine/ArchivingSetup.h"
 
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QUuid>
 
 namespace pga::app {
@@ -24,19 +25,36 @@ RepositoryService::RepositoryService(ServerRegistry *registry, SecretStore *secr
 void RepositoryService::configureAll()
 {
     for (const ServerEntry &e : m_registry->servers())
-        if (e.repoOnObjectStorage())
+        if (e.repoOnObjectStorage() || e.encryption.encrypted)
             configureOne(e.id);
 }
 
 void RepositoryService::configureOne(qint64 id)
 {
     auto e = m_registry->server(id);
-    if (!e || !e->repoOnObjectStorage())
+    if (!e)
         return;
-    m_secrets->readPassword(e->s3SecretKey(), this, [entry = *e](Result<QString> keys) {
-        if (keys)
-            (void)configure(entry, *keys);
-    });
+    if (e->repoOnObjectStorage())
+        m_secrets->readPassword(e->s3SecretKey(), this, [entry = *e](Result<QString> keys) {
+            if (keys)
+                (void)configure(entry, *keys);
+        });
+    if (e->encryption.encrypted)
+        m_secrets->readPassword(e->repoPassphraseKey(), this, [entry = *e](Result<QString> passphrase) {
+            if (passphrase)
+                (void)providePassphrase(entry, *passphrase);
+        });
+}
+
+Status RepositoryService::providePassphrase(const ServerEntry &entry, const QString &passphrase)
+{
+    if (passphrase.isEmpty())
+        return Error(Error::Code::Authentication,
+                     QObject::tr("Enter the passphrase of the encrypted repository %1 (it is kept in the keychain).").arg(entry.repoDir));
+    repo::crypto::provideCredential(repo::Repository::rootFor(entry.repoDir.trimmed()),
+                                    {repo::crypto::Credential::Kind::Passphrase, passphrase.toUtf8(),
+                                     QObject::tr("the passphrase in the keychain (server %1)").arg(entry.name)});
+    return {};
 }
 
 Status RepositoryService::configure(const ServerEntry &entry, const QString &keys)
@@ -63,19 +81,35 @@ Status RepositoryService::configure(const ServerEntry &entry, const QString &key
     return {};
 }
 
-JobWork RepositoryService::testWork(ServerEntry entry, QString keys, std::shared_ptr<RepositoryCheck> out)
+JobWork RepositoryService::testWork(ServerEntry entry, QString keys, QString passphrase, std::shared_ptr<RepositoryCheck> out)
 {
-    return [entry, keys, out](JobContext &ctx) -> Status {
+    return [entry, keys, passphrase, out](JobContext &ctx) -> Status {
         const QString root = entry.repoDir.trimmed();
         out->location = root;
         if (entry.repoOnObjectStorage())
             if (Status s = configure(entry, keys); !s)
                 return s;
+        if (entry.encryption.encrypted) {
+            if (Status s = providePassphrase(entry, passphrase); !s)
+                return s;
+        }
         ctx.info(QObject::tr("Opening %1").arg(root));
         auto repository = repo::Repository::open(root);
         if (!repository && repository.error().code != Error::Code::NotFound)
             return repository.error();
         out->exists = bool(repository);
+        out->encrypted = repository && repository->encrypted();
+        // This passphrase, not only the keys a job of this process unlocked before.
+        if (repository && repository->encrypted())
+            if (Status s = repo::Repository::checkCredential(root, {repo::crypto::Credential::Kind::Passphrase, passphrase.toUtf8(),
+                                                                    QObject::tr("the passphrase entered")});
+                !s)
+                return s;
+        if (repository && entry.encryption.encrypted && !repository->encrypted())
+            return Error(Error::Code::InvalidArgument,
+                         QObject::tr("%1 is not encrypted, but the server says it is: uncheck \"Encrypt the repository\", or use a new "
+                                     "repository (an existing one cannot be encrypted in place).")
+                             .arg(root));
         if (repository) {
             auto servers = repository->servers();
             if (!servers)
@@ -88,11 +122,14 @@ JobWork RepositoryService::testWork(ServerEntry entry, QString keys, std::shared
         ctx.info(QObject::tr("Writing, reading back and removing a probe object"));
         QElapsedTimer t;
         t.start();
-        const QString probe = root + QStringLiteral("/.pgarchivist-probe-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
-        const QByteArray content = QUuid::createUuid().toByteArray();
+        // Nothing is created for a repository that does not exist yet: the probe goes where its directory would be
+        // made (a directory made here, as this user, would keep the repository's owner out of it).
+        QString probeDir = root;
         if (!entry.repoOnObjectStorage())
-            if (Status s = repo::makeDirectoryDurably(root); !s)
-                return s;
+            while (!QFileInfo::exists(probeDir) && QFileInfo(probeDir).absolutePath() != probeDir)
+                probeDir = QFileInfo(probeDir).absolutePath();
+        const QString probe = probeDir + QStringLiteral("/.pgarchivist-probe-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+        const QByteArray content = QUuid::createUuid().toByteArray();
         if (Status s = repo::writeFileDurably(probe, content, repo::Publish::IfAbsent); !s)
             return s;
         auto back = repo::readWholeFile(probe);
@@ -110,9 +147,11 @@ JobWork RepositoryService::testWork(ServerEntry entry, QString keys, std::shared
 
 QStringList RepositoryService::cliOptionWords(const ServerEntry &e)
 {
-    if (!e.repoOnObjectStorage())
-        return {};
     QStringList w;
+    if (e.encryption.encrypted && !e.encryption.passphraseFile.trimmed().isEmpty())
+        w << QStringLiteral("--passphrase-file") << e.encryption.passphraseFile.trimmed();
+    if (!e.repoOnObjectStorage())
+        return w;
     if (!e.s3.endpoint.isEmpty())
         w << QStringLiteral("--s3-endpoint") << e.s3.endpoint;
     if (!e.s3.region.isEmpty())
@@ -138,9 +177,10 @@ QString RepositoryService::describe(const RepositoryCheck &c)
     const QString io = QObject::tr("write, read and remove took %1 ms").arg(c.roundTripMs);
     if (!c.exists)
         return QObject::tr("Reachable and writable; there is no repository yet, the first backup or archived WAL creates it (%1).").arg(io);
+    const QString found = c.encrypted ? QObject::tr("Encrypted repository found and unlocked") : QObject::tr("Repository found");
     if (c.servers.isEmpty())
-        return QObject::tr("Repository found, no servers in it yet (%1).").arg(io);
-    return QObject::tr("Repository found with %n server(s): %1 (%2).", nullptr, int(c.servers.size())).arg(c.servers.join(QStringLiteral(", ")), io);
+        return QObject::tr("%1, no servers in it yet (%2).").arg(found, io);
+    return QObject::tr("%1 with %n server(s): %2 (%3).", nullptr, int(c.servers.size())).arg(found, c.servers.join(QStringLiteral(", ")), io);
 }
 
 } // namespace pga::app

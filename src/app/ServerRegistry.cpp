@@ -115,16 +115,22 @@ ServerEntry entryFrom(const QSqlQuery &q)
     e.s3.pathStyle = o.value(QStringLiteral("s3_path_style")).toBool(true);
     e.s3.verifyTls = o.value(QStringLiteral("s3_verify_tls")).toBool(true);
     e.s3.caFile = o.value(QStringLiteral("s3_ca_file")).toString();
+    e.encryption.encrypted = o.value(QStringLiteral("encrypted")).toBool();
+    e.encryption.passphraseFile = o.value(QStringLiteral("passphrase_file")).toString();
     return e;
 }
 
 QString repoOptionsJson(const ServerEntry &e)
 {
-    if (!e.repoOnObjectStorage())
-        return QStringLiteral("{}");
-    const QJsonObject o{{QStringLiteral("s3_endpoint"), e.s3.endpoint}, {QStringLiteral("s3_region"), e.s3.region},
+    QJsonObject o;
+    if (e.repoOnObjectStorage())
+        o = QJsonObject{{QStringLiteral("s3_endpoint"), e.s3.endpoint}, {QStringLiteral("s3_region"), e.s3.region},
                         {QStringLiteral("s3_path_style"), e.s3.pathStyle}, {QStringLiteral("s3_verify_tls"), e.s3.verifyTls},
                         {QStringLiteral("s3_ca_file"), e.s3.caFile}};
+    if (e.encryption.encrypted) {
+        o.insert(QStringLiteral("encrypted"), true);
+        o.insert(QStringLiteral("passphrase_file"), e.encryption.passphraseFile);
+    }
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
 

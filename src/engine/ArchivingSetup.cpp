@@ -25,7 +25,11 @@ Status ensureRepository(const QString &dir, ProgressSink &progress)
     repo::Repository::InitOptions o;
     if (::geteuid() == 0 && ::getpwnam("postgres") && !repo::isObjectPath(dir))  // object storage has no owners
         o.owner = QStringLiteral("postgres");
-    progress.info(QStringLiteral("Creating the repository %1%2").arg(dir, o.owner.isEmpty() ? QString() : QStringLiteral(" for the user ") + o.owner));
+    // The application provides a passphrase for a repository it means to be encrypted (its server says so).
+    o.encryptWith = repo::crypto::providedCredential(repo::Repository::rootFor(dir));
+    progress.info(QStringLiteral("Creating the %1repository %2%3")
+                      .arg(o.encryptWith ? QStringLiteral("encrypted ") : QString(), dir,
+                           o.owner.isEmpty() ? QString() : QStringLiteral(" for the user ") + o.owner));
     auto r = repo::Repository::init(dir, o);
     return r ? Status() : Status(r.error());
 }

@@ -159,6 +159,9 @@ Result<Repository> Repository::init(const QString &dir, const InitOptions &optio
         owner = FileOwner{int(uid), int(gid)};
     if (Status s = makeDirectoryDurably(root, owner); !s)
         return s.error();
+    if (owner.isSet())  // it may have existed (made by someone else): the repository's owner must enter it
+        if (Status s = owner.applyToDirectory(root); !s)
+            return s.error();
     if (!options.group.isEmpty()) {
         // The root may have existed: give it the group now; mkdir passes setgid and the group on to what is below.
         if (::chown(QFile::encodeName(root).constData(), uid, gid) != 0)
@@ -316,9 +319,28 @@ Status Repository::unlock(const QJsonObject &marker)
     return {};
 }
 
+Status Repository::checkCredential(const QString &dir, const crypto::Credential &c)
+{
+    const QString root = rootFor(dir);
+    auto marker = readJsonObject(root + QLatin1Char('/') + kMarker);
+    if (!marker)
+        return marker.error();
+    auto json = readWholeFile(root + QLatin1Char('/') + kKeys, 1 << 20);
+    if (!json)
+        return json.error();
+    auto keys = crypto::unlock(*json, root + QLatin1Char('/') + kKeys, marker->value(QStringLiteral("id")).toString(),
+                               marker->value(QStringLiteral("encryption")).toObject().value(QStringLiteral("key_check")).toString(), c);
+    return keys ? Status() : Status(keys.error());
+}
+
+QString Repository::rootFor(const QString &dir)
+{
+    return isObjectPath(dir) ? normalizedObjectRoot(dir) : QFileInfo(dir).absoluteFilePath();
+}
+
 Status Repository::rekey(const QString &dir, const crypto::Credential &current, const crypto::Credential &next)
 {
-    const QString root = isObjectPath(dir) ? normalizedObjectRoot(dir) : QFileInfo(dir).absoluteFilePath();
+    const QString root = rootFor(dir);
     const auto previous = crypto::providedCredential(root);
     crypto::provideCredential(root, current);
     auto repo = open(root, Access::Write);

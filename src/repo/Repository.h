@@ -60,6 +60,10 @@ public:
     static Result<Repository> open(const QString &dir, Access access = Access::Read);
     // Replaces the slot of next's kind in keys.json after `current` unlocked it; the data stays as it is.
     static Status rekey(const QString &dir, const crypto::Credential &current, const crypto::Credential &next);
+    // Whether c unlocks the encrypted repository at dir (whatever this process unlocked it with before).
+    static Status checkCredential(const QString &dir, const crypto::Credential &c);
+    // The root open() and init() use for dir: what credentials are provided for (crypto::provideCredential).
+    static QString rootFor(const QString &dir);
 
     bool encrypted() const { return m_keys != nullptr; }
     const crypto::Keys *keys() const { return m_keys.get(); }

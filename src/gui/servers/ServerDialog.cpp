@@ -32,6 +32,10 @@ ServerDialog::ServerDialog(app::AppContext &app, const app::ServerEntry &entry, 
         m_ui->s3KeyEdit->setPlaceholderText(tr("unchanged"));
         m_ui->s3SecretEdit->setPlaceholderText(tr("unchanged"));
     }
+    m_ui->encryptCheck->setChecked(entry.encryption.encrypted);
+    m_ui->passphraseFileEdit->setText(entry.encryption.passphraseFile);
+    if (entry.id && entry.encryption.encrypted)
+        m_ui->passphraseEdit->setPlaceholderText(tr("unchanged"));
     updateRepositoryKind();
     if (entry.id)
         m_ui->passwordEdit->setPlaceholderText(tr("unchanged"));
@@ -44,6 +48,8 @@ ServerDialog::ServerDialog(app::AppContext &app, const app::ServerEntry &entry, 
     connect(m_ui->repoEdit, &QLineEdit::textChanged, this, &ServerDialog::updateRepositoryKind);
     connect(m_ui->s3KeyEdit, &QLineEdit::textEdited, this, [this] { m_s3KeysEdited = true; });
     connect(m_ui->s3SecretEdit, &QLineEdit::textEdited, this, [this] { m_s3KeysEdited = true; });
+    connect(m_ui->passphraseEdit, &QLineEdit::textEdited, this, [this] { m_passphraseEdited = true; });
+    connect(m_ui->encryptCheck, &QCheckBox::toggled, this, &ServerDialog::updateRepositoryKind);
     connect(m_ui->testRepoButton, &QPushButton::clicked, this, [this] {
         if (m_repoJob)
             m_app.jobs().cancel(m_repoJob);
@@ -69,6 +75,8 @@ app::ServerEntry ServerDialog::entry() const
     e.s3.pathStyle = m_ui->s3PathStyleCheck->isChecked();
     e.s3.verifyTls = m_ui->s3VerifyTlsCheck->isChecked();
     e.s3.caFile = m_ui->s3CaEdit->text().trimmed();
+    e.encryption.encrypted = m_ui->encryptCheck->isChecked();
+    e.encryption.passphraseFile = e.encryption.encrypted ? m_ui->passphraseFileEdit->text().trimmed() : QString();
     return e;
 }
 
@@ -78,6 +86,23 @@ void ServerDialog::updateRepositoryKind()
     m_ui->s3Group->setVisible(s3);
     m_ui->repoBrowse->setEnabled(!s3);
     m_ui->testRepoButton->setEnabled(!m_ui->repoEdit->text().trimmed().isEmpty());
+    const bool encrypted = m_ui->encryptCheck->isChecked();
+    for (QWidget *w : {static_cast<QWidget *>(m_ui->passphraseEdit), static_cast<QWidget *>(m_ui->passphraseFileEdit),
+                       static_cast<QWidget *>(m_ui->passphraseLabel), static_cast<QWidget *>(m_ui->passphraseFileLabel)})
+        w->setEnabled(encrypted);
+}
+
+void ServerDialog::withPassphrase(const std::function<void(const QString &)> &fn)
+{
+    if (!m_ui->encryptCheck->isChecked()) {
+        fn(QString());
+        return;
+    }
+    if (m_passphraseEdited || !m_original.id || !m_original.encryption.encrypted) {
+        fn(m_ui->passphraseEdit->text());
+        return;
+    }
+    m_app.secrets().readPassword(m_original.repoPassphraseKey(), this, [fn](Result<QString> p) { fn(p.valueOr(QString())); });
 }
 
 void ServerDialog::withS3Keys(const std::function<void(const QString &)> &fn)
@@ -102,13 +127,13 @@ void ServerDialog::startRepositoryTest()
             showResult(false, valid.error().message);
             return;
         }
-    withS3Keys([this, e](const QString &keys) {
+    withS3Keys([this, e](const QString &keys) { withPassphrase([this, e, keys](const QString &passphrase) {
         auto check = std::make_shared<app::RepositoryCheck>();
         m_ui->testRepoButton->setText(tr("Cancel &repository test"));
         m_ui->testProgress->show();
         showResult(true, tr("Checking %1…").arg(e.repoDir));
         m_repoJob = m_app.jobs().start({QStringLiteral("repository-test"), tr("Test repository %1").arg(e.repoDir), e.id, false},
-                                       app::RepositoryService::testWork(e, keys, check), this, [this, check](const app::JobInfo &info) {
+                                       app::RepositoryService::testWork(e, keys, passphrase, check), this, [this, check](const app::JobInfo &info) {
                                            m_repoJob = 0;
                                            m_ui->testRepoButton->setText(tr("Test &repository"));
                                            m_ui->testProgress->setVisible(m_testJob != 0);
@@ -122,7 +147,7 @@ void ServerDialog::startRepositoryTest()
                                                                                                                     : QStringLiteral("\n") + info.error.detail));
                                            emit repositoryTestFinished(ok);
                                        });
-    });
+    }); });
 }
 
 QString ServerDialog::resultText() const { return m_ui->resultLabel->isVisible() ? m_ui->resultLabel->text() : QString(); }
@@ -206,8 +231,18 @@ void ServerDialog::accept()
             m_ui->conninfoEdit->setFocus();
         return;  // stay open: nothing the user typed is lost
     }
+    const bool newPassphrase = e.encryption.encrypted && (m_passphraseEdited || !m_original.encryption.encrypted);
+    if (newPassphrase && m_ui->passphraseEdit->text().isEmpty()) {
+        showResult(false, tr("Enter the repository's passphrase: without it the app cannot read or write the encrypted repository."));
+        m_ui->passphraseEdit->setFocus();
+        return;
+    }
     if (e.secretKey.isEmpty())
         e.secretKey = QStringLiteral("server/") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    if (newPassphrase) {
+        (void)app::RepositoryService::providePassphrase(e, m_ui->passphraseEdit->text());  // usable at once
+        m_app.secrets().writePassword(e.repoPassphraseKey(), m_ui->passphraseEdit->text(), &m_app, [](Status) {});
+    }
     // The password first: the store has it at once, so the status check the save triggers can use it.
     if (m_passwordEdited || (!m_original.id && !m_ui->passwordEdit->text().isEmpty()))
         m_app.secrets().writePassword(e.secretKey, m_ui->passwordEdit->text(), &m_app, [](Status) {});

@@ -49,6 +49,8 @@ private:
     void startRepositoryTest();
     // The S3 keys as the keychain holds them ("ID\nSECRET"): typed now, or the stored ones (asynchronously).
     void withS3Keys(const std::function<void(const QString &)> &fn);
+    // The encrypted repository's passphrase: typed now, or the stored one (asynchronously); empty when not encrypted.
+    void withPassphrase(const std::function<void(const QString &)> &fn);
 
     app::AppContext &m_app;
     std::unique_ptr<Ui::ServerDialog> m_ui;
@@ -56,6 +58,7 @@ private:
     app::ServerEntry m_saved;
     bool m_passwordEdited = false;
     bool m_s3KeysEdited = false;
+    bool m_passphraseEdited = false;
     int m_testJob = 0;
     int m_repoJob = 0;
 };
