@@ -78,14 +78,38 @@
         <translation>Erreichbar und beschreibbar; es gibt noch kein Repository, die erste Sicherung oder das erste archivierte WAL legt es an (%1).</translation>
     </message>
     <message>
-        <source>Repository found, no servers in it yet (%1).</source>
-        <translation>Repository gefunden, noch keine Server darin (%1).</translation>
+        <source>Enter the passphrase of the encrypted repository %1 (it is kept in the keychain).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the passphrase in the keychain (server %1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the passphrase entered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 is not encrypted, but the server says it is: uncheck &quot;Encrypt the repository&quot;, or use a new repository (an existing one cannot be encrypted in place).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Encrypted repository found and unlocked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Repository found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1, no servers in it yet (%2).</source>
+        <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <source>Repository found with %n server(s): %1 (%2).</source>
-        <translation>
-            <numerusform>Repository mit %n Server gefunden: %1 (%2).</numerusform>
-            <numerusform>Repository mit %n Servern gefunden: %1 (%2).</numerusform>
+        <source>%1 with %n server(s): %2 (%3).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
         </translation>
     </message>
 </context>
@@ -285,6 +309,38 @@
     <message>
         <source>Open the repository with these settings, then write, read back and remove a probe object (runs as a job).</source>
         <translation>Das Repository mit diesen Einstellungen öffnen, dann ein Testobjekt schreiben, zurücklesen und entfernen (läuft als Auftrag).</translation>
+    </message>
+    <message>
+        <source>Encryption at rest</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>E&amp;ncrypt the repository</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Everything stored is encrypted and authenticated (XChaCha20-Poly1305), so the storage provider reads nothing. A repository the app creates for this server is created encrypted; an existing one must have been made with repo-init --encrypt.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pass&amp;phrase:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kept in the system keychain, never in a file or on a command line. Without it (or a key file slot) nothing in the repository can be read: keep a copy apart from the repository.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Passphrase &amp;file on the host:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where the database host keeps the same passphrase, readable by the server&apos;s OS user: archive_command and restore_command are given --passphrase-file with this path (never the passphrase).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>/etc/pgarchivist/passphrase</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -3182,6 +3238,10 @@ Wählen Sie „Nein“, um stattdessen einen Ihrer Server einzutragen.</translat
     <message>
         <source>Test &amp;repository</source>
         <translation>Rep&amp;ository testen</translation>
+    </message>
+    <message>
+        <source>Enter the repository&apos;s passphrase: without it the app cannot read or write the encrypted repository.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
