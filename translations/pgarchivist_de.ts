@@ -79,37 +79,37 @@
     </message>
     <message>
         <source>Enter the passphrase of the encrypted repository %1 (it is kept in the keychain).</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie die Passphrase des verschlüsselten Repositorys %1 ein (sie wird im Schlüsselbund gespeichert).</translation>
     </message>
     <message>
         <source>the passphrase in the keychain (server %1)</source>
-        <translation type="unfinished"></translation>
+        <translation>die Passphrase im Schlüsselbund (Server %1)</translation>
     </message>
     <message>
         <source>the passphrase entered</source>
-        <translation type="unfinished"></translation>
+        <translation>die eingegebene Passphrase</translation>
     </message>
     <message>
         <source>%1 is not encrypted, but the server says it is: uncheck &quot;Encrypt the repository&quot;, or use a new repository (an existing one cannot be encrypted in place).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 ist nicht verschlüsselt, laut den Einstellungen des Servers aber schon: Entfernen Sie den Haken bei „Repository verschlüsseln“ oder verwenden Sie ein neues Repository (ein bestehendes lässt sich nicht nachträglich verschlüsseln).</translation>
     </message>
     <message>
         <source>Encrypted repository found and unlocked</source>
-        <translation type="unfinished"></translation>
+        <translation>Verschlüsseltes Repository gefunden und entsperrt</translation>
     </message>
     <message>
         <source>Repository found</source>
-        <translation type="unfinished"></translation>
+        <translation>Repository gefunden</translation>
     </message>
     <message>
         <source>%1, no servers in it yet (%2).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1, noch ohne Server (%2).</translation>
     </message>
     <message numerus="yes">
         <source>%1 with %n server(s): %2 (%3).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%1, mit %n Server: %2 (%3).</numerusform>
+            <numerusform>%1, mit %n Servern: %2 (%3).</numerusform>
         </translation>
     </message>
 </context>
@@ -312,35 +312,35 @@
     </message>
     <message>
         <source>Encryption at rest</source>
-        <translation type="unfinished"></translation>
+        <translation>Verschlüsselung ruhender Daten</translation>
     </message>
     <message>
         <source>E&amp;ncrypt the repository</source>
-        <translation type="unfinished"></translation>
+        <translation>Repository ver&amp;schlüsseln</translation>
     </message>
     <message>
         <source>Everything stored is encrypted and authenticated (XChaCha20-Poly1305), so the storage provider reads nothing. A repository the app creates for this server is created encrypted; an existing one must have been made with repo-init --encrypt.</source>
-        <translation type="unfinished"></translation>
+        <translation>Alles Gespeicherte wird verschlüsselt und authentifiziert (XChaCha20-Poly1305), sodass der Speicheranbieter nichts lesen kann. Ein Repository, das die Anwendung für diesen Server anlegt, wird verschlüsselt angelegt; ein bestehendes muss mit repo-init --encrypt erstellt worden sein.</translation>
     </message>
     <message>
         <source>Pass&amp;phrase:</source>
-        <translation type="unfinished"></translation>
+        <translation>P&amp;assphrase:</translation>
     </message>
     <message>
         <source>Kept in the system keychain, never in a file or on a command line. Without it (or a key file slot) nothing in the repository can be read: keep a copy apart from the repository.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wird im Schlüsselbund des Systems gespeichert, nie in einer Datei oder auf einer Befehlszeile. Ohne sie (oder einen Schlüsseldatei-Slot) lässt sich nichts im Repository lesen: Bewahren Sie eine Kopie getrennt vom Repository auf.</translation>
     </message>
     <message>
         <source>Passphrase &amp;file on the host:</source>
-        <translation type="unfinished"></translation>
+        <translation>Passphrase-Datei au&amp;f dem Datenbankrechner:</translation>
     </message>
     <message>
         <source>Where the database host keeps the same passphrase, readable by the server&apos;s OS user: archive_command and restore_command are given --passphrase-file with this path (never the passphrase).</source>
-        <translation type="unfinished"></translation>
+        <translation>Wo der Datenbankrechner dieselbe Passphrase ablegt, lesbar für den Betriebssystembenutzer des Servers: archive_command und restore_command erhalten --passphrase-file mit diesem Pfad (nie die Passphrase selbst).</translation>
     </message>
     <message>
         <source>/etc/pgarchivist/passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>/etc/pgarchivist/passphrase</translation>
     </message>
 </context>
 <context>
@@ -3241,7 +3241,7 @@ Wählen Sie „Nein“, um stattdessen einen Ihrer Server einzutragen.</translat
     </message>
     <message>
         <source>Enter the repository&apos;s passphrase: without it the app cannot read or write the encrypted repository.</source>
-        <translation type="unfinished"></translation>
+        <translation>Geben Sie die Passphrase des Repositorys ein: Ohne sie kann die Anwendung das verschlüsselte Repository weder lesen noch schreiben.</translation>
     </message>
 </context>
 <context>
