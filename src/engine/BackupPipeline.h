@@ -45,6 +45,30 @@ inline Result<BackupWriteLocks> lockForBackup(const QString &repoDir, const QStr
     return BackupWriteLocks{*repo, std::move(*serverLock), std::move(*chunkLock)};
 }
 
+// On object storage, a HEAD per chunk was most of a backup's requests: the chunks of the server's latest published
+// backup (the server lock keeps expire from removing it meanwhile) are known present, and in an empty store nothing
+// is. A damaged or unreadable latest list only means HEADs again.
+inline Status primeChunkStore(repo::ChunkStore &store, const repo::BackupCatalog &catalog)
+{
+    return store.primeForBackup([&](const std::function<void(const ChunkId &)> &add) -> Status {
+        auto ids = catalog.ids();
+        if (!ids || ids->isEmpty())
+            return {};
+        auto latest = catalog.read(ids->last());
+        if (!latest)
+            return {};
+        // Only a list that checked out to its end says what exists: a damaged one could name chunks that do not.
+        std::vector<ChunkId> chunks;
+        if (catalog.forEachFile(*latest, [&](repo::BackupFileEntry &e) {
+                chunks.insert(chunks.end(), e.chunks.begin(), e.chunks.end());
+                return Status();
+            }))
+            for (const ChunkId &c : chunks)
+                add(c);
+        return {};
+    });
+}
+
 // Until manifest.json is written a backup directory is an unfinished backup: invisible, and removed here on every
 // way out but success (after a kill, by the next backup or expire).
 struct UnpublishedBackup {

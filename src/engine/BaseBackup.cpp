@@ -141,6 +141,8 @@ Result<repo::BackupManifest> BaseBackup::run(ProgressSink &progress, const Cance
         return fileList.error();
     repo::ChunkStore store(repo->chunksDir(), repo->writeAs());
     store.setDeferredSync(true);
+    if (Status s = detail::primeChunkStore(store, catalog); !s)
+        return s.error();
     detail::PendingEntries entries(**fileList);
     ChunkPipeline pipeline(store, entries, std::clamp(m_o.jobs, 1, 64), m_o.compressLevel, m_o.chunkSize);
     Receiver rx(pipeline, entries, m, catalog.serverManifestPath(id), repo->writeAs(), progress);

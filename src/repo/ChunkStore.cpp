@@ -45,9 +45,27 @@ QString ChunkStore::pathFor(const QString &hex) const
     return m_dir + QLatin1Char('/') + hex.left(2) + QLatin1Char('/') + hex + QStringLiteral(".zst");
 }
 
+Status ChunkStore::primeForBackup(const std::function<Status(const std::function<void(const ChunkId &)> &add)> &primeFrom)
+{
+    if (!m_objects)
+        return {};  // a stat(2) is cheap
+    auto any = pathExists(m_dir);
+    if (!any)
+        return any.error();
+    m_empty = !*any;
+    if (m_empty)
+        return {};
+    return primeFrom([this](const ChunkId &id) { m_known.insert(id); });
+}
+
 bool ChunkStore::contains(const QString &hex) const
 {
     if (m_objects) {
+        if (m_empty)
+            return false;
+        if (!m_known.isEmpty())
+            if (auto id = ChunkId::fromHex(hex); id && m_known.contains(*id))
+                return true;
         auto size = object::size(pathFor(hex));
         return size && *size > 0;  // an error reads as absent: the chunk is stored (again), which is harmless
     }

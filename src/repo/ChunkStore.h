@@ -41,6 +41,10 @@ public:
 
     QString pathFor(const QString &hex) const;
     bool contains(const QString &hex) const;
+    // Object storage: what contains() may answer without a HEAD per chunk. primeFrom() records the chunks of a
+    // published backup (they exist while it is retained); an empty chunk prefix means none exists yet. A chunk
+    // answered absent wrongly is only uploaded again with the same bytes under the same name.
+    Status primeForBackup(const std::function<Status(const std::function<void(const ChunkId &)> &add)> &primeFrom);
     // Stores a compressed frame under the hash of its original content, unless present. Durable once
     // syncDirectories() returned: data written to a temporary, fdatasync'ed, linked into place (never
     // replacing an existing chunk). Returns the bytes written, 0 when the chunk was already stored.
@@ -82,6 +86,8 @@ private:
     std::mutex m_flushMutex;
     bool m_deferred = false;
     bool m_objects = false;
+    QSet<ChunkId> m_known;    // present: referenced by a published backup
+    bool m_empty = false;     // the store had no chunk when the backup started
     static constexpr size_t kMaxPending = 2048;
 };
 

@@ -293,13 +293,23 @@ private slots:
             QVERIFY2(push.code == 0, qPrintable(push.err));
         }
         QStringList ids;
+        QList<int> chunkHeads, chunkPuts;
+        qputenv("PGARCHIVIST_S3_TRACE", "1");  // curl's trace: count the requests per chunk
         for (int i = 0; i < 2; ++i) {
             const Out b = run({QStringLiteral("backup"), QStringLiteral("--repo"), repoUrl, QStringLiteral("--server"), QStringLiteral("main"),
                                      QStringLiteral("--conninfo"), m_cluster->conninfo(), QStringLiteral("--json")});
-            QVERIFY2(b.code == 0, qPrintable(b.err));
+            QVERIFY2(b.code == 0, qPrintable(b.err.right(3000)));
             ids << QJsonDocument::fromJson(b.out.toUtf8()).object().value(QStringLiteral("id")).toString();
             QVERIFY2(!ids.last().isEmpty(), qPrintable(b.out));
+            chunkHeads << int(b.err.count(QRegularExpression(QStringLiteral("> HEAD /pga-test/repos/cli/chunks/"))));
+            chunkPuts << int(b.err.count(QRegularExpression(QStringLiteral("> PUT /pga-test/repos/cli/chunks/"))));
         }
+        qunsetenv("PGARCHIVIST_S3_TRACE");
+        // Into an empty store nothing is asked about; the next backup knows the chunks of the first and asks only
+        // about what changed since (a HEAD per chunk was most of a backup's requests).
+        QCOMPARE(chunkHeads[0], 0);
+        QVERIFY2(chunkPuts[0] > 50, qPrintable(QString::number(chunkPuts[0])));
+        QVERIFY2(chunkHeads[1] < chunkPuts[0] / 5, qPrintable(QStringLiteral("%1 HEADs, %2 chunks").arg(chunkHeads[1]).arg(chunkPuts[0])));
         const Out verify = run({QStringLiteral("verify"), QStringLiteral("--repo"), repoUrl, QStringLiteral("--server"), QStringLiteral("main")});
         QVERIFY2(verify.code == 0, qPrintable(verify.out + verify.err));
 
