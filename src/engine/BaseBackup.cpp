@@ -127,7 +127,9 @@ Result<repo::BackupManifest> BaseBackup::run(ProgressSink &progress, const Cance
     m.server = m_o.server;
     m.systemIdentifier = ident->systemIdentifier;
     m.pgVersionNum = c.serverVersionNum();
-    m.chunkSize = m_o.chunkSize;
+    // Object storage pays a request per chunk (and s3rver, like any store, a fixed cost per request): larger chunks
+    // there, at the price of coarser deduplication.
+    m.chunkSize = m_o.chunkSize > 0 ? m_o.chunkSize : repo->onObjectStorage() ? qint64(4) << 20 : qint64(1) << 20;
     m.compressLevel = m_o.compressLevel;
     m.startTimeUtc = QDateTime::currentDateTimeUtc();
 
@@ -144,7 +146,7 @@ Result<repo::BackupManifest> BaseBackup::run(ProgressSink &progress, const Cance
     if (Status s = detail::primeChunkStore(store, catalog); !s)
         return s.error();
     detail::PendingEntries entries(**fileList);
-    ChunkPipeline pipeline(store, entries, std::clamp(m_o.jobs, 1, 64), m_o.compressLevel, m_o.chunkSize);
+    ChunkPipeline pipeline(store, entries, std::clamp(m_o.jobs, 1, 64), m_o.compressLevel, m.chunkSize);
     Receiver rx(pipeline, entries, m, catalog.serverManifestPath(id), repo->writeAs(), progress);
     progress.info(QStringLiteral("Backup %1 of server %2 (system identifier %3): starting (checkpoint %4)")
                       .arg(id, m_o.server)

@@ -19,7 +19,7 @@ struct BaseBackupOptions {
     int compressLevel = 1;          // zstd
     bool fastCheckpoint = true;
     int archiveTimeoutSec = 60;     // how long to wait for the WAL that makes the backup consistent
-    qint64 chunkSize = qint64(1) << 20;
+    qint64 chunkSize = 0;           // 0: 1 MiB on a file system, 4 MiB on object storage (a request per chunk)
     int maxRateKb = 0;              // server-side throttle (BASE_BACKUP MAX_RATE), 0: none
     // backup_manifest's file checksums. Every chunk already carries its SHA-256 (checked by restore and
     // verify), so by default the server spends no time on a second checksum; pg_verifybackup then checks

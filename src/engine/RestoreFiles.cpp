@@ -1,4 +1,5 @@
 #include "RestoreFiles.h"
+#include "repo/ContentReader.h"
 #include "repo/ObjectStorage.h"
 
 #include "ChunkWriter.h"
@@ -409,16 +410,24 @@ Result<RestoreResult> materializeBackup(const MaterializeRequest &req, ProgressS
     {
         const QString dest = target + QStringLiteral("/backup_manifest");
         ::unlink(enc(dest).constData());
-        if (repo::isObjectPath(req.catalog.serverManifestPath(m.id))) {
-            auto data = repo::readWholeFile(req.catalog.serverManifestPath(m.id), qint64(4) << 30);
-            if (!data)
-                return Error(data.error().code, QStringLiteral("Could not fetch backup_manifest: %1").arg(data.error().message), data.error().detail);
-            QFile out(dest);
-            if (!out.open(QIODevice::WriteOnly) || out.write(*data) != data->size() || !out.flush())
+        // Read as content (a GET on object storage, opened in an encrypted repository), never copied as stored.
+        auto in = repo::ContentReader::open(req.catalog.serverManifestPath(m.id));
+        if (!in)
+            return Error(in.error().code, QStringLiteral("Could not fetch backup_manifest: %1").arg(in.error().message), in.error().detail);
+        QFile out(dest);
+        if (!out.open(QIODevice::WriteOnly))
+            return Error(Error::Code::Io, QStringLiteral("Could not write backup_manifest to %1: %2").arg(dest, out.errorString()));
+        for (;;) {
+            auto piece = (*in)->read(qint64(4) << 20);
+            if (!piece)
+                return Error(piece.error().code, QStringLiteral("Could not fetch backup_manifest: %1").arg(piece.error().message), piece.error().detail);
+            if (piece->isEmpty())
+                break;
+            if (out.write(*piece) != piece->size())
                 return Error(Error::Code::Io, QStringLiteral("Could not write backup_manifest to %1: %2").arg(dest, out.errorString()));
-        } else if (!QFile::copy(req.catalog.serverManifestPath(m.id), dest)) {
-            return Error(Error::Code::Io, QStringLiteral("Could not copy backup_manifest to %1.").arg(dest));
         }
+        if (!out.flush())
+            return Error(Error::Code::Io, QStringLiteral("Could not write backup_manifest to %1: %2").arg(dest, out.errorString()));
         ::chmod(enc(dest).constData(), 0600);
         if (Status s = own(dest); !s)
             return s.error();

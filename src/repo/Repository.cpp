@@ -276,6 +276,16 @@ Status Repository::unlock(const QJsonObject &marker)
 {
     m_id = marker.value(QStringLiteral("id")).toString();
     if (marker.value(QStringLiteral("format")).toInt() != kEncryptedFormat) {
+        // Given a credential, a plain marker is refused, as pgBackRest refuses a repository without the cipher it
+        // was told: otherwise replacing the marker would have plain WAL and backups written into an encrypted one.
+        if (crypto::providedCredential(m_root) || !qEnvironmentVariableIsEmpty("PGARCHIVIST_REPO_PASSPHRASE_FILE")
+            || !qEnvironmentVariableIsEmpty("PGARCHIVIST_REPO_KEY_FILE"))
+            return Error(Error::Code::InvalidArgument,
+                         QStringLiteral("The repository %1 is not encrypted, but a passphrase or key file was given for it. If it was "
+                                        "made without --encrypt, leave out --passphrase-file/--key-file (and the PGARCHIVIST_REPO_*_FILE "
+                                        "variables); if it was made encrypted, its pgarchivist-repo.json was replaced: do not write "
+                                        "to it.")
+                             .arg(m_root));
         crypto::bindRepository(m_root, nullptr);  // a plain repository made where an encrypted one was
         return {};
     }

@@ -138,6 +138,11 @@ private slots:
         QFile a(target + QStringLiteral("/PG_VERSION")), b(m_c->dataDir() + QStringLiteral("/PG_VERSION"));
         QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
         QCOMPARE(a.readAll(), b.readAll());
+        // The server's backup_manifest comes out decrypted: pg_verifybackup checks the restored files against it.
+        QProcess verifyBackup;
+        verifyBackup.start(*pg::ClientTools::binDir() + QStringLiteral("/pg_verifybackup"), {QStringLiteral("-n"), target});
+        QVERIFY(verifyBackup.waitForFinished(60000));
+        QVERIFY2(verifyBackup.exitCode() == 0, verifyBackup.readAllStandardError().constData());
         QFile conf(target + QStringLiteral("/postgresql.auto.conf"));
         QVERIFY(conf.open(QIODevice::ReadOnly));
         QVERIFY(conf.readAll().contains(("--passphrase-file " + m_pass).toUtf8()));
@@ -238,6 +243,12 @@ private slots:
         auto r = cli({QStringLiteral("info"), QStringLiteral("--repo"), repo2, QStringLiteral("--passphrase-file"), m_pass});
         QVERIFY(r.code != 0);
         QVERIFY2(r.err.contains("belongs to another repository"), r.err.constData());
+        // A marker replaced by a plain one: a host given the passphrase refuses it instead of writing plain WAL into it.
+        const QString repo3 = other.path() + QStringLiteral("/plain");
+        QCOMPARE(cli({QStringLiteral("repo-init"), QStringLiteral("--repo"), repo3}).code, 0);
+        auto downgraded = cli({QStringLiteral("info"), QStringLiteral("--repo"), repo3, QStringLiteral("--passphrase-file"), m_pass});
+        QVERIFY(downgraded.code != 0);
+        QVERIFY2(downgraded.err.contains("is not encrypted, but a passphrase"), downgraded.err.constData());
         // A key file too short to be a key is refused before anything is made.
         const QString shortKey = secret(QStringLiteral("short"), "abc");
         auto s = cli({QStringLiteral("repo-init"), QStringLiteral("--repo"), other.path() + QStringLiteral("/r3"), QStringLiteral("--encrypt"),
