@@ -254,8 +254,11 @@ Result<Key> unlockMaster(const Parsed &p, const QString &keysPath, const QString
 
 } // namespace
 
-Result<std::shared_ptr<const Keys>> unlock(const QByteArray &keysJson, const QString &keysPath, const QString &repositoryId,
-                                           const QString &keyCheck, const Credential &c)
+namespace {
+
+// The slots and the master key the credential opens, checked against the marker's key check.
+Result<std::pair<Parsed, Key>> openKeys(const QByteArray &keysJson, const QString &keysPath, const QString &repositoryId,
+                                        const QString &keyCheck, const Credential &c)
 {
     auto parsed = parseKeys(keysJson, keysPath, repositoryId);
     if (!parsed)
@@ -263,27 +266,37 @@ Result<std::shared_ptr<const Keys>> unlock(const QByteArray &keysJson, const QSt
     auto master = unlockMaster(*parsed, keysPath, repositoryId, c);
     if (!master)
         return master.error();
-    auto keys = Keys::derive(*master);
-    sodium_memzero(master->data(), master->size());
-    if (keys->keyCheck(repositoryId) != keyCheck)
+    if (Keys::derive(*master)->keyCheck(repositoryId) != keyCheck) {
+        sodium_memzero(master->data(), master->size());
         return Error(Error::Code::Corrupt, QStringLiteral("%1 unlocks a key that is not this repository's (the key check in "
                                                           "pgarchivist-repo.json differs): keys.json was replaced. Put this "
                                                           "repository's own keys.json back.")
                                                .arg(keysPath));
+    }
+    return std::make_pair(*parsed, *master);
+}
+
+} // namespace
+
+Result<std::shared_ptr<const Keys>> unlock(const QByteArray &keysJson, const QString &keysPath, const QString &repositoryId,
+                                           const QString &keyCheck, const Credential &c)
+{
+    auto opened = openKeys(keysJson, keysPath, repositoryId, keyCheck, c);
+    if (!opened)
+        return opened.error();
+    auto keys = Keys::derive(opened->second);
+    sodium_memzero(opened->second.data(), opened->second.size());
     return keys;
 }
 
 Result<QByteArray> rekey(const QByteArray &keysJson, const QString &keysPath, const QString &repositoryId, const QString &keyCheck,
                          const Credential &current, const Credential &next)
 {
-    auto parsed = parseKeys(keysJson, keysPath, repositoryId);
-    if (!parsed)
-        return parsed.error();
-    auto master = unlockMaster(*parsed, keysPath, repositoryId, current);
-    if (!master)
-        return master.error();
-    if (Keys::derive(*master)->keyCheck(repositoryId) != keyCheck)
-        return Error(Error::Code::Corrupt, QStringLiteral("%1 does not belong to this repository.").arg(keysPath));
+    auto opened = openKeys(keysJson, keysPath, repositoryId, keyCheck, current);
+    if (!opened)
+        return opened.error();
+    const Parsed *parsed = &opened->first;
+    Key *master = &opened->second;
     auto slot = makeSlot(repositoryId, next, *master);
     sodium_memzero(master->data(), master->size());
     if (!slot)

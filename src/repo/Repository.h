@@ -44,6 +44,7 @@ private:
 class Repository {
 public:
     static constexpr int kFormat = 1;
+    static constexpr int kEncryptedFormat = 2;  // format 1 readers refuse it instead of writing plain objects into it
 
     struct InitOptions {
         QString owner;  // as root: the user who will own it (default: the user running); otherwise must be ourselves
@@ -110,6 +111,8 @@ private:
     // The marker's encryption fields, and keys.json written before it, for an encrypted repository.
     static Status prepareEncryption(const QString &root, const InitOptions &options, QJsonObject &marker, const FileOwner &owner);
     Status unlock(const QJsonObject &marker);
+    // A JSON object file of the repository (the marker, server.json); Corrupt when it is not one.
+    static Result<QJsonObject> readJson(const QString &path);
     Result<std::pair<int, QString>> openObjectStoreLock(const QString &server) const;
     QString m_root;
     QString m_id;
