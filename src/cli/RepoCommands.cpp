@@ -61,6 +61,11 @@ int runRepoInit(const QStringList &args)
         options.encryptWith = givenCredential("repo-init --encrypt", &code);
         if (!options.encryptWith)
             return code;
+    } else if (auto given = repo::crypto::credentialFromEnvironment(); given && *given) {
+        // A plain repository would then be refused by every command given the same credential.
+        printError(QStringLiteral("A passphrase or key file was given but not --encrypt: add --encrypt for an encrypted repository, "
+                                  "or leave out --passphrase-file/--key-file (and PGARCHIVIST_REPO_PASSPHRASE_FILE/_KEY_FILE)."));
+        return ExitUsage;
     }
     auto r = repo::Repository::init(dir, options);
     if (!r) {

@@ -34,7 +34,8 @@ Result<Key> wrappingKey(const Credential &c, const QByteArray &salt, quint64 ops
 {
     Key kek{};
     if (c.kind == Credential::Kind::Passphrase) {
-        if (ops < crypto_pwhash_OPSLIMIT_MIN || ops > 64 || mem < crypto_pwhash_MEMLIMIT_MIN || mem > (quint64(4) << 30))
+        // Bounded: a planted keys.json must not make every command spend minutes or gigabytes deriving.
+        if (ops < crypto_pwhash_OPSLIMIT_MIN || ops > 10 || mem < crypto_pwhash_MEMLIMIT_MIN || mem > (quint64(1) << 30))
             return Error(Error::Code::Corrupt, QStringLiteral("The key slot asks for Argon2id costs out of range (%1 passes, %2 bytes).").arg(ops).arg(mem));
         if (crypto_pwhash(kek.data(), kek.size(), c.secret.constData(), quint64(c.secret.size()),
                           reinterpret_cast<const unsigned char *>(salt.constData()), ops, size_t(mem), crypto_pwhash_ALG_ARGON2ID13)
