@@ -145,6 +145,21 @@ JobWork RepositoryService::testWork(ServerEntry entry, QString keys, QString pas
     };
 }
 
+JobWork RepositoryService::rekeyWork(ServerEntry entry, QString current, QString next)
+{
+    return [entry, current, next](JobContext &ctx) -> Status {
+        if (next.isEmpty())
+            return Error(Error::Code::InvalidArgument, QObject::tr("Enter the new passphrase."));
+        using Kind = repo::crypto::Credential::Kind;
+        ctx.info(QObject::tr("Changing the passphrase of %1 (the data is not re-encrypted)").arg(entry.repoDir));
+        if (Status s = repo::Repository::rekey(entry.repoDir.trimmed(), {Kind::Passphrase, current.toUtf8(), QObject::tr("the passphrase in the keychain")},
+                                               {Kind::Passphrase, next.toUtf8(), QObject::tr("the new passphrase")});
+            !s)
+            return s;
+        return providePassphrase(entry, next);
+    };
+}
+
 QStringList RepositoryService::cliOptionWords(const ServerEntry &e)
 {
     QStringList w;

@@ -42,6 +42,9 @@ public:
     // can be made), then writes, reads back and removes a probe object. The result lands in *out.
     static JobWork testWork(ServerEntry entry, QString keys, QString passphrase, std::shared_ptr<RepositoryCheck> out);
     static QString describe(const RepositoryCheck &check);
+    // The job of "Change passphrase…": repo-rekey of the server's encrypted repository from `current` to `next`
+    // (only keys.json changes), after which `next` is the one provided for it.
+    static JobWork rekeyWork(ServerEntry entry, QString current, QString next);
     // " --s3-endpoint URL --s3-region R ..." for the CLI equivalent of an action on an s3:// repository (never the
     // keys: the CLI takes them from the environment or ~/.aws/credentials), and " --passphrase-file F" for an
     // encrypted one (the file on the database host, never the passphrase); empty for a plain directory.

@@ -7,16 +7,32 @@
 #include "pg/Connection.h"
 #include "pg/LocalCluster.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QMap>
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 namespace pga::engine {
 
 namespace {
+
+void removePrefetchSpool(const QString &spool)
+{
+    if (!QFileInfo::exists(spool))
+        return;
+    const int fd = ::open(QFile::encodeName(spool + QStringLiteral("/.lock")).constData(), O_RDWR | O_CLOEXEC);
+    if (fd >= 0) {
+        for (int i = 0; i < 300 && ::flock(fd, LOCK_EX | LOCK_NB) != 0; ++i)
+            ::usleep(100 * 1000);  // a worker prefetches a few segments: seconds at most
+        ::close(fd);
+    }
+    QDir(spool).removeRecursively();
+}
 
 QMap<QString, QString> parseControlData(const QByteArray &out)
 {
@@ -133,6 +149,10 @@ Result<RewindResult> rewindOldPrimary(const RewindOptions &o, ProgressSink &prog
         if (f.open(QIODevice::ReadOnly))
             ownConfig.insert(name, f.readAll());
     }
+    // archive-get's prefetch spool lives in pg_wal, and a worker the old primary's last restore_command started may still
+    // be writing there: pg_rewind failed on a temporary that vanished while it listed the directory. Wait for the worker
+    // (it holds the spool's lock while it works), then remove the spool, which only ever holds copies.
+    removePrefetchSpool(dataDir + QStringLiteral("/pg_wal/.pgarchivist-prefetch"));
     progress.info(QStringLiteral("Running pg_rewind on %1 from %2...").arg(dataDir, o.sourceConninfo));
     auto r = cluster.runTool(QStringLiteral("pg_rewind"), args, 3600 * 1000);
     if (!r)

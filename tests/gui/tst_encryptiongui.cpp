@@ -171,6 +171,52 @@ private slots:
         QVERIFY2(d.resultText().contains(QLatin1String("Wrong passphrase")), qPrintable(d.resultText()));
         d.reject();
     }
+
+    // Change passphrase…: repo-rekey from the dialog; the keychain follows, the old passphrase no longer opens it.
+    void changePassphraseRekeysTheRepository()
+    {
+        auto e = m_app->registry().serverByName(QStringLiteral("orders"));
+        QVERIFY(e);
+        ServerDialog d(*m_app, *e, {});
+        d.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&d));
+        auto *button = d.findChild<QPushButton *>(QStringLiteral("changePassphraseButton"));
+        QVERIFY(button && button->isVisible() && button->isEnabled());
+        QTest::mouseClick(button, Qt::LeftButton);
+        QDialog *ask = nullptr;
+        QTRY_VERIFY((ask = d.findChild<QDialog *>(QStringLiteral("changePassphraseDialog"))) && ask->isVisible());
+        auto *next = ask->findChild<QLineEdit *>(QStringLiteral("newPassphraseEdit"));
+        auto *again = ask->findChild<QLineEdit *>(QStringLiteral("confirmPassphraseEdit"));
+        QTest::keyClicks(next, QStringLiteral("a brand new one"));
+        QTest::keyClicks(again, QStringLiteral("a brand new 0ne"));
+        QTest::mouseClick(ask->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
+        QVERIFY(ask->isVisible());  // the entries differ: it stays open
+        again->selectAll();
+        QTest::keyClicks(again, QStringLiteral("a brand new one"));
+        QSignalSpy done(&d, &ServerDialog::passphraseChangeFinished);
+        QTest::keyClick(again, Qt::Key_Return);
+        QVERIFY(done.wait(30000));
+        QVERIFY2(done.first().first().toBool(), qPrintable(d.resultText()));
+        QVERIFY2(d.resultText().contains(m_passFile), qPrintable(d.resultText()));  // says which host file to update
+        const QStringList info{QStringLiteral("info"), QStringLiteral("--repo"), m_repo, QStringLiteral("--passphrase-file")};
+        const Run old = cli(info + QStringList{m_passFile});
+        QVERIFY(old.code != 0);
+        QVERIFY2(old.err.contains("Wrong passphrase"), old.err.constData());
+        const QString newFile = m_cluster->baseDir() + QStringLiteral("/new-passphrase");
+        QFile f(newFile);
+        QVERIFY(f.open(QIODevice::WriteOnly) && f.write("a brand new one\n") > 0);
+        f.close();
+        QCOMPARE(cli(info + QStringList{newFile}).code, 0);
+        QString stored;
+        bool read = false;
+        m_app->secrets().readPassword(e->repoPassphraseKey(), this, [&](Result<QString> p) {
+            stored = p.valueOr(QString());
+            read = true;
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(read, 10000);
+        QCOMPARE(stored, QStringLiteral("a brand new one"));
+        d.reject();
+    }
 };
 
 QTEST_MAIN(TestEncryptionGui)

@@ -5,7 +5,11 @@
 #include "app/ConnectionTest.h"
 #include "ui_ServerDialog.h"
 
+#include <QDialogButtonBox>
 #include <QFileDialog>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QUuid>
 
@@ -50,6 +54,7 @@ ServerDialog::ServerDialog(app::AppContext &app, const app::ServerEntry &entry, 
     connect(m_ui->s3SecretEdit, &QLineEdit::textEdited, this, [this] { m_s3KeysEdited = true; });
     connect(m_ui->passphraseEdit, &QLineEdit::textEdited, this, [this] { m_passphraseEdited = true; });
     connect(m_ui->encryptCheck, &QCheckBox::toggled, this, &ServerDialog::updateRepositoryKind);
+    connect(m_ui->changePassphraseButton, &QPushButton::clicked, this, &ServerDialog::changePassphrase);
     connect(m_ui->testRepoButton, &QPushButton::clicked, this, [this] {
         if (m_repoJob)
             m_app.jobs().cancel(m_repoJob);
@@ -90,6 +95,73 @@ void ServerDialog::updateRepositoryKind()
     for (QWidget *w : {static_cast<QWidget *>(m_ui->passphraseEdit), static_cast<QWidget *>(m_ui->passphraseFileEdit),
                        static_cast<QWidget *>(m_ui->passphraseLabel), static_cast<QWidget *>(m_ui->passphraseFileLabel)})
         w->setEnabled(encrypted);
+    // Only a saved encrypted repository has a passphrase to change.
+    m_ui->changePassphraseButton->setVisible(m_original.id && m_original.encryption.encrypted);
+    m_ui->changePassphraseButton->setEnabled(encrypted && m_rekeyJob == 0);
+}
+
+void ServerDialog::changePassphrase()
+{
+    auto *ask = new QDialog(this);
+    ask->setObjectName(QStringLiteral("changePassphraseDialog"));
+    ask->setWindowTitle(tr("Change Passphrase — %1").arg(m_original.name));
+    ask->setAttribute(Qt::WA_DeleteOnClose);
+    auto *form = new QFormLayout(ask);
+    auto *next = new QLineEdit(ask);
+    auto *again = new QLineEdit(ask);
+    next->setObjectName(QStringLiteral("newPassphraseEdit"));
+    again->setObjectName(QStringLiteral("confirmPassphraseEdit"));
+    for (QLineEdit *e : {next, again})
+        e->setEchoMode(QLineEdit::Password);
+    auto *problem = new QLabel(ask);
+    problem->setStyleSheet(QStringLiteral("color: #b3261e;"));
+    problem->hide();
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, ask);
+    form->addRow(tr("&New passphrase:"), next);
+    form->addRow(tr("Con&firm:"), again);
+    form->addRow(problem);
+    form->addRow(buttons);
+    connect(buttons, &QDialogButtonBox::rejected, ask, &QDialog::reject);
+    connect(buttons, &QDialogButtonBox::accepted, ask, [this, ask, next, again, problem] {
+        if (next->text().isEmpty() || next->text() != again->text()) {
+            problem->setText(next->text().isEmpty() ? tr("Enter the new passphrase.") : tr("The two entries differ."));
+            problem->show();
+            return;  // stay open: nothing typed is lost
+        }
+        startRekey(next->text());
+        ask->accept();
+    });
+    ask->open();
+}
+
+void ServerDialog::startRekey(const QString &next)
+{
+    withPassphrase([this, next](const QString &current) {
+        const app::ServerEntry e = entry();
+        m_ui->testProgress->show();
+        showResult(true, tr("Changing the passphrase of %1…").arg(e.repoDir));
+        m_rekeyJob = m_app.jobs().start({QStringLiteral("repository-rekey"), tr("Change the passphrase of %1").arg(e.repoDir), e.id, false},
+                                        app::RepositoryService::rekeyWork(e, current, next), this, [this, e, next](const app::JobInfo &info) {
+                                            m_rekeyJob = 0;
+                                            m_ui->testProgress->setVisible(m_testJob != 0 || m_repoJob != 0);
+                                            updateRepositoryKind();
+                                            const bool ok = info.state == app::JobInfo::State::Succeeded;
+                                            if (ok) {
+                                                // The keychain follows the repository at once, whether or not the dialog is saved.
+                                                m_app.secrets().writePassword(e.repoPassphraseKey(), next, &m_app, [](Status) {});
+                                                m_ui->passphraseEdit->clear();
+                                                m_ui->passphraseEdit->setPlaceholderText(tr("unchanged"));
+                                                m_passphraseEdited = false;
+                                                showResult(true, e.encryption.passphraseFile.isEmpty()
+                                                                     ? tr("The passphrase was changed. Update the database host's copy.")
+                                                                     : tr("The passphrase was changed. Update %1 on the database host.").arg(e.encryption.passphraseFile));
+                                            } else {
+                                                showResult(false, info.error.message);
+                                            }
+                                            emit passphraseChangeFinished(ok);
+                                        });
+        updateRepositoryKind();
+    });
 }
 
 void ServerDialog::withPassphrase(const std::function<void(const QString &)> &fn)
@@ -211,6 +283,7 @@ void ServerDialog::cancelTest()
         m_app.jobs().cancel(m_testJob);
     if (m_repoJob)
         m_app.jobs().cancel(m_repoJob);
+    // A rekey is not cancelled: it replaces one file, and stopping half-way would only leave the old passphrase.
 }
 
 void ServerDialog::chooseRepository()

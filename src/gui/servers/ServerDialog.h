@@ -38,6 +38,7 @@ public:
 signals:
     void testFinished(bool ok);
     void repositoryTestFinished(bool ok);
+    void passphraseChangeFinished(bool ok);
     void serverSaved(qint64 id);
 
 private:
@@ -47,6 +48,8 @@ private:
     void chooseRepository();
     void updateRepositoryKind();
     void startRepositoryTest();
+    void changePassphrase();
+    void startRekey(const QString &next);
     // The S3 keys as the keychain holds them ("ID\nSECRET"): typed now, or the stored ones (asynchronously).
     void withS3Keys(const std::function<void(const QString &)> &fn);
     // The encrypted repository's passphrase: typed now, or the stored one (asynchronously); empty when not encrypted.
@@ -61,6 +64,7 @@ private:
     bool m_passphraseEdited = false;
     int m_testJob = 0;
     int m_repoJob = 0;
+    int m_rekeyJob = 0;
 };
 
 } // namespace pga::gui
