@@ -112,6 +112,22 @@
             <numerusform>%1, mit %n Servern: %2 (%3).</numerusform>
         </translation>
     </message>
+    <message>
+        <source>Enter the new passphrase.</source>
+        <translation>Geben Sie die neue Passphrase ein.</translation>
+    </message>
+    <message>
+        <source>Changing the passphrase of %1 (the data is not re-encrypted)</source>
+        <translation>Die Passphrase von %1 wird geändert (die Daten werden nicht neu verschlüsselt)</translation>
+    </message>
+    <message>
+        <source>the passphrase in the keychain</source>
+        <translation>die Passphrase im Schlüsselbund</translation>
+    </message>
+    <message>
+        <source>the new passphrase</source>
+        <translation>die neue Passphrase</translation>
+    </message>
 </context>
 <context>
     <name>ScheduleStore</name>
@@ -341,6 +357,14 @@
     <message>
         <source>/etc/pgarchivist/passphrase</source>
         <translation>/etc/pgarchivist/passphrase</translation>
+    </message>
+    <message>
+        <source>&amp;Change passphrase…</source>
+        <translation>Passphrase &amp;ändern…</translation>
+    </message>
+    <message>
+        <source>Give the repository a new passphrase (repo-rekey: only its key slot changes, no data is re-encrypted). The database host&apos;s passphrase file must then be updated too.</source>
+        <translation>Dem Repository eine neue Passphrase geben (repo-rekey: Nur sein Schlüssel-Slot ändert sich, keine Daten werden neu verschlüsselt). Danach muss auch die Passphrase-Datei auf dem Datenbankrechner aktualisiert werden.</translation>
     </message>
 </context>
 <context>
@@ -3242,6 +3266,42 @@ Wählen Sie „Nein“, um stattdessen einen Ihrer Server einzutragen.</translat
     <message>
         <source>Enter the repository&apos;s passphrase: without it the app cannot read or write the encrypted repository.</source>
         <translation>Geben Sie die Passphrase des Repositorys ein: Ohne sie kann die Anwendung das verschlüsselte Repository weder lesen noch schreiben.</translation>
+    </message>
+    <message>
+        <source>Change Passphrase — %1</source>
+        <translation>Passphrase ändern — %1</translation>
+    </message>
+    <message>
+        <source>&amp;New passphrase:</source>
+        <translation>&amp;Neue Passphrase:</translation>
+    </message>
+    <message>
+        <source>Con&amp;firm:</source>
+        <translation>&amp;Bestätigen:</translation>
+    </message>
+    <message>
+        <source>Enter the new passphrase.</source>
+        <translation>Geben Sie die neue Passphrase ein.</translation>
+    </message>
+    <message>
+        <source>The two entries differ.</source>
+        <translation>Die beiden Eingaben stimmen nicht überein.</translation>
+    </message>
+    <message>
+        <source>Changing the passphrase of %1…</source>
+        <translation>Die Passphrase von %1 wird geändert…</translation>
+    </message>
+    <message>
+        <source>Change the passphrase of %1</source>
+        <translation>Passphrase von %1 ändern</translation>
+    </message>
+    <message>
+        <source>The passphrase was changed. Update the database host&apos;s copy.</source>
+        <translation>Die Passphrase wurde geändert. Aktualisieren Sie die Kopie auf dem Datenbankrechner.</translation>
+    </message>
+    <message>
+        <source>The passphrase was changed. Update %1 on the database host.</source>
+        <translation>Die Passphrase wurde geändert. Aktualisieren Sie %1 auf dem Datenbankrechner.</translation>
     </message>
 </context>
 <context>
