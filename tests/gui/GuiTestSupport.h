@@ -6,6 +6,7 @@
 #include <QApplication>
 #include <QDialog>
 #include <QElapsedTimer>
+#include <QLineEdit>
 #include <QTimer>
 #include <QtTest>
 
@@ -31,6 +32,30 @@ inline bool screenshot(QWidget *w, const char *name)
 {
     const QString dir = qEnvironmentVariable("PGA_SCREENSHOT_DIR");
     return dir.isEmpty() || w->grab().save(dir + QLatin1Char('/') + QLatin1String(name));
+}
+
+// What the keychain holds under key ("" when nothing or on error), waiting for its asynchronous answer.
+inline QString keychainValue(app::AppContext &app, const QString &key)
+{
+    QString value;
+    bool read = false;
+    QObject context;
+    app.secrets().readPassword(key, &context, [&](Result<QString> v) {
+        value = v.valueOr(QString());
+        read = true;
+    });
+    (void)QTest::qWaitFor([&] { return read; }, 10000);
+    return value;
+}
+
+// Clears the line edit called name below parent and types text into it, as a user would.
+inline void typeInto(QWidget *parent, const char *name, const QString &text)
+{
+    auto *e = parent->findChild<QLineEdit *>(QLatin1String(name));
+    QVERIFY2(e, name);
+    e->selectAll();
+    QTest::keyClick(e, Qt::Key_Delete);
+    QTest::keyClicks(e, text);
 }
 
 // Measures the longest time the event loop went without turning, while it runs.

@@ -37,14 +37,6 @@ class TestEncryptionGui : public QObject {
         p.waitForFinished(60000);
         return {p.exitCode(), p.readAllStandardError()};
     }
-    static void type(ServerDialog *d, const char *name, const QString &text)
-    {
-        auto *e = d->findChild<QLineEdit *>(QLatin1String(name));
-        QVERIFY(e);
-        e->selectAll();
-        QTest::keyClick(e, Qt::Key_Delete);
-        QTest::keyClicks(e, text);
-    }
     static bool testRepository(ServerDialog *d)
     {
         QSignalSpy done(d, &ServerDialog::repositoryTestFinished);
@@ -82,9 +74,9 @@ private slots:
         ServerDialog d(*m_app, {}, {});
         d.show();
         QVERIFY(QTest::qWaitForWindowExposed(&d));
-        type(&d, "nameEdit", QStringLiteral("orders"));
-        type(&d, "conninfoEdit", m_cluster->conninfo());
-        type(&d, "repoEdit", m_repo);
+        test::typeInto(&d, "nameEdit", QStringLiteral("orders"));
+        test::typeInto(&d, "conninfoEdit", m_cluster->conninfo());
+        test::typeInto(&d, "repoEdit", m_repo);
         auto *passphrase = d.findChild<QLineEdit *>(QStringLiteral("passphraseEdit"));
         QVERIFY(!passphrase->isEnabled());  // until encryption is asked for
         auto *encrypt = d.findChild<QCheckBox *>(QStringLiteral("encryptCheck"));
@@ -97,8 +89,8 @@ private slots:
         QTest::mouseClick(d.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save), Qt::LeftButton);
         QVERIFY(d.isVisible());
         QVERIFY2(d.resultText().contains(QLatin1String("passphrase")), qPrintable(d.resultText()));
-        type(&d, "passphraseEdit", QStringLiteral("desk top secret"));
-        type(&d, "passphraseFileEdit", m_passFile);
+        test::typeInto(&d, "passphraseEdit", QStringLiteral("desk top secret"));
+        test::typeInto(&d, "passphraseFileEdit", m_passFile);
         QVERIFY2(testRepository(&d), qPrintable(d.resultText()));
         QVERIFY2(d.resultText().contains(QLatin1String("no repository yet")), qPrintable(d.resultText()));
         d.adjustSize();  // the result wraps onto a second line
@@ -109,14 +101,7 @@ private slots:
         QVERIFY(saved);
         QVERIFY(saved->encryption.encrypted);
         QCOMPARE(saved->encryption.passphraseFile, m_passFile);
-        QString stored;
-        bool read = false;
-        m_app->secrets().readPassword(saved->repoPassphraseKey(), this, [&](Result<QString> p) {
-            stored = p.valueOr(QString());
-            read = true;
-        });
-        QTRY_VERIFY_WITH_TIMEOUT(read, 10000);
-        QCOMPARE(stored, QStringLiteral("desk top secret"));
+        QCOMPARE(test::keychainValue(*m_app, saved->repoPassphraseKey()), QStringLiteral("desk top secret"));
         QFile registry(m_dir.filePath(QStringLiteral("registry.sqlite")));
         QVERIFY(registry.open(QIODevice::ReadOnly));
         QVERIFY(!registry.readAll().contains("desk top secret"));
@@ -166,7 +151,7 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&d));
         QVERIFY2(testRepository(&d), qPrintable(d.resultText()));  // the keychain's passphrase
         QVERIFY2(d.resultText().contains(QLatin1String("Encrypted repository found")), qPrintable(d.resultText()));
-        type(&d, "passphraseEdit", QStringLiteral("not it"));
+        test::typeInto(&d, "passphraseEdit", QStringLiteral("not it"));
         QVERIFY(!testRepository(&d));
         QVERIFY2(d.resultText().contains(QLatin1String("Wrong passphrase")), qPrintable(d.resultText()));
         d.reject();
@@ -207,14 +192,7 @@ private slots:
         QVERIFY(f.open(QIODevice::WriteOnly) && f.write("a brand new one\n") > 0);
         f.close();
         QCOMPARE(cli(info + QStringList{newFile}).code, 0);
-        QString stored;
-        bool read = false;
-        m_app->secrets().readPassword(e->repoPassphraseKey(), this, [&](Result<QString> p) {
-            stored = p.valueOr(QString());
-            read = true;
-        });
-        QTRY_VERIFY_WITH_TIMEOUT(read, 10000);
-        QCOMPARE(stored, QStringLiteral("a brand new one"));
+        QCOMPARE(test::keychainValue(*m_app, e->repoPassphraseKey()), QStringLiteral("a brand new one"));
         d.reject();
     }
 };

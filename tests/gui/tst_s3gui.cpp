@@ -42,14 +42,6 @@ class TestS3Gui : public QObject {
         p.waitForFinished(60000);
         return p.exitCode();
     }
-    static void type(ServerDialog *d, const char *name, const QString &text)
-    {
-        auto *e = d->findChild<QLineEdit *>(QLatin1String(name));
-        QVERIFY(e);
-        e->selectAll();
-        QTest::keyClick(e, Qt::Key_Delete);
-        QTest::keyClicks(e, text);
-    }
     static bool testRepository(ServerDialog *d)
     {
         QSignalSpy done(d, &ServerDialog::repositoryTestFinished);
@@ -87,18 +79,18 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&d));
         auto *s3Group = d.findChild<QGroupBox *>(QStringLiteral("s3Group"));
         QVERIFY(!s3Group->isVisible());
-        type(&d, "nameEdit", QStringLiteral("orders"));
-        type(&d, "conninfoEdit", m_cluster->conninfo());
-        type(&d, "repoEdit", QStringLiteral("s3://pga-gui/prod"));
+        test::typeInto(&d, "nameEdit", QStringLiteral("orders"));
+        test::typeInto(&d, "conninfoEdit", m_cluster->conninfo());
+        test::typeInto(&d, "repoEdit", QStringLiteral("s3://pga-gui/prod"));
         QVERIFY(s3Group->isVisible());  // shown for an s3:// repository only
-        type(&d, "s3EndpointEdit", m_s3->endpoint());
-        type(&d, "s3KeyEdit", QStringLiteral("S3RVER"));
+        test::typeInto(&d, "s3EndpointEdit", m_s3->endpoint());
+        test::typeInto(&d, "s3KeyEdit", QStringLiteral("S3RVER"));
         QVERIFY(d.findChild<QCheckBox *>(QStringLiteral("s3PathStyleCheck"))->isChecked());
 
         // Without the secret the test says what is missing (this process has no other credentials).
         QVERIFY(!testRepository(&d));
         QVERIFY2(d.resultText().contains(QLatin1String("secret access key")), qPrintable(d.resultText()));
-        type(&d, "s3SecretEdit", QStringLiteral("S3RVER"));
+        test::typeInto(&d, "s3SecretEdit", QStringLiteral("S3RVER"));
         QVERIFY2(testRepository(&d), qPrintable(d.resultText()));
         QVERIFY2(d.resultText().contains(QLatin1String("no repository yet")), qPrintable(d.resultText()));
         QCOMPARE(cli({QStringLiteral("repo-init"), QStringLiteral("--repo"), QStringLiteral("s3://pga-gui/prod")}), 0);
@@ -114,14 +106,7 @@ private slots:
         QCOMPARE(saved->s3.endpoint, m_s3->endpoint());
         QVERIFY(saved->s3.pathStyle && saved->s3.verifyTls);
         // The keys are in the keychain, not in the registry.
-        QString keys;
-        bool read = false;
-        m_app->secrets().readPassword(saved->s3SecretKey(), this, [&](Result<QString> k) {
-            keys = k.valueOr(QString());
-            read = true;
-        });
-        QTRY_VERIFY_WITH_TIMEOUT(read, 10000);
-        QCOMPARE(keys, QStringLiteral("S3RVER\nS3RVER"));
+        QCOMPARE(test::keychainValue(*m_app, saved->s3SecretKey()), QStringLiteral("S3RVER\nS3RVER"));
         QFile registry(m_dir.filePath(QStringLiteral("registry.sqlite")));
         QVERIFY(registry.open(QIODevice::ReadOnly));
         QVERIFY(!registry.readAll().contains("S3RVER\n"));

@@ -46,6 +46,14 @@ QByteArray readRaw(const QString &path)
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
+// A new encrypted repository in tmp (unlocked in this process).
+Result<Repository> encryptedRepository(const QTemporaryDir &tmp)
+{
+    Repository::InitOptions o;
+    o.encryptWith = passphrase("s3cret");
+    return Repository::init(tmp.filePath(QStringLiteral("repo")), o);
+}
+
 void writeRaw(const QString &path, const QByteArray &b)
 {
     QFile f(path);
@@ -170,9 +178,7 @@ private slots:
     {
         QTemporaryDir tmp;
         const QString dir = tmp.filePath(QStringLiteral("repo"));
-        Repository::InitOptions o;
-        o.encryptWith = passphrase("s3cret");
-        auto repo = Repository::init(dir, o);
+        auto repo = encryptedRepository(tmp);
         QVERIFY2(repo, qPrintable(repo ? QString() : repo.error().message));
         QVERIFY(repo->encrypted());
         // Files written through the repository functions are sealed, and read back open.
@@ -251,9 +257,7 @@ private slots:
     {
         QTemporaryDir tmp;
         const QString dir = tmp.filePath(QStringLiteral("repo"));
-        Repository::InitOptions o;
-        o.encryptWith = passphrase("s3cret");
-        auto repo = Repository::init(dir, o);
+        auto repo = encryptedRepository(tmp);
         QVERIFY(repo);
         const QString path = dir + QStringLiteral("/servers/list.jsonl");
         auto w = HashingFileWriter::create(path);
@@ -301,9 +305,7 @@ private slots:
     {
         QTemporaryDir tmp;
         const QString dir = tmp.filePath(QStringLiteral("repo"));
-        Repository::InitOptions o;
-        o.encryptWith = passphrase("s3cret");
-        QVERIFY(Repository::init(dir, o));
+        QVERIFY(encryptedRepository(tmp));
         crypto::bindRepository(QFileInfo(dir).absoluteFilePath(), nullptr);  // as a new process: nothing unlocked
         auto none = Repository::open(dir);
         QVERIFY(!none);
